@@ -1,0 +1,43 @@
+# Every target installs what it needs into .venv first; only Python 3.11+ and make are assumed.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+# NLTK looks in $(sys.prefix)/nltk_data, so the lexicon baked in here is found with no env var.
+NLTK_DATA_DIR := $(VENV)/nltk_data
+
+.PHONY: dev test test-fast lint demo bench eval-sentiment clean
+
+dev: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "repmon needs Python 3.11+"'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m repmon.adapters.vader_lexicon $(NLTK_DATA_DIR)
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+test: dev
+	$(BIN)/python -m pytest -n 2 -q
+
+test-fast: dev
+	$(BIN)/python -m pytest -q -m "not slow" tests/unit
+
+lint: dev
+	$(BIN)/ruff check shared functions tests infra
+	$(BIN)/ruff format --check shared functions tests infra
+	$(BIN)/mypy
+
+demo: dev
+	$(BIN)/repmon demo
+
+bench: dev
+	$(BIN)/python -m tests.bench
+
+eval-sentiment: dev
+	$(BIN)/repmon sentiment eval --data ../shared/data/airline_tweets_dev.csv
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .aws-sam

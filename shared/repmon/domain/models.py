@@ -1,0 +1,142 @@
+"""Domain models: what a mention is, how it was scored, what an alert says.
+
+Frozen dataclasses: cheap to build in the hot path, hashable, and free of any persistence concern.
+All datetimes are timezone-aware UTC.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Literal
+
+SentimentLabel = Literal["negative", "neutral", "positive"]
+LABELS: tuple[SentimentLabel, ...] = ("negative", "neutral", "positive")
+#: The aggregate bucket for a mention we did not score (another language, empty text).
+UNSCORED = "unscored"
+
+
+class Source(StrEnum):
+    """The platforms repmon polls. The value is the stable id used in keys, exports and config."""
+
+    REDDIT = "reddit"
+    HACKERNEWS = "hackernews"
+    APPSTORE = "appstore"
+
+
+@dataclass(frozen=True, slots=True)
+class Author:
+    id: str
+    handle: str
+    followers: int | None = None
+    karma: int | None = None
+    account_created_at: datetime | None = None
+    verified: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Engagement:
+    score: int = 0
+    comments: int = 0
+    shares: int = 0
+    #: App Store: how many readers voted on the review (helpful or not).
+    votes: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """One post, comment or review as the source gave it, normalised."""
+
+    source: str
+    native_id: str
+    created_at: datetime
+    text: str
+    url: str = ""
+    author: Author = field(default_factory=lambda: Author(id="", handle=""))
+    engagement: Engagement = field(default_factory=Engagement)
+    rating: int | None = None
+    title: str = ""
+    #: Where it was said: subreddit, App Store country, HN story title.
+    community: str = ""
+    #: Size of that community when known (subreddit subscribers).
+    community_size: int | None = None
+
+    @property
+    def key(self) -> str:
+        """The identity of a mention across polls: the source and its native id."""
+        return f"{self.source}#{self.native_id}"
+
+    @property
+    def full_text(self) -> str:
+        """Title and body together: what the brand query and the scorer read."""
+        return f"{self.title}\n{self.text}" if self.title else self.text
+
+
+@dataclass(frozen=True, slots=True)
+class Sentiment:
+    """A scorer's verdict. `label` None means unscored (see `language`, `reasons`)."""
+
+    label: SentimentLabel | None
+    score: float
+    language: str = "en"
+    reasons: tuple[str, ...] = ()
+
+    @property
+    def bucket(self) -> str:
+        return self.label or UNSCORED
+
+
+@dataclass(frozen=True, slots=True)
+class ScoredMention:
+    """A mention matched to a brand, with its sentiment and its author's influence (0-100)."""
+
+    brand_id: str
+    mention: Mention
+    sentiment: Sentiment
+    influence: float
+
+    @property
+    def key(self) -> str:
+        return self.mention.key
+
+
+@dataclass(frozen=True, slots=True)
+class HourlyAggregate:
+    """Counts and sums for one brand and one UTC hour. Built from stored mentions, counted once each."""
+
+    brand_id: str
+    hour: datetime
+    mentions: int = 0
+    negative: int = 0
+    neutral: int = 0
+    positive: int = 0
+    unscored: int = 0
+    #: Sum of sentiment scores of scored mentions, and the influence-weighted sums used by the index.
+    sentiment_sum: float = 0.0
+    weight_sum: float = 0.0
+    weighted_sentiment_sum: float = 0.0
+    by_source: dict[str, int] = field(default_factory=dict)
+
+
+class Severity(StrEnum):
+    INFO = "info"
+    WARNING = "warning"
+    CRITICAL = "critical"
+
+
+@dataclass(frozen=True, slots=True)
+class Alert:
+    """One notification: a rule crossed for a brand at an evaluation time."""
+
+    alert_id: str
+    brand_id: str
+    brand_name: str
+    rule: str
+    severity: Severity
+    fired_at: datetime
+    summary: str
+    index: float | None
+    change: float | None
+    top_mentions: tuple[ScoredMention, ...] = ()
+    details: dict[str, float | int | str] = field(default_factory=dict)

@@ -1,0 +1,1 @@
+"""Settings, observability and wiring: the only place that knows which adapter serves which port."""

@@ -1,0 +1,73 @@
+"""Typed settings, one model per function, read from the environment once at cold start.
+
+The template (template.yaml) sets these variables; `repmon.localstack` reads them back from the
+deployed stack so local runs use exactly what AWS would. All validation errors are reported at once.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Annotated, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+
+class SettingsError(RuntimeError):
+    """The environment does not describe a runnable function; the message lists every problem."""
+
+
+class _Settings(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    #: The single DynamoDB table (README, "Data model").
+    table_name: Annotated[str, Field(alias="TABLE_NAME", min_length=3)]
+    #: AWS SDK retry settings: botocore's standard mode with explicit attempts (never the legacy default).
+    aws_max_attempts: Annotated[int, Field(alias="AWS_MAX_ATTEMPTS", ge=1, le=20)] = 8
+
+
+class PlanPollsSettings(_Settings):
+    poll_queue_url: Annotated[str, Field(alias="POLL_QUEUE_URL")]
+    #: Reddit jobs go to their own queue, whose consumer concurrency is capped per client id.
+    reddit_poll_queue_url: Annotated[str, Field(alias="REDDIT_POLL_QUEUE_URL")]
+
+
+class CollectSettings(_Settings):
+    #: Secrets Manager secret holding {"client_id", "client_secret", "user_agent"} for Reddit.
+    reddit_secret_name: Annotated[str, Field(alias="REDDIT_SECRET_NAME")] = "repmon/reddit"
+    reddit_oauth_url: Annotated[str, Field(alias="REDDIT_OAUTH_URL")] = "https://oauth.reddit.com"
+    reddit_url: Annotated[str, Field(alias="REDDIT_URL")] = "https://www.reddit.com"
+    hackernews_api_url: Annotated[str, Field(alias="HACKERNEWS_API_URL")] = "https://hn.algolia.com/api/v1"
+    appstore_rss_url: Annotated[str, Field(alias="APPSTORE_RSS_URL")] = "https://itunes.apple.com"
+    http_timeout_seconds: Annotated[float, Field(alias="HTTP_TIMEOUT_SECONDS", gt=0, le=60)] = 10.0
+    #: Raw mentions expire after this many days (DynamoDB TTL); aggregates stay. 0 keeps them forever.
+    retention_days: Annotated[int, Field(alias="RETENTION_DAYS", ge=0)] = 0
+
+
+class EvaluateSettings(_Settings):
+    alert_topic_arn: Annotated[str, Field(alias="ALERT_TOPIC_ARN")]
+
+
+class ExportSettings(_Settings):
+    export_bucket: Annotated[str, Field(alias="EXPORT_BUCKET")]
+    export_prefix: Annotated[str, Field(alias="EXPORT_PREFIX")] = "repmon"
+    #: Secrets Manager secret (or SSM SecureString) with the key that pseudonymises author ids.
+    pseudonym_key_name: Annotated[str, Field(alias="PSEUDONYM_KEY_NAME")] = "repmon/pseudonym-key"
+    pseudonymise_authors: Annotated[bool, Field(alias="PSEUDONYMISE_AUTHORS")] = True
+    include_text: Annotated[bool, Field(alias="EXPORT_INCLUDE_TEXT")] = True
+    table_arn: Annotated[str, Field(alias="TABLE_ARN")] = ""
+
+
+S = TypeVar("S", bound=_Settings)
+
+
+def load_settings(model: type[S], environ: Mapping[str, str] | None = None) -> S:
+    """Build `model` from the environment; raise SettingsError listing every missing or bad variable."""
+    env = dict(os.environ if environ is None else environ)
+    try:
+        return model.model_validate(env)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors(include_url=False)
+        )
+        raise SettingsError(f"{model.__name__}: {problems}") from None
