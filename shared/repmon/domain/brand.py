@@ -7,6 +7,7 @@ Only `id`, `name` and `query` are required; everything else has a documented def
 from __future__ import annotations
 
 import re
+from functools import cached_property
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -121,5 +122,10 @@ class Brand(_Strict):
             raise ValueError(f"invalid query: {exc}") from exc
         return value
 
-    def compiled_query(self) -> Query:
+    @cached_property
+    def compiled(self) -> Query:
+        """The parsed query, parsed once per brand object (the collector matches every mention)."""
         return parse_query(self.query)
+
+    def compiled_query(self) -> Query:
+        return self.compiled

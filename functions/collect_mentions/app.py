@@ -1,0 +1,44 @@
+"""Lambda: run poll jobs from the SQS FIFO queues; a failed job is retried alone, then dead-lettered."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.batch import SqsFifoPartialProcessor, process_partial_response
+from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from pydantic import ValidationError
+
+from repmon.runtime import wiring
+from repmon.runtime.events import PollJobMessage
+from repmon.runtime.observability import logger, metrics, tracer
+
+processor = SqsFifoPartialProcessor()
+
+
+@tracer.capture_method
+def record_handler(record: SQSRecord) -> None:
+    try:
+        job = PollJobMessage.model_validate_json(record.body).to_job()
+    except ValidationError as exc:
+        # A malformed job can never succeed: log and count it rather than retry it into the DLQ.
+        logger.error("invalid poll job dropped", extra={"message_id": record.message_id, "error": str(exc)})
+        metrics.add_metric(name="InvalidPollJobs", unit=MetricUnit.Count, value=1)
+        return
+    result = wiring.collector().collect(job)
+    logger.info("collected", extra=result.__dict__)
+    for name, value in (
+        ("MentionsFetched", result.fetched),
+        ("MentionsStored", result.stored),
+        ("MentionsDuplicate", result.duplicates),
+        ("MalformedItemsSkipped", result.skipped),
+    ):
+        metrics.add_metric(name=name, unit=MetricUnit.Count, value=value)
+
+
+@logger.inject_lambda_context
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return process_partial_response(event=event, record_handler=record_handler, processor=processor, context=context)

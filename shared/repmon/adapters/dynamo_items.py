@@ -1,0 +1,178 @@
+"""How domain objects become DynamoDB items and back: the single table's item shapes.
+
+Keys (README, "Data model"):
+    mention    pk=BRAND#<brand>  sk=MENTION#<source>#<native id>
+               gsi1pk=BRAND#<brand>#MENTIONS  gsi1sk=<created_at>#<source>#<id>      (by time)
+               gsi2pk=BRAND#<brand>#NEG#<day> gsi2sk=<influence 000.00>#<created_at>  (negative only)
+    aggregate  pk=BRAND#<brand>  sk=HOUR#<YYYY-MM-DDTHH>
+    cursor     pk=BRAND#<brand>  sk=CURSOR#<source>
+    rule state pk=BRAND#<brand>  sk=RULE#<rule key>
+    alert      pk=BRAND#<brand>  sk=ALERT#<fired_at>#<alert id>
+    brand      pk=WATCHLIST      sk=BRAND#<brand>
+Attributes are flat scalars with stable names so the BI export can copy them column for column.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from repmon.domain.models import Author, Engagement, HourlyAggregate, Mention, ScoredMention, Sentiment
+
+Item = dict[str, Any]
+AGGREGATE_COUNTERS = ("mentions", "negative", "neutral", "positive", "unscored")
+AGGREGATE_SUMS = ("sentiment_sum", "weight_sum", "weighted_sentiment_sum")
+
+
+def brand_pk(brand_id: str) -> str:
+    return f"BRAND#{brand_id}"
+
+
+def mention_sk(source: str, native_id: str) -> str:
+    return f"MENTION#{source}#{native_id}"
+
+
+def hour_sk(hour: datetime) -> str:
+    return f"HOUR#{hour.astimezone(UTC):%Y-%m-%dT%H}"
+
+
+def iso(value: datetime) -> str:
+    return value.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def parse_iso(value: str) -> datetime:
+    return datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(UTC)
+
+
+def floor_hour(value: datetime) -> datetime:
+    return value.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+
+
+def weight(influence: float) -> float:
+    """Index weight of a mention: 1 for a nobody, up to 5 for the most influential authors."""
+    return 1.0 + influence / 25.0
+
+
+def to_decimal(value: float) -> Decimal:
+    return Decimal(str(round(value, 6)))
+
+
+def _optional(item: Item, **values: Any) -> None:
+    item.update({k: v for k, v in values.items() if v is not None and v != ""})
+
+
+def mention_to_item(sm: ScoredMention, polled_at: datetime, retention_days: int = 0) -> Item:
+    m, s = sm.mention, sm.sentiment
+    created = iso(m.created_at)
+    item: Item = {
+        "pk": brand_pk(sm.brand_id),
+        "sk": mention_sk(m.source, m.native_id),
+        "type": "mention",
+        "gsi1pk": f"{brand_pk(sm.brand_id)}#MENTIONS",
+        "gsi1sk": f"{created}#{m.source}#{m.native_id}",
+        "brand_id": sm.brand_id,
+        "source": m.source,
+        "native_id": m.native_id,
+        "created_at": created,
+        "polled_at": iso(polled_at),
+        "text": m.text,
+        "author_verified": m.author.verified,
+        "score": m.engagement.score,
+        "comments": m.engagement.comments,
+        "shares": m.engagement.shares,
+        "votes": m.engagement.votes,
+        "sentiment_label": s.bucket,
+        "sentiment_score": to_decimal(s.score),
+        "language": s.language,
+        "influence": to_decimal(sm.influence),
+    }
+    _optional(
+        item,
+        title=m.title,
+        url=m.url,
+        community=m.community,
+        community_size=m.community_size,
+        rating=m.rating,
+        author_id=m.author.id,
+        author_handle=m.author.handle,
+        author_followers=m.author.followers,
+        author_karma=m.author.karma,
+        author_created_at=iso(m.author.account_created_at) if m.author.account_created_at else None,
+        reasons=list(s.reasons) or None,
+    )
+    if s.label == "negative":
+        item["gsi2pk"] = f"{brand_pk(sm.brand_id)}#NEG#{created[:10]}"
+        item["gsi2sk"] = f"{sm.influence:06.2f}#{created}"
+    if retention_days > 0:
+        item["expires_at"] = int((m.created_at + timedelta(days=retention_days)).timestamp())
+    return item
+
+
+def _int(item: Item, key: str) -> int | None:
+    value = item.get(key)
+    return None if value is None else int(value)
+
+
+def item_to_mention(item: Item) -> ScoredMention:
+    author_created = item.get("author_created_at")
+    mention = Mention(
+        source=item["source"],
+        native_id=item["native_id"],
+        created_at=parse_iso(item["created_at"]),
+        text=item.get("text", ""),
+        url=item.get("url", ""),
+        author=Author(
+            id=item.get("author_id", ""),
+            handle=item.get("author_handle", ""),
+            followers=_int(item, "author_followers"),
+            karma=_int(item, "author_karma"),
+            account_created_at=parse_iso(author_created) if author_created else None,
+            verified=bool(item.get("author_verified", False)),
+        ),
+        engagement=Engagement(
+            score=int(item.get("score", 0)),
+            comments=int(item.get("comments", 0)),
+            shares=int(item.get("shares", 0)),
+            votes=int(item.get("votes", 0)),
+        ),
+        rating=_int(item, "rating"),
+        title=item.get("title", ""),
+        community=item.get("community", ""),
+        community_size=_int(item, "community_size"),
+    )
+    label = item.get("sentiment_label")
+    sentiment = Sentiment(
+        label=None if label in (None, "unscored") else label,
+        score=float(item.get("sentiment_score", 0)),
+        language=item.get("language", "en"),
+        reasons=tuple(item.get("reasons", ())),
+    )
+    return ScoredMention(item["brand_id"], mention, sentiment, float(item.get("influence", 0)))
+
+
+def aggregate_delta(mentions: list[ScoredMention]) -> dict[str, Decimal]:
+    """What a group of new mentions of one brand and hour adds to that hour's counters and sums."""
+    delta: dict[str, float] = {}
+
+    def add(name: str, value: float) -> None:
+        delta[name] = delta.get(name, 0) + value
+
+    for sm in mentions:
+        add("mentions", 1)
+        add(sm.sentiment.bucket, 1)
+        add(f"source_{sm.mention.source}", 1)
+        if sm.sentiment.label is not None:
+            w = weight(sm.influence)
+            add("sentiment_sum", sm.sentiment.score)
+            add("weight_sum", w)
+            add("weighted_sentiment_sum", w * sm.sentiment.score)
+    return {k: to_decimal(v) for k, v in delta.items()}
+
+
+def item_to_aggregate(item: Item) -> HourlyAggregate:
+    counts = {k: int(item.get(k, 0)) for k in AGGREGATE_COUNTERS}
+    sums = {k: float(item.get(k, 0)) for k in AGGREGATE_SUMS}
+    by_source = {k.removeprefix("source_"): int(v) for k, v in item.items() if k.startswith("source_")}
+    hour = datetime.strptime(item["hour"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+    return HourlyAggregate(brand_id=item["brand_id"], hour=hour, by_source=by_source, **counts, **sums)

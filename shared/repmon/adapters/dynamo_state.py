@@ -1,0 +1,166 @@
+"""The small state items of the single table: source cursors, alert rule state and log, the watchlist."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from repmon.adapters.dynamo import batch_write, dynamodb_client, from_wire, query_all, to_wire
+from repmon.adapters.dynamo_items import brand_pk, iso, parse_iso, to_decimal
+from repmon.domain.brand import Brand
+from repmon.domain.models import Alert, Severity
+from repmon.ports import RuleState
+
+_WATCHLIST_PK = "WATCHLIST"
+#: Per-mention rule keys (influencer_negative#reddit#t3_x) are never re-armed: let TTL drop them.
+_PER_MENTION_STATE_DAYS = 30
+
+
+class DynamoCursorStore:
+    """Source cursors, one item per (brand, source)."""
+
+    def __init__(self, table: str, client: Any = None) -> None:
+        self.table, self.client = table, dynamodb_client(client)
+
+    def get(self, brand_id: str, source: str) -> str | None:
+        key = to_wire({"pk": brand_pk(brand_id), "sk": f"CURSOR#{source}"})
+        raw = self.client.get_item(TableName=self.table, Key=key, ConsistentRead=True).get("Item")
+        return from_wire(raw).get("cursor") if raw else None
+
+    def put(self, brand_id: str, source: str, cursor: str | None) -> None:
+        item = {"pk": brand_pk(brand_id), "sk": f"CURSOR#{source}", "type": "cursor", "brand_id": brand_id}
+        item |= {"source": source, "cursor": cursor}
+        self.client.put_item(TableName=self.table, Item=to_wire(item))
+
+
+class DynamoAlertLedger:
+    """Alert state per (brand, rule key) with conditional transitions, and the log of sent alerts."""
+
+    def __init__(self, table: str, client: Any = None) -> None:
+        self.table, self.client = table, dynamodb_client(client)
+
+    def _key(self, brand_id: str, rule_key: str) -> dict[str, Any]:
+        return to_wire({"pk": brand_pk(brand_id), "sk": f"RULE#{rule_key}"})
+
+    def state(self, brand_id: str, rule_key: str) -> RuleState:
+        raw = self.client.get_item(TableName=self.table, Key=self._key(brand_id, rule_key), ConsistentRead=True)
+        item = from_wire(raw["Item"]) if "Item" in raw else {}
+        return RuleState(bool(item.get("firing")), item.get("alert_id"), bool(item.get("sent")))
+
+    def claim(self, alert: Alert, rule_key: str) -> bool:
+        values: dict[str, Any] = {":t": True, ":f": False, ":id": alert.alert_id, ":at": iso(alert.fired_at)}
+        values[":rule"] = alert.rule
+        sets = "firing = :t, sent = :f, alert_id = :id, since = :at, #rule = :rule"
+        if "#" in rule_key:
+            values[":exp"] = int((alert.fired_at + timedelta(days=_PER_MENTION_STATE_DAYS)).timestamp())
+            sets += ", expires_at = :exp"
+        try:
+            self.client.update_item(
+                TableName=self.table,
+                Key=self._key(alert.brand_id, rule_key),
+                UpdateExpression=f"SET {sets}",
+                # Armed (never fired, or re-armed), or fired earlier but never sent: this run must send.
+                ConditionExpression="attribute_not_exists(pk) OR firing = :f OR sent = :f",
+                ExpressionAttributeNames={"#rule": "rule"},
+                ExpressionAttributeValues=to_wire(values),
+            )
+            return True
+        except self.client.exceptions.ConditionalCheckFailedException:
+            return False
+
+    def mark_sent(self, alert: Alert, rule_key: str) -> None:
+        self.client.put_item(TableName=self.table, Item=to_wire(_alert_item(alert)))
+        self.client.update_item(
+            TableName=self.table,
+            Key=self._key(alert.brand_id, rule_key),
+            UpdateExpression="SET sent = :t",
+            ConditionExpression="alert_id = :id",
+            ExpressionAttributeValues=to_wire({":t": True, ":id": alert.alert_id}),
+        )
+
+    def rearm(self, brand_id: str, rule_key: str, at: datetime) -> None:
+        self.client.update_item(
+            TableName=self.table,
+            Key=self._key(brand_id, rule_key),
+            UpdateExpression="SET firing = :f, sent = :f, recovered_at = :at REMOVE alert_id",
+            ExpressionAttributeValues=to_wire({":f": False, ":at": iso(at)}),
+        )
+
+    def sent_between(self, brand_id: str, since: datetime, until: datetime) -> list[Alert]:
+        found = query_all(
+            self.client,
+            TableName=self.table,
+            KeyConditionExpression="pk = :pk AND sk BETWEEN :lo AND :hi",
+            ExpressionAttributeValues=to_wire(
+                {":pk": brand_pk(brand_id), ":lo": f"ALERT#{iso(since)}", ":hi": f"ALERT#{iso(until)}"}
+            ),
+        )
+        return [_item_alert(i) for i in found]
+
+
+def _alert_item(alert: Alert) -> dict[str, Any]:
+    item: dict[str, Any] = {
+        "pk": brand_pk(alert.brand_id),
+        "sk": f"ALERT#{iso(alert.fired_at)}#{alert.alert_id}",
+        "type": "alert",
+        "alert_id": alert.alert_id,
+        "brand_id": alert.brand_id,
+        "brand_name": alert.brand_name,
+        "rule": alert.rule,
+        "severity": alert.severity.value,
+        "fired_at": iso(alert.fired_at),
+        "summary": alert.summary,
+        "top_mention_ids": [sm.key for sm in alert.top_mentions],
+    }
+    for name, value in (("index", alert.index), ("change", alert.change)):
+        if value is not None:
+            item[name] = to_decimal(value)
+    return item
+
+
+def _item_alert(item: dict[str, Any]) -> Alert:
+    return Alert(
+        alert_id=item["alert_id"],
+        brand_id=item["brand_id"],
+        brand_name=item.get("brand_name", item["brand_id"]),
+        rule=item["rule"],
+        severity=Severity(item["severity"]),
+        fired_at=parse_iso(item["fired_at"]),
+        summary=item.get("summary", ""),
+        index=float(item["index"]) if "index" in item else None,
+        change=float(item["change"]) if "change" in item else None,
+    )
+
+
+class DynamoWatchlist:
+    """The brands the functions watch, stored by `repmon brands apply` (one item per brand)."""
+
+    def __init__(self, table: str, client: Any = None) -> None:
+        self.table, self.client = table, dynamodb_client(client)
+
+    def brands(self) -> list[Brand]:
+        found = query_all(
+            self.client,
+            TableName=self.table,
+            KeyConditionExpression="pk = :pk",
+            ExpressionAttributeValues=to_wire({":pk": _WATCHLIST_PK}),
+            ConsistentRead=True,
+        )
+        return [Brand.model_validate_json(i["config"]) for i in found]
+
+    def brand(self, brand_id: str) -> Brand | None:
+        key = to_wire({"pk": _WATCHLIST_PK, "sk": f"BRAND#{brand_id}"})
+        raw = self.client.get_item(TableName=self.table, Key=key, ConsistentRead=True).get("Item")
+        return Brand.model_validate_json(from_wire(raw)["config"]) if raw else None
+
+    def replace(self, brands: Sequence[Brand]) -> tuple[int, int]:
+        current = {b.id for b in self.brands()}
+        wanted = {b.id for b in brands}
+        puts = [
+            {"pk": _WATCHLIST_PK, "sk": f"BRAND#{b.id}", "type": "brand", "brand_id": b.id, "config": b.model_dump_json()}
+            for b in brands
+        ]
+        deletes = [{"pk": _WATCHLIST_PK, "sk": f"BRAND#{i}"} for i in sorted(current - wanted)]
+        batch_write(self.client, self.table, puts=puts, deletes=deletes)
+        return len(puts), len(deletes)

@@ -1,0 +1,54 @@
+"""SqsPollJobQueue: poll jobs onto the FIFO queues that feed collect_mentions.
+
+MessageGroupId = brand#source serialises the jobs of one cursor (no two collectors race on it);
+MessageDeduplicationId = brand#source#scheduled time drops a scheduler retry of the same run.
+Reddit jobs go to their own queue, whose consumer concurrency is capped per Reddit client id.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from repmon.adapters.aws import client as aws_client
+from repmon.adapters.dynamo import chunks
+from repmon.adapters.dynamo_items import iso
+from repmon.domain.models import Source
+from repmon.ports import PollJob
+
+_SEND_MAX = 10
+
+
+def job_body(job: PollJob) -> str:
+    return json.dumps({"brand_id": job.brand_id, "source": job.source, "scheduled_at": iso(job.scheduled_at)})
+
+
+class SqsPollJobQueue:
+    def __init__(self, queue_url: str, reddit_queue_url: str, client: Any = None) -> None:
+        self.queue_url, self.reddit_queue_url = queue_url, reddit_queue_url
+        self.client = client or aws_client("sqs")
+
+    def send(self, jobs: Sequence[PollJob]) -> int:
+        reddit = [j for j in jobs if j.source == Source.REDDIT]
+        others = [j for j in jobs if j.source != Source.REDDIT]
+        return self._send(self.reddit_queue_url, reddit) + self._send(self.queue_url, others)
+
+    def _send(self, queue_url: str, jobs: Sequence[PollJob]) -> int:
+        for batch in chunks(list(jobs), _SEND_MAX):
+            entries = [_entry(i, job) for i, job in enumerate(batch)]
+            failed = self.client.send_message_batch(QueueUrl=queue_url, Entries=entries).get("Failed", [])
+            if failed:
+                # botocore retried the call; entries refused one by one are retried once, then surfaced.
+                retry = [entries[int(f["Id"])] for f in failed]
+                failed = self.client.send_message_batch(QueueUrl=queue_url, Entries=retry).get("Failed", [])
+                if failed:
+                    raise RuntimeError(f"SQS refused {len(failed)} poll jobs: {failed[0].get('Message')}")
+        return len(jobs)
+
+
+def _entry(index: int, job: PollJob) -> dict[str, Any]:
+    group = f"{job.brand_id}#{job.source}"
+    dedup = hashlib.sha256(f"{group}#{iso(job.scheduled_at)}".encode()).hexdigest()
+    return {"Id": str(index), "MessageBody": job_body(job), "MessageGroupId": group, "MessageDeduplicationId": dedup}

@@ -1,0 +1,98 @@
+"""The composition root: the one place that picks an adapter for each port.
+
+Dependencies are built on first use (a cold start), never at import time, and cached per settings
+and endpoint, so a warm Lambda reuses its clients. Each function imports only what it uses: the
+evaluator never loads praw or nltk.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import lru_cache
+
+from repmon.ports import AlertLedger, AlertPublisher, MentionStore, PollJobQueue, Watchlist
+from repmon.runtime.settings import CollectSettings, EvaluateSettings, PlanPollsSettings, load_settings
+from repmon.services.collect import Collector
+
+
+class SystemClock:
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class PlanDeps:
+    watchlist: Watchlist
+    queue: PollJobQueue
+
+
+@dataclass(frozen=True)
+class EvaluateDeps:
+    watchlist: Watchlist
+    store: MentionStore
+    ledger: AlertLedger
+    publisher: AlertPublisher
+
+
+def _endpoint() -> str:
+    # Part of the cache key: local runs point the same process at different stacks.
+    return os.environ.get("AWS_ENDPOINT_URL", "")
+
+
+def plan_deps() -> PlanDeps:
+    return _plan_deps(load_settings(PlanPollsSettings), _endpoint())
+
+
+@lru_cache(maxsize=4)
+def _plan_deps(settings: PlanPollsSettings, endpoint: str) -> PlanDeps:
+    from repmon.adapters.dynamo import dynamodb_client
+    from repmon.adapters.dynamo_state import DynamoWatchlist
+    from repmon.adapters.sqs_queue import SqsPollJobQueue
+
+    ddb = dynamodb_client(max_attempts=settings.aws_max_attempts)
+    queue = SqsPollJobQueue(settings.poll_queue_url, settings.reddit_poll_queue_url)
+    return PlanDeps(DynamoWatchlist(settings.table_name, ddb), queue)
+
+
+def collector() -> Collector:
+    return _collector(load_settings(CollectSettings), _endpoint())
+
+
+@lru_cache(maxsize=4)
+def _collector(settings: CollectSettings, endpoint: str) -> Collector:
+    from repmon.adapters.dynamo import dynamodb_client
+    from repmon.adapters.dynamo_state import DynamoCursorStore, DynamoWatchlist
+    from repmon.adapters.dynamo_store import DynamoMentionStore
+    from repmon.adapters.vader_scorer import CxVaderScorer
+    from repmon.runtime.sources import build_sources
+
+    ddb = dynamodb_client(max_attempts=settings.aws_max_attempts)
+    return Collector(
+        watchlist=DynamoWatchlist(settings.table_name, ddb),
+        sources=build_sources(settings),
+        cursors=DynamoCursorStore(settings.table_name, ddb),
+        store=DynamoMentionStore(settings.table_name, SystemClock(), ddb, settings.retention_days),
+        scorer=CxVaderScorer(),
+    )
+
+
+def evaluate_deps() -> EvaluateDeps:
+    return _evaluate_deps(load_settings(EvaluateSettings), _endpoint())
+
+
+@lru_cache(maxsize=4)
+def _evaluate_deps(settings: EvaluateSettings, endpoint: str) -> EvaluateDeps:
+    from repmon.adapters.dynamo import dynamodb_client
+    from repmon.adapters.dynamo_state import DynamoAlertLedger, DynamoWatchlist
+    from repmon.adapters.dynamo_store import DynamoMentionStore
+    from repmon.adapters.sns_publisher import SnsAlertPublisher
+
+    ddb = dynamodb_client(max_attempts=settings.aws_max_attempts)
+    return EvaluateDeps(
+        watchlist=DynamoWatchlist(settings.table_name, ddb),
+        store=DynamoMentionStore(settings.table_name, SystemClock(), ddb),
+        ledger=DynamoAlertLedger(settings.table_name, ddb),
+        publisher=SnsAlertPublisher(settings.alert_topic_arn),
+    )

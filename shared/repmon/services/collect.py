@@ -1,0 +1,72 @@
+"""Collect mentions: cursor → source → match the brand query → score → store → advance the cursor.
+
+The cursor moves only after the mentions it covers are stored, so a crash anywhere loses nothing:
+the next run reads the same items again and the store drops the ones it already has.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from repmon.domain.brand import Brand
+from repmon.domain.errors import UnknownSource
+from repmon.domain.influence import influence
+from repmon.domain.models import Mention, ScoredMention, Source
+from repmon.ports import CursorStore, MentionSource, MentionStore, PollJob, SentimentScorer, Watchlist
+
+#: Sources whose items are about the brand by construction (its own app), so the query is not applied.
+_UNFILTERED = {Source.APPSTORE.value}
+
+
+@dataclass(frozen=True)
+class CollectResult:
+    brand_id: str
+    source: str
+    fetched: int = 0
+    matched: int = 0
+    stored: int = 0
+    duplicates: int = 0
+    skipped: int = 0
+    truncated: bool = False
+
+
+@dataclass(frozen=True)
+class Collector:
+    watchlist: Watchlist
+    sources: Mapping[str, MentionSource]
+    cursors: CursorStore
+    store: MentionStore
+    scorer: SentimentScorer
+
+    def collect(self, job: PollJob) -> CollectResult:
+        brand = self.watchlist.brand(job.brand_id)
+        if brand is None:
+            # Removed from the watchlist after the job was planned: nothing to do, not an error.
+            return CollectResult(job.brand_id, job.source)
+        if job.source not in self.sources:
+            raise UnknownSource(job.source)
+        cursor = self.cursors.get(brand.id, job.source)
+        page = self.sources[job.source].fetch(brand, cursor, job.scheduled_at)
+        matched = [m for m in page.mentions if _about(brand, m)]
+        saved = self.store.save([self.score(brand, m, job) for m in matched])
+        if page.cursor != cursor:
+            self.cursors.put(brand.id, job.source, page.cursor)
+        return CollectResult(
+            brand.id,
+            job.source,
+            fetched=len(page.mentions),
+            matched=len(matched),
+            stored=saved.stored,
+            duplicates=saved.duplicates,
+            skipped=page.skipped,
+            truncated=page.truncated,
+        )
+
+    def score(self, brand: Brand, mention: Mention, job: PollJob) -> ScoredMention:
+        sentiment = self.scorer.score(mention.full_text, mention.rating)
+        return ScoredMention(brand.id, mention, sentiment, influence(mention, job.scheduled_at))
+
+
+def _about(brand: Brand, mention: Mention) -> bool:
+    return mention.source in _UNFILTERED or brand.compiled.matches(mention.full_text)
