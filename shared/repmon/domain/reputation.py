@@ -1,0 +1,162 @@
+"""The reputation index and the windows it is computed over. Pure: hourly aggregates in, numbers out.
+
+Reputation index (0-100, 50 = neutral), over a set of hourly buckets::
+
+    index = 50 + 50 * sum(w * s) / (sum(w) + K)
+
+- ``s`` is a scored mention's sentiment (-1..1) and ``w = 1 + influence / 25`` its weight
+  (1 for an unknown author, 5 for the most influential). The aggregates already hold both sums
+  (``weighted_sentiment_sum``, ``weight_sum``), so the index never reads a mention.
+- ``K`` (``PRIOR_WEIGHT`` = 40) is a Bayesian prior: K phantom neutral mentions that every window
+  starts with. It pulls thin windows toward 50 and fades as real mentions accumulate. With K = 40,
+  three mentions, whatever their authors and scores, move the index by less than 14 points
+  (at most 50 * 15 / 55), so they can cross neither the default drop (15) nor the default low (35).
+- Unscored mentions (another language, empty text) count for volume, never for the index.
+  A window without a single scored mention has no index (None): no data is not "neutral".
+
+Windows, for an evaluation at time ``at`` (the scheduled time of the run, so a retry sees the same
+windows). Buckets are whole UTC hours; the window ends at the end of the hour holding ``at``
+(``at`` itself when it falls on the hour, so a run never reads an hour that has not started):
+
+- window:   the last ``window_hours`` buckets, ``[end - window_hours, end)``
+- baseline: the ``baseline_hours`` buckets before the window, ``[end - window - baseline, end - window)``
+- change = window index - baseline index.
+- baseline hourly volume = mentions in the baseline / ``baseline_hours`` (empty hours count as 0).
+- last-hour volume, a sliding hour estimated from two buckets:
+  ``mentions(current hour) + mentions(previous hour) * (1 - f)`` where ``f`` is the elapsed fraction
+  of the current hour (at 12:15, f = 0.25: all of 12:00-12:15 plus three quarters of 11:00-12:00).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from repmon.domain.brand import Thresholds
+from repmon.domain.models import HourlyAggregate
+
+HOUR = timedelta(hours=1)
+NEUTRAL = 50.0
+#: K: the prior weight, in "mentions of an unknown author" (see the module docstring).
+PRIOR_WEIGHT = 40.0
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A half-open time range [since, until) of whole hours."""
+
+    since: datetime
+    until: datetime
+
+    def holds(self, hour: datetime) -> bool:
+        return self.since <= hour < self.until
+
+
+def floor_hour(at: datetime) -> datetime:
+    return at.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+
+
+def window_end(at: datetime) -> datetime:
+    """The end of the hour holding `at`; `at` itself when it falls exactly on the hour."""
+    start = floor_hour(at)
+    return start if start == at.astimezone(UTC) else start + HOUR
+
+
+def window_span(at: datetime, thresholds: Thresholds) -> Span:
+    end = window_end(at)
+    return Span(end - thresholds.window_hours * HOUR, end)
+
+
+def baseline_span(at: datetime, thresholds: Thresholds) -> Span:
+    window = window_span(at, thresholds)
+    return Span(window.since - thresholds.baseline_hours * HOUR, window.since)
+
+
+def history_span(at: datetime, thresholds: Thresholds) -> Span:
+    """Baseline and window together: what one evaluation reads from the store, in one query."""
+    return Span(baseline_span(at, thresholds).since, window_end(at))
+
+
+def within(buckets: Iterable[HourlyAggregate], span: Span) -> list[HourlyAggregate]:
+    return [b for b in buckets if span.holds(b.hour)]
+
+
+def index(buckets: Iterable[HourlyAggregate], prior_weight: float = PRIOR_WEIGHT) -> float | None:
+    """The reputation index of these buckets, or None when none of their mentions was scored."""
+    weight = weighted = 0.0
+    scored = 0
+    for bucket in buckets:
+        weight += bucket.weight_sum
+        weighted += bucket.weighted_sentiment_sum
+        scored += scored_mentions(bucket)
+    if scored == 0:
+        return None
+    raw = NEUTRAL + NEUTRAL * weighted / (weight + prior_weight)
+    return min(100.0, max(0.0, raw))
+
+
+def scored_mentions(bucket: HourlyAggregate) -> int:
+    return bucket.negative + bucket.neutral + bucket.positive
+
+
+def hourly_mean(buckets: Iterable[HourlyAggregate], span: Span) -> float:
+    """Mean mentions per hour over `span`, empty (absent) hours counting as 0."""
+    hours = (span.until - span.since) / HOUR
+    return sum(b.mentions for b in within(buckets, span)) / hours if hours > 0 else 0.0
+
+
+def last_hour(buckets: Sequence[HourlyAggregate], at: datetime) -> tuple[float, int, int]:
+    """The sliding last hour before `at`: (estimated mentions, negative, positive), each prorated."""
+    current = floor_hour(at)
+    elapsed = (at.astimezone(UTC) - current) / HOUR
+    shares = {current: 1.0 if elapsed > 0 else 0.0, current - HOUR: 1.0 - elapsed}
+    mentions = negative = positive = 0.0
+    for bucket in buckets:
+        share = shares.get(bucket.hour, 0.0)
+        mentions += bucket.mentions * share
+        negative += bucket.negative * share
+        positive += bucket.positive * share
+    return mentions, round(negative), round(positive)
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """Everything the rules need about one brand at one evaluation time."""
+
+    at: datetime
+    window_index: float | None
+    baseline_index: float | None
+    window_mentions: int
+    window_negative: int
+    baseline_scored: int
+    baseline_hourly: float
+    last_hour: float
+    last_hour_negative: int
+    last_hour_positive: int
+
+    @property
+    def change(self) -> float | None:
+        if self.window_index is None or self.baseline_index is None:
+            return None
+        return self.window_index - self.baseline_index
+
+
+def snapshot(buckets: Sequence[HourlyAggregate], at: datetime, thresholds: Thresholds) -> Snapshot:
+    """Compute the window, the baseline and the last hour from the buckets of `history_span`."""
+    window = within(buckets, window_span(at, thresholds))
+    base_span = baseline_span(at, thresholds)
+    baseline = within(buckets, base_span)
+    volume, negative, positive = last_hour(buckets, at)
+    return Snapshot(
+        at=at,
+        window_index=index(window),
+        baseline_index=index(baseline),
+        window_mentions=sum(b.mentions for b in window),
+        window_negative=sum(b.negative for b in window),
+        baseline_scored=sum(scored_mentions(b) for b in baseline),
+        baseline_hourly=hourly_mean(baseline, base_span),
+        last_hour=volume,
+        last_hour_negative=negative,
+        last_hour_positive=positive,
+    )
