@@ -107,7 +107,7 @@ def reputation_drop(brand: Brand, snap: Snapshot) -> Decision:
     action = Action.FIRE if past >= 0 else _hysteresis(past, t.recovery_margin)
     summary = (
         f"The reputation index of {brand.name} is {snap.window_index:.0f}, {drop:.0f} points under its "
-        f"{_span(t.baseline_hours)} baseline of {snap.baseline_index:.0f} "
+        f"{span_label(t.baseline_hours)} baseline of {snap.baseline_index:.0f} "
         f"(alert at {t.reputation_drop:.0f})."
     )
     details: Details = {"threshold": t.reputation_drop, "value": round(drop, 2)}
@@ -185,5 +185,6 @@ def index_rules(brand: Brand, snap: Snapshot) -> list[Decision]:
     return [reputation_low(brand, snap), reputation_drop(brand, snap), volume_spike(brand, snap)]
 
 
-def _span(hours: int) -> str:
+def span_label(hours: int) -> str:
+    """168 -> '7-day', 36 -> '36-hour'."""
     return f"{hours // 24}-day" if hours % 24 == 0 else f"{hours}-hour"
