@@ -222,3 +222,34 @@ _ledger: AlertLedger = InMemoryAlertLedger()
 _publisher: AlertPublisher = RecordingPublisher()
 _watchlist: Watchlist = InMemoryWatchlist()
 _queue: PollJobQueue = InMemoryJobQueue()
+
+
+def scored_mention(
+    brand_id: str,
+    created_at: datetime,
+    score: float,
+    influence: float = 0.0,
+    *,
+    native_id: str | None = None,
+    source: str = "reddit",
+    text: str = "",
+    handle: str = "someone",
+    scored: bool = True,
+) -> ScoredMention:
+    """A ScoredMention in one line, for the index, rules and evaluator tests (label follows the score)."""
+    # Imported here so this appended helper leaves the shared import block alone.
+    from repmon.domain.models import Author, SentimentLabel
+
+    label: SentimentLabel = "negative" if score <= -0.05 else "positive" if score >= 0.05 else "neutral"
+    native = native_id or f"{created_at:%Y%m%d%H%M%S}-{score:+.2f}-{influence:.0f}-{text[:8]}"
+    mention = Mention(
+        source=source,
+        native_id=native,
+        created_at=created_at,
+        text=text or f"a mention scored {score:+.2f}",
+        url=f"https://example.test/{source}/{native}",
+        author=Author(id=handle, handle=handle),
+    )
+    unscored = Sentiment(label=None, score=0.0, language="fr")
+    sentiment = Sentiment(label=label, score=score) if scored else unscored
+    return ScoredMention(brand_id=brand_id, mention=mention, sentiment=sentiment, influence=influence)
