@@ -1,0 +1,95 @@
+"""A moto server on 127.0.0.1: in a thread (fast, shares this process) or in a child process.
+
+The child process is for test sessions that also use `mock_aws`: starting or stopping `mock_aws`
+resets every moto backend in the process, which would wipe a threaded server's stack.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+import warnings
+
+from moto.server import ThreadedMotoServer
+
+_READY_TIMEOUT_SECONDS = 30.0
+
+
+class MotoServer:
+    """Start with `start()` (returns the endpoint URL), stop with `stop()`."""
+
+    def __init__(self, isolated: bool = False) -> None:
+        self.isolated = isolated
+        self._thread_server: ThreadedMotoServer | None = None
+        self._process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> str:
+        endpoint = self._start_process() if self.isolated else self._start_thread()
+        _configure(endpoint)
+        return endpoint
+
+    def stop(self) -> None:
+        if self._thread_server is not None:
+            self._thread_server.stop()
+            self._thread_server = None
+        if self._process is not None:
+            self._process.terminate()
+            self._process.wait(timeout=10)
+            self._process = None
+
+    def _start_thread(self) -> str:
+        # werkzeug logs every request at INFO; a deploy is a few hundred of them
+        logging.getLogger("werkzeug").setLevel(logging.WARNING)
+        # moto warns for each resource type it only records (schedules, event-invoke configs);
+        # the template tests check those on the transformed template instead
+        warnings.filterwarnings("ignore", message="Tried to parse AWS::", category=UserWarning)
+        self._thread_server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+        self._thread_server.start()
+        host, port = self._thread_server.get_host_and_port()
+        return f"http://{host}:{port}"
+
+    def _start_process(self) -> str:
+        port = _free_port()
+        self._process = subprocess.Popen(
+            [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        endpoint = f"http://127.0.0.1:{port}"
+        _wait_until_ready(endpoint, self._process)
+        return endpoint
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def _wait_until_ready(endpoint: str, process: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + _READY_TIMEOUT_SECONDS
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"moto server exited with {process.returncode} before it was ready")
+        try:
+            with urllib.request.urlopen(f"{endpoint}/moto-api/data.json", timeout=1):
+                return
+        except OSError:
+            time.sleep(0.1)
+    process.terminate()
+    raise RuntimeError(f"moto server at {endpoint} not ready after {_READY_TIMEOUT_SECONDS}s")
+
+
+def _configure(endpoint: str) -> None:
+    """Never let moto reach for docker: functions are stored, and run in-process by LocalStack."""
+    body = json.dumps({"lambda": {"use_docker": False}}).encode()
+    request = urllib.request.Request(f"{endpoint}/moto-api/config", data=body, method="POST")
+    request.add_header("Content-Type", "application/json")
+    with urllib.request.urlopen(request, timeout=5):
+        pass
