@@ -102,7 +102,11 @@ class DynamoMentionStore:
             IndexName="ByTime",
             KeyConditionExpression="gsi1pk = :pk AND gsi1sk BETWEEN :lo AND :hi",
             ExpressionAttributeValues=to_wire(
-                {":pk": f"{items.brand_pk(brand_id)}#MENTIONS", ":lo": items.iso(since), ":hi": items.iso(until)}
+                {
+                    ":pk": f"{items.brand_pk(brand_id)}#MENTIONS",
+                    ":lo": items.iso(since),
+                    ":hi": items.iso(until),
+                }
             ),
         )
         return [items.item_to_mention(i) for i in found]
@@ -169,7 +173,7 @@ def _transaction_groups(mentions: list[ScoredMention]) -> list[list[ScoredMentio
     hours: set[tuple[str, datetime]] = set()
     for sm in mentions:
         hour = (sm.brand_id, items.floor_hour(sm.mention.created_at))
-        if len(current) + len(hours | {hour}) > _TRANSACTION_MAX:
+        if current and len(current) + 1 + len(hours | {hour}) > _TRANSACTION_MAX:
             groups.append(current)
             current, hours = [], set()
         current.append(sm)

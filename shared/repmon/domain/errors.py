@@ -1,0 +1,45 @@
+"""Domain exceptions: adapters translate SDK, praw and HTTP errors into these; handlers map them once."""
+
+from __future__ import annotations
+
+
+class RepmonError(Exception):
+    """Base of every error repmon raises on purpose."""
+
+
+class SourceUnavailable(RepmonError):
+    """A source could not be read this run (after retries); the poll is retried later."""
+
+    def __init__(self, source: str, detail: str) -> None:
+        super().__init__(f"{source} unavailable: {detail}")
+        self.source = source
+        self.detail = detail
+
+
+class InvalidConfig(RepmonError):
+    """Configuration or credentials that no retry will fix; a person has to act."""
+
+
+class UnknownSource(RepmonError):
+    """A poll job names a source this deployment has no adapter for."""
+
+    def __init__(self, source: str) -> None:
+        super().__init__(f"no adapter for source {source!r}")
+        self.source = source
+
+
+class WatchlistInvalid(InvalidConfig):
+    """The watchlist file has problems; each names the file, the brand and the field."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+class PublishFailed(RepmonError):
+    """An alert could not be delivered; it stays claimed-but-unsent and the next evaluation sends it."""
+
+    def __init__(self, alert_id: str, detail: str) -> None:
+        super().__init__(f"alert {alert_id} not published: {detail}")
+        self.alert_id = alert_id
+        self.detail = detail

@@ -1,0 +1,109 @@
+"""Collect: cursor → source → match → score → store → cursor, and nothing is lost when a step fails."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from repmon.domain.brand import Brand
+from repmon.domain.errors import UnknownSource
+from repmon.domain.models import Mention
+from repmon.ports import PollJob
+from repmon.services.collect import Collector
+from tests.fakes import (
+    InMemoryCursorStore,
+    InMemoryMentionStore,
+    InMemoryWatchlist,
+    KeywordScorer,
+    ScriptedSource,
+)
+
+T0 = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
+ACME = Brand(id="acme", name="Acme Air", query='"acme air" OR @acmeair -anvil')
+
+
+def mention(n: int, text: str, minutes: int = 0, source: str = "reddit", rating: int | None = None) -> Mention:
+    return Mention(source=source, native_id=str(n), created_at=T0 + timedelta(minutes=minutes), text=text, rating=rating)
+
+
+def world(*mentions: Mention, limit: int = 100) -> tuple[Collector, ScriptedSource, InMemoryMentionStore, InMemoryCursorStore]:
+    reddit = ScriptedSource("reddit", mentions, limit=limit)
+    appstore = ScriptedSource("appstore", [m for m in mentions if m.source == "appstore"])
+    reddit.mentions = [m for m in mentions if m.source == "reddit"]
+    store, cursors = InMemoryMentionStore(), InMemoryCursorStore()
+    collector = Collector(InMemoryWatchlist([ACME]), {"reddit": reddit, "appstore": appstore}, cursors, store, KeywordScorer())
+    return collector, reddit, store, cursors
+
+
+def job(source: str = "reddit", minutes: int = 60) -> PollJob:
+    return PollJob("acme", source, T0 + timedelta(minutes=minutes))
+
+
+def test_given_mentions_when_collected_then_only_those_matching_the_query_are_scored_and_stored():
+    collector, _, store, cursors = world(
+        mention(1, "@acmeair lost my bag, awful"),
+        mention(2, "acme air was great, thanks", minutes=1),
+        mention(3, "@acmeair dropped an anvil", minutes=2),
+        mention(4, "nothing to do with us", minutes=3),
+    )
+    result = collector.collect(job())
+    assert (result.fetched, result.matched, result.stored) == (4, 2, 2)
+    labels = {sm.mention.native_id: sm.sentiment.label for sm in store.items.values()}
+    assert labels == {"1": "negative", "2": "positive"}
+    assert cursors.get("acme", "reddit") == (T0 + timedelta(minutes=3)).isoformat()
+
+
+def test_given_a_repoll_when_nothing_is_new_then_nothing_is_stored_twice():
+    collector, source, store, _ = world(mention(1, "@acmeair awful"))
+    collector.collect(job())
+    again = collector.collect(job(minutes=75))
+    assert (again.fetched, again.stored) == (0, 0)
+    assert source.calls[1] == T0.isoformat()
+    assert len(store.items) == 1
+
+
+def test_given_the_store_fails_when_collecting_then_the_cursor_does_not_move_and_the_retry_stores_all():
+    collector, _, store, cursors = world(*(mention(i, f"@acmeair post {i}", minutes=i) for i in range(5)))
+    store.fail_after = 2
+    with pytest.raises(RuntimeError):
+        collector.collect(job())
+    assert cursors.get("acme", "reddit") is None
+    store.fail_after = None
+    result = collector.collect(job())
+    assert (result.stored, result.duplicates) == (3, 2)
+    assert len(store.items) == 5
+    assert sum(a.mentions for a in store.aggregates.values()) == 5
+
+
+def test_given_more_than_the_per_run_bound_when_collecting_then_the_next_run_continues_where_it_stopped():
+    collector, _, store, _ = world(*(mention(i, f"@acmeair {i}", minutes=i) for i in range(7)), limit=3)
+    assert collector.collect(job()).truncated
+    collector.collect(job(minutes=61))
+    collector.collect(job(minutes=62))
+    assert len(store.items) == 7
+
+
+def test_app_store_reviews_are_about_the_brand_by_construction_and_keep_their_rating():
+    collector, _, store, _ = world(mention(1, "Polite words, lovely staff", source="appstore", rating=1))
+    assert collector.collect(job("appstore")).stored == 1
+    [sm] = store.items.values()
+    assert sm.sentiment.label == "negative"  # the fake scorer blends the 1-star rating
+
+
+def test_given_a_brand_removed_since_planning_when_collecting_then_nothing_happens():
+    collector, source, _, _ = world(mention(1, "@acmeair"))
+    result = collector.collect(PollJob("gone", "reddit", T0))
+    assert result.fetched == 0 and source.calls == []
+
+
+def test_given_an_unknown_source_when_collecting_then_a_domain_error_names_it():
+    collector, *_ = world()
+    with pytest.raises(UnknownSource, match="mastodon"):
+        collector.collect(job("mastodon"))
+
+
+def test_influence_is_scored_in_the_range():
+    collector, _, store, _ = world(mention(1, "@acmeair awful"))
+    collector.collect(job())
+    assert all(0 <= sm.influence <= 100 for sm in store.items.values())
