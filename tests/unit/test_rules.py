@@ -1,0 +1,150 @@
+"""The four alert rules: fire / hold / recover, hysteresis and severity."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from repmon.domain.brand import Brand, Thresholds
+from repmon.domain.models import Severity
+from repmon.domain.reputation import Snapshot
+from repmon.domain.rules import (
+    Action,
+    influencer_negative,
+    influencer_severity,
+    is_influencer_negative,
+    reputation_drop,
+    reputation_low,
+    volume_spike,
+)
+from tests.fakes import scored_mention
+
+AT = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
+BRAND = Brand(id="acme", name="Acme Air", query='"acme air"')
+CALM = Snapshot(
+    at=AT,
+    window_index=55.0,
+    baseline_index=55.0,
+    window_mentions=48,
+    window_negative=5,
+    baseline_scored=300,
+    baseline_hourly=2.0,
+    last_hour=2.0,
+    last_hour_negative=0,
+    last_hour_positive=1,
+)
+
+
+@pytest.mark.parametrize(
+    ("value", "action", "severity"),
+    [
+        (34.9, Action.FIRE, Severity.WARNING),
+        (25.0, Action.FIRE, Severity.CRITICAL),
+        (35.0, Action.HOLD, Severity.WARNING),
+        (39.9, Action.HOLD, Severity.WARNING),
+        (40.0, Action.RECOVER, Severity.WARNING),
+    ],
+)
+def test_reputation_low(value, action, severity):
+    # Given the default threshold 35 and margin 5 / When the window index is `value`
+    decision = reputation_low(BRAND, replace(CALM, window_index=value))
+    # Then below fires, 10+ below is critical, recovery needs 40
+    assert (decision.action, decision.severity) == (action, severity)
+
+
+def test_reputation_low_without_data_holds_unmeasured():
+    decision = reputation_low(BRAND, replace(CALM, window_index=None))
+    assert decision.action is Action.HOLD and not decision.measured
+
+
+@pytest.mark.parametrize(
+    ("window", "action", "severity"),
+    [
+        (40.0, Action.FIRE, Severity.WARNING),  # exactly 15 under the baseline of 55
+        (30.0, Action.FIRE, Severity.CRITICAL),  # 25 under: 10 past the threshold
+        (41.0, Action.HOLD, Severity.WARNING),
+        (45.0, Action.RECOVER, Severity.WARNING),  # drop 10 = threshold - margin
+    ],
+)
+def test_reputation_drop(window, action, severity):
+    decision = reputation_drop(BRAND, replace(CALM, window_index=window))
+    assert (decision.action, decision.severity) == (action, severity)
+    assert "7-day baseline of 55" in decision.summary
+
+
+def test_reputation_drop_needs_enough_baseline():
+    # Given a deep drop against a baseline of 5 scored mentions / Then it holds, unmeasured
+    decision = reputation_drop(BRAND, replace(CALM, window_index=20.0, baseline_scored=5))
+    assert decision.action is Action.HOLD and not decision.measured
+
+
+@pytest.mark.parametrize(
+    ("last_hour", "baseline_hourly", "action"),
+    [
+        (20.0, 2.0, Action.FIRE),  # the minimum count decides: max(3 * 2, 20)
+        (19.0, 2.0, Action.HOLD),
+        (14.9, 2.0, Action.RECOVER),  # under 75% of the bar
+        (30.0, 10.0, Action.FIRE),  # the ratio decides: max(3 * 10, 20)
+        (29.0, 10.0, Action.HOLD),
+        (25.0, 0.0, Action.FIRE),  # no baseline: the minimum alone
+    ],
+)
+def test_volume_spike_needs_ratio_and_minimum(last_hour, baseline_hourly, action):
+    snap = replace(CALM, last_hour=last_hour, baseline_hourly=baseline_hourly, last_hour_negative=3)
+    assert volume_spike(BRAND, snap).action is action
+
+
+def test_volume_spike_severity_follows_the_mood_of_the_hour():
+    spike = replace(CALM, last_hour=30.0, baseline_hourly=2.0)
+    # A mostly positive hour is news, not an incident
+    assert (
+        volume_spike(BRAND, replace(spike, last_hour_positive=20, last_hour_negative=2)).severity
+        is Severity.INFO
+    )
+    assert (
+        volume_spike(BRAND, replace(spike, last_hour_positive=2, last_hour_negative=20)).severity
+        is Severity.WARNING
+    )
+    # Twice the bar and mostly negative is critical
+    storm = replace(spike, last_hour=45.0, last_hour_positive=2, last_hour_negative=30)
+    decision = volume_spike(BRAND, storm)
+    assert decision.severity is Severity.CRITICAL and decision.details["ratio"] == 22.5
+
+
+def test_influencer_negative_selects_influential_negative_scored_mentions():
+    t = Thresholds()
+    assert is_influencer_negative(scored_mention("acme", AT, -0.6, 75), t)
+    assert not is_influencer_negative(scored_mention("acme", AT, -0.6, 65), t)  # not influential enough
+    assert not is_influencer_negative(scored_mention("acme", AT, -0.4, 95), t)  # not negative enough
+    assert not is_influencer_negative(scored_mention("acme", AT, -0.9, 95, scored=False), t)
+
+
+def test_influencer_severity_is_critical_far_past_both_thresholds():
+    t = Thresholds()
+    assert influencer_severity(scored_mention("acme", AT, -0.8, 90), t) is Severity.CRITICAL
+    assert influencer_severity(scored_mention("acme", AT, -0.6, 90), t) is Severity.WARNING
+    assert influencer_severity(scored_mention("acme", AT, -0.9, 75), t) is Severity.WARNING
+
+
+def test_influencer_decision_names_the_most_influential_and_counts_all():
+    mentions = [
+        scored_mention("acme", AT, -0.6, 75, handle="small"),
+        scored_mention("acme", AT, -0.9, 95, handle="loud"),
+        scored_mention("acme", AT, -0.2, 99, handle="mild"),
+    ]
+    decision = influencer_negative(BRAND, mentions)
+    assert decision.action is Action.FIRE and decision.severity is Severity.CRITICAL
+    assert decision.details["mentions"] == 2 and "@loud" in decision.summary
+    assert influencer_negative(BRAND, mentions[2:]).action is Action.HOLD
+
+
+@given(st.lists(st.floats(min_value=30.01, max_value=39.99), min_size=1, max_size=50))
+def test_an_index_hovering_at_the_threshold_never_recovers(values):
+    # Given the index fell below 35 once, then wanders anywhere short of the recovery level 40
+    actions = [reputation_low(BRAND, replace(CALM, window_index=v)).action for v in [30.0, *values]]
+    # Then the rule never re-arms, so it can never fire a second time
+    assert Action.RECOVER not in actions
