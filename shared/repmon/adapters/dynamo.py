@@ -53,7 +53,9 @@ def batch_get(
     """Get items by key, retrying UnprocessedKeys with backoff; raises if DynamoDB keeps refusing."""
     found: list[Item] = []
     for chunk in chunks(list(keys), _BATCH_GET_MAX):
-        request: dict[str, Any] = {table: {"Keys": [to_wire(k) for k in chunk], "ProjectionExpression": projection}}
+        request: dict[str, Any] = {
+            table: {"Keys": [to_wire(k) for k in chunk], "ProjectionExpression": projection}
+        }
         for attempt in range(max_rounds):
             response = client.batch_get_item(RequestItems=request)
             found.extend(from_wire(raw) for raw in response.get("Responses", {}).get(table, []))

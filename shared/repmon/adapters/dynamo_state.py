@@ -44,7 +44,9 @@ class DynamoAlertLedger:
         return to_wire({"pk": brand_pk(brand_id), "sk": f"RULE#{rule_key}"})
 
     def state(self, brand_id: str, rule_key: str) -> RuleState:
-        raw = self.client.get_item(TableName=self.table, Key=self._key(brand_id, rule_key), ConsistentRead=True)
+        raw = self.client.get_item(
+            TableName=self.table, Key=self._key(brand_id, rule_key), ConsistentRead=True
+        )
         item = from_wire(raw["Item"]) if "Item" in raw else {}
         return RuleState(bool(item.get("firing")), item.get("alert_id"), bool(item.get("sent")))
 
@@ -158,7 +160,13 @@ class DynamoWatchlist:
         current = {b.id for b in self.brands()}
         wanted = {b.id for b in brands}
         puts = [
-            {"pk": _WATCHLIST_PK, "sk": f"BRAND#{b.id}", "type": "brand", "brand_id": b.id, "config": b.model_dump_json()}
+            {
+                "pk": _WATCHLIST_PK,
+                "sk": f"BRAND#{b.id}",
+                "type": "brand",
+                "brand_id": b.id,
+                "config": b.model_dump_json(),
+            }
             for b in brands
         ]
         deletes = [{"pk": _WATCHLIST_PK, "sk": f"BRAND#{i}"} for i in sorted(current - wanted)]

@@ -51,4 +51,9 @@ class SqsPollJobQueue:
 def _entry(index: int, job: PollJob) -> dict[str, Any]:
     group = f"{job.brand_id}#{job.source}"
     dedup = hashlib.sha256(f"{group}#{iso(job.scheduled_at)}".encode()).hexdigest()
-    return {"Id": str(index), "MessageBody": job_body(job), "MessageGroupId": group, "MessageDeduplicationId": dedup}
+    return {
+        "Id": str(index),
+        "MessageBody": job_body(job),
+        "MessageGroupId": group,
+        "MessageDeduplicationId": dedup,
+    }

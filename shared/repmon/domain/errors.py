@@ -43,3 +43,11 @@ class PublishFailed(RepmonError):
         super().__init__(f"alert {alert_id} not published: {detail}")
         self.alert_id = alert_id
         self.detail = detail
+
+
+class EvaluationIncomplete(RepmonError):
+    """Some brands could not be evaluated this run (the others were)."""
+
+    def __init__(self, failed: dict[str, str]) -> None:
+        super().__init__("; ".join(f"{brand}: {error}" for brand, error in sorted(failed.items())))
+        self.failed = failed

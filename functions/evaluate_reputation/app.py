@@ -1,0 +1,35 @@
+"""Lambda: evaluate every brand's reputation at the scheduled time and publish each new crossing once."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.parser import event_parser
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from repmon.domain.errors import EvaluationIncomplete
+from repmon.runtime import wiring
+from repmon.runtime.events import ScheduledEvent
+from repmon.runtime.observability import logger, metrics, tracer
+from repmon.services.evaluate import evaluate_all
+
+
+@logger.inject_lambda_context
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+@event_parser(model=ScheduledEvent)
+def handler(event: ScheduledEvent, context: LambdaContext) -> dict[str, Any]:
+    deps = wiring.evaluate_deps()
+    run = evaluate_all(deps.watchlist.brands(), event.scheduled_time, deps.store, deps.ledger, deps.publisher)
+    metrics.add_metric(name="AlertsPublished", unit=MetricUnit.Count, value=run.published)
+    metrics.add_metric(name="AlertsSuppressed", unit=MetricUnit.Count, value=run.suppressed)
+    metrics.add_metric(name="BrandEvaluationErrors", unit=MetricUnit.Count, value=run.errors)
+    for result in run.results:
+        logger.info("evaluated", extra={"brand": result.brand_id, "index": result.index, "change": result.change})
+    if run.errors:
+        # The others are done; failing the invocation makes the scheduler retry (idempotent: same
+        # scheduled time) and, past its retries, leaves the event in the DLQ for a person.
+        logger.error("brands failed", extra={"failed": run.failed})
+        raise EvaluationIncomplete(run.failed)
+    return {"brands": len(run.results), "published": run.published}

@@ -1,0 +1,90 @@
+"""The public mention schema (backtest input): one JSON object per line, validated with line numbers.
+
+Only source, id, brand, created_at and text are required:
+    {"source": "reddit", "id": "t3_abc", "brand": "acme", "created_at": "2026-11-01T12:00:00Z",
+     "text": "...", "url": "...", "author": {"id": "...", "handle": "...", "followers": 1200,
+     "karma": null, "account_created_at": null, "verified": false},
+     "engagement": {"score": 10, "comments": 2, "shares": 0}, "rating": null}
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
+
+from repmon.domain.models import Author, Engagement, Mention
+
+
+class _Lenient(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+
+class AuthorLine(_Lenient):
+    id: str = ""
+    handle: str = ""
+    followers: int | None = Field(default=None, ge=0)
+    karma: int | None = None
+    account_created_at: AwareDatetime | None = None
+    verified: bool = False
+
+
+class EngagementLine(_Lenient):
+    score: int = 0
+    comments: int = Field(default=0, ge=0)
+    shares: int = Field(default=0, ge=0)
+
+
+class MentionLine(_Lenient):
+    source: str = Field(min_length=1, max_length=40)
+    id: str = Field(min_length=1, max_length=200)
+    brand: str = Field(min_length=1, max_length=63)
+    created_at: AwareDatetime
+    text: str
+    url: str = ""
+    title: str = ""
+    author: AuthorLine = AuthorLine()
+    engagement: EngagementLine = EngagementLine()
+    rating: int | None = Field(default=None, ge=1, le=5)
+
+    def to_mention(self) -> Mention:
+        a, e = self.author, self.engagement
+        created = a.account_created_at.astimezone(UTC) if a.account_created_at else None
+        return Mention(
+            source=self.source,
+            native_id=self.id,
+            created_at=self.created_at.astimezone(UTC),
+            text=self.text,
+            url=self.url,
+            title=self.title,
+            author=Author(a.id, a.handle, a.followers, a.karma, created, a.verified),
+            engagement=Engagement(score=e.score, comments=e.comments, shares=e.shares),
+            rating=self.rating,
+        )
+
+
+@dataclass(frozen=True)
+class LineError:
+    line: int
+    message: str
+
+
+def read_mention_lines(lines: Iterable[str]) -> Iterator[tuple[str, Mention] | LineError]:
+    """Yield (brand id, mention) per valid line and a LineError (1-based line number) per invalid one."""
+    for number, raw in enumerate(lines, start=1):
+        if not raw.strip():
+            continue
+        try:
+            line = MentionLine.model_validate(json.loads(raw))
+        except json.JSONDecodeError as exc:
+            yield LineError(number, f"not JSON: {exc.msg}")
+        except ValidationError as exc:
+            first = exc.errors(include_url=False)[0]
+            field = ".".join(str(p) for p in first["loc"]) or "(line)"
+            more = f" (+{exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
+            yield LineError(number, f"{field}: {first['msg']}{more}")
+        else:
+            yield line.brand, line.to_mention()
