@@ -1,0 +1,84 @@
+"""Influence: how far a mention is likely to carry, 0-100, from what its platform tells us.
+
+Each signal is squashed onto 0..1 with a saturating log scale, then weighted; the weights of a platform
+sum to 100. Log scales because reach is multiplicative: 10 to 100 upvotes matters as much as 1,000
+to 10,000. A value the source did not give (None) or that is negative contributes 0, never an error.
+
+    sat(x, cap) = min(1, log10(1 + max(x, 0)) / log10(1 + cap))
+
+Reddit      35 * sat(author link+comment karma, 1,000,000)
+          + 15 * min(1, log(1 + account age in days) / log(1 + 3650))      (10 years saturates)
+          + 25 * sat(post score, 100,000)
+          + 10 * sat(comment count, 10,000)
+          + 15 * sat(subreddit subscribers, 50,000,000)
+Hacker News 70 * sat(points, 2,000) + 30 * sat(comment count, 1,000)
+App Store   60 * sat(voteCount, 1,000) + 40 * sat(voteSum, 500)    (readers who voted; found it helpful)
+Other       100 * sat(author followers, 10,000,000)
+
+Every term is non-decreasing in its input, so influence is monotonic in each signal. Account age
+counts from `account_created_at` to the mention's `now`; a future creation date counts as 0 days.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime
+
+from repmon.domain.models import Mention, Source
+
+
+def saturate(value: float | None, cap: float) -> float:
+    """log10(1 + value) / log10(1 + cap), clipped to 0..1; None, NaN and negatives give 0."""
+    if value is None or not value > 0:
+        return 0.0
+    return min(1.0, math.log10(1 + value) / math.log10(1 + cap))
+
+
+def _age_days(created: datetime | None, now: datetime) -> float | None:
+    if created is None:
+        return None
+    try:
+        return max((now - created).total_seconds() / 86400, 0.0)
+    except TypeError:  # naive vs aware datetimes: treat as unknown, never crash
+        return None
+
+
+def _age_score(days: float | None) -> float:
+    if days is None or not days > 0:
+        return 0.0
+    return min(1.0, math.log1p(days) / math.log1p(3650))
+
+
+def _reddit(m: Mention, now: datetime) -> float:
+    return (
+        35 * saturate(m.author.karma, 1_000_000)
+        + 15 * _age_score(_age_days(m.author.account_created_at, now))
+        + 25 * saturate(m.engagement.score, 100_000)
+        + 10 * saturate(m.engagement.comments, 10_000)
+        + 15 * saturate(m.community_size, 50_000_000)
+    )
+
+
+def _hackernews(m: Mention, now: datetime) -> float:
+    return 70 * saturate(m.engagement.score, 2_000) + 30 * saturate(m.engagement.comments, 1_000)
+
+
+def _appstore(m: Mention, now: datetime) -> float:
+    return 60 * saturate(m.engagement.votes, 1_000) + 40 * saturate(m.engagement.score, 500)
+
+
+def _other(m: Mention, now: datetime) -> float:
+    return 100 * saturate(m.author.followers, 10_000_000)
+
+
+_BY_SOURCE = {
+    Source.REDDIT.value: _reddit,
+    Source.HACKERNEWS.value: _hackernews,
+    Source.APPSTORE.value: _appstore,
+}
+
+
+def influence(mention: Mention, now: datetime) -> float:
+    """The mention's influence, 0-100 (see the module docstring for the formula)."""
+    score = _BY_SOURCE.get(mention.source, _other)(mention, now)
+    return round(min(100.0, max(0.0, score)), 2)
