@@ -24,6 +24,10 @@ MISSING_HELP = (
 )
 
 
+class LexiconNotInstalled(RuntimeError):
+    """nltk cannot find the VADER lexicon at run time: the build step above was skipped."""
+
+
 class LexiconSourceMissing(RuntimeError):
     """The `vaderSentiment` package, which carries the lexicon file, is not installed."""
 

@@ -1,0 +1,151 @@
+"""Sentiment scorers on nltk's VADER: `PlainVaderScorer` (the baseline) and `CxVaderScorer`.
+
+Both implement `SentimentScorer`. Around the text score they share the same gates: empty text
+and non-English text are left unscored (label None, with the reason), and a star rating is
+blended with the text as `repmon.domain.cx_rules.blend_rating` describes.
+
+`CxVaderScorer` reads customer-experience text: it normalises handles, hashtags, links and emoji,
+adds service-failure words to VADER's lexicon (never changing a word VADER already scores, so
+ordinary text keeps its VADER score), and adds phrase and sarcasm rules from the pure
+`cx_rules` module as extra valences in VADER's own sum. VADER's negation, boosters, capitals,
+punctuation emphasis and "but" contrast apply unchanged. Build a scorer once per process: it
+loads the lexicon file (installed by `repmon.adapters.vader_lexicon`, never downloaded).
+"""
+
+from __future__ import annotations
+
+from nltk.sentiment.vader import SentimentIntensityAnalyzer, SentiText
+
+from repmon.adapters.vader_lexicon import MISSING_HELP, LexiconNotInstalled
+from repmon.domain.cx_rules import (
+    CX_LEXICON,
+    POLITE_WORDS,
+    REQUEST_WORDS,
+    RuleHit,
+    blend_rating,
+    normalise,
+    rule_hits,
+)
+from repmon.domain.language import UNDETERMINED, detect_language
+from repmon.domain.models import Sentiment, SentimentLabel
+
+_MAX_REASONS = 4
+
+
+class _Analyzer(SentimentIntensityAnalyzer):  # type: ignore[misc]
+    """VADER with extra words, exposing the per-word valences that `polarity_scores` hides."""
+
+    def __init__(self, extra_lexicon: dict[str, float] | None = None, drop: tuple[str, ...] = ()) -> None:
+        try:
+            super().__init__()
+        except LookupError as error:
+            raise LexiconNotInstalled(MISSING_HELP) from error
+        for word, valence in (extra_lexicon or {}).items():
+            self.lexicon[word] = valence
+        for word in drop:
+            self.lexicon.pop(word, None)
+
+    def valences(self, text: str) -> tuple[list[str], list[float]]:
+        """VADER's words and their valences after its context rules: `polarity_scores` minus the sum."""
+        sentitext = SentiText(text, self.constants.PUNC_LIST, self.constants.REGEX_REMOVE_PUNCTUATION)
+        words: list[str] = sentitext.words_and_emoticons
+        sentiments: list[float] = []
+        for i, item in enumerate(words):
+            lowered = item.lower()
+            is_kind_of = lowered == "kind" and i + 1 < len(words) and words[i + 1].lower() == "of"
+            if is_kind_of or lowered in self.constants.BOOSTER_DICT:
+                sentiments.append(0.0)  # boosters change their neighbours, they carry no valence
+                continue
+            sentiments = self.sentiment_valence(0.0, sentitext, item, i, sentiments)
+        return words, self._but_check(words, sentiments)
+
+    def compound(self, sentiments: list[float], text: str) -> float:
+        return float(self.score_valence(sentiments, text)["compound"])
+
+
+def _label(score: float, negative_below: float, positive_above: float) -> SentimentLabel:
+    if score <= negative_below:
+        return "negative"
+    return "positive" if score >= positive_above else "neutral"
+
+
+def _word_reasons(words: list[str], valences: list[float], sign: float) -> list[str]:
+    """The words that pulled the score the way it went, strongest first, each named once."""
+    ranked = sorted(
+        (valence * sign, word.lower())
+        for word, valence in zip(words, valences, strict=False)
+        if valence * sign > 0
+    )
+    return list(dict.fromkeys(word for _, word in reversed(ranked)))
+
+
+class _VaderScorer:
+    negative_below = -0.05
+    positive_above = 0.05
+
+    def __init__(self, analyzer: _Analyzer) -> None:
+        self._analyzer = analyzer
+
+    def score(self, text: str, rating: int | None = None) -> Sentiment:
+        """Score one text (and its 1-5 star rating, for reviews); unscored when empty or not English."""
+        if not text.strip():
+            return Sentiment(label=None, score=0.0, language=UNDETERMINED, reasons=("unscored: empty text",))
+        language = detect_language(text)
+        if language not in ("en", UNDETERMINED):
+            return Sentiment(
+                label=None, score=0.0, language=language, reasons=(f"unscored: language {language}",)
+            )
+        score, reasons = self._score_text(text)
+        label = _label(score, self.negative_below, self.positive_above)
+        if rating is not None:
+            text_score = score
+            label, score, why = blend_rating(label, score, rating)
+            # Words that pulled the other way would mislead ("thank" on a 1-star review): drop them.
+            reasons = [why, *reasons] if text_score * score > 0 else [why]
+        return Sentiment(label=label, score=score, language=language, reasons=tuple(reasons[:_MAX_REASONS]))
+
+    def _score_text(self, text: str) -> tuple[float, list[str]]:
+        words, valences = self._analyzer.valences(text)
+        score = self._analyzer.compound(valences, text)
+        return score, _word_reasons(words, valences, 1.0 if score >= 0 else -1.0)
+
+
+class PlainVaderScorer(_VaderScorer):
+    """nltk's VADER as published, with its usual ±0.05 compound thresholds: the baseline."""
+
+    def __init__(self) -> None:
+        super().__init__(_Analyzer())
+
+
+class CxVaderScorer(_VaderScorer):
+    """VADER tuned for customer-experience text: service failures, sarcasm, polite complaints."""
+
+    # Hand-set on labelled customer tweets: in messages to a company mild negativity is a complaint,
+    # while mild positivity is mostly manners ("ok thanks"), so the positive bar is higher.
+    negative_below = -0.10
+    positive_above = 0.40
+
+    def __init__(self) -> None:
+        super().__init__(_Analyzer(CX_LEXICON, REQUEST_WORDS))
+
+    def _score_text(self, text: str) -> tuple[float, list[str]]:
+        normalised = normalise(text)
+        words, valences = self._analyzer.valences(normalised)
+        hits = rule_hits(normalised)
+        valences = _apply_hits(words, valences, hits)
+        score = self._analyzer.compound([*valences, *(hit.valence for hit in hits)], normalised)
+        sign = 1.0 if score >= 0 else -1.0
+        rules = [hit.reason for hit in hits if hit.valence * sign > 0]
+        return score, list(dict.fromkeys([*rules, *_word_reasons(words, valences, sign)]))
+
+
+def _apply_hits(words: list[str], valences: list[float], hits: list[RuleHit]) -> list[float]:
+    """Sarcasm cancels the praise it wraps; a complaint's "please"/"thanks" are manners, not praise."""
+    if any(hit.sarcasm for hit in hits):
+        return [min(valence, 0.0) for valence in valences]
+    if any(hit.valence < 0 for hit in hits):
+        return [
+            0.0 if valence > 0 and word.lower() in POLITE_WORDS else valence
+            for word, valence in zip(words, valences, strict=True)
+        ]
+    return valences
