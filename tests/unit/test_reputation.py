@@ -47,6 +47,19 @@ def test_index_follows_the_documented_formula():
     )
     # Then index = 50 + 50 * sum(w*s) / (sum(w) + K)
     assert index([bucket]) == pytest.approx(50 + 50 * -5 / (10 + PRIOR_WEIGHT))
+    # And with a prior index of 70 (sentiment 0.4), the K phantom mentions score 0.4
+    assert index([bucket], prior=70.0) == pytest.approx(
+        50 + 50 * (-5 + PRIOR_WEIGHT * 0.4) / (10 + PRIOR_WEIGHT)
+    )
+
+
+def test_a_quiet_window_reads_as_the_baseline_not_as_neutral():
+    # Given a well-liked week, then a day with two mentions as positive as usual
+    week = [scored_mention("acme", AT - (30 + i) * H, 0.5, native_id=f"w{i}") for i in range(300)]
+    day = [scored_mention("acme", AT - (2 + i) * H, 0.5, native_id=f"d{i}") for i in range(2)]
+    snap = snapshot(_buckets(*week, *day), AT, Thresholds())
+    # Then the day is not a drop
+    assert snap.change is not None and abs(snap.change) < 1
 
 
 def test_influential_authors_weigh_more():
@@ -128,10 +141,10 @@ def test_last_hour_prorates_the_previous_bucket():
 def test_snapshot_compares_window_with_baseline():
     # Given a positive week and a negative day
     week = [scored_mention("acme", AT - (30 + i) * H, 0.4, native_id=f"w{i}") for i in range(100)]
-    day = [scored_mention("acme", AT - (2 + i) * H, -0.6, native_id=f"d{i}") for i in range(20)]
+    day = [scored_mention("acme", AT - (2 + i % 20) * H, -0.6, native_id=f"d{i}") for i in range(40)]
     snap = snapshot(_buckets(*week, *day), AT, Thresholds())
     # Then the change is the window index minus the baseline index, and volume per baseline hour
-    assert snap.baseline_scored == 100 and snap.window_mentions == 20
+    assert snap.baseline_scored == 100 and snap.window_mentions == 40
     assert snap.change == pytest.approx(snap.window_index - snap.baseline_index)
     assert snap.change < -15
     assert snap.baseline_hourly == pytest.approx(100 / 168)

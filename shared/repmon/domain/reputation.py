@@ -2,15 +2,20 @@
 
 Reputation index (0-100, 50 = neutral), over a set of hourly buckets::
 
-    index = 50 + 50 * sum(w * s) / (sum(w) + K)
+    index = 50 + 50 * (sum(w * s) + K * p) / (sum(w) + K)
 
 - ``s`` is a scored mention's sentiment (-1..1) and ``w = 1 + influence / 25`` its weight
   (1 for an unknown author, 5 for the most influential). The aggregates already hold both sums
   (``weighted_sentiment_sum``, ``weight_sum``), so the index never reads a mention.
-- ``K`` (``PRIOR_WEIGHT`` = 40) is a Bayesian prior: K phantom neutral mentions that every window
-  starts with. It pulls thin windows toward 50 and fades as real mentions accumulate. With K = 40,
-  three mentions, whatever their authors and scores, move the index by less than 14 points
-  (at most 50 * 15 / 55), so they can cross neither the default drop (15) nor the default low (35).
+- ``K`` (``PRIOR_WEIGHT`` = 40) is a Bayesian prior: K phantom mentions of sentiment ``p`` that every
+  window starts with. It holds thin windows near the prior and fades as real mentions accumulate.
+- The prior ``p`` is neutral (0) for the baseline, so the baseline index is
+  ``50 + 50 * sum(w * s) / (sum(w) + K)``. The window's prior is the brand's own baseline,
+  ``p = (baseline index - 50) / 50`` (neutral when there is no baseline): a quiet day then reads
+  "as usual", not as a slide toward 50 that a well-liked brand would see as a drop.
+- With K = 40, three mentions, whatever their authors and scores, move a neutral index by less
+  than 14 points (at most 50 * 15 / 55): neither the default drop (15) nor the default low (35).
+  An author influential enough to move it further also triggers influencer_negative.
 - Unscored mentions (another language, empty text) count for volume, never for the index.
   A window without a single scored mention has no index (None): no data is not "neutral".
 
@@ -82,8 +87,10 @@ def within(buckets: Iterable[HourlyAggregate], span: Span) -> list[HourlyAggrega
     return [b for b in buckets if span.holds(b.hour)]
 
 
-def index(buckets: Iterable[HourlyAggregate], prior_weight: float = PRIOR_WEIGHT) -> float | None:
-    """The reputation index of these buckets, or None when none of their mentions was scored."""
+def index(
+    buckets: Iterable[HourlyAggregate], prior: float = NEUTRAL, prior_weight: float = PRIOR_WEIGHT
+) -> float | None:
+    """The index of these buckets, shrunk toward the index `prior`; None when nothing was scored."""
     weight = weighted = 0.0
     scored = 0
     for bucket in buckets:
@@ -92,7 +99,8 @@ def index(buckets: Iterable[HourlyAggregate], prior_weight: float = PRIOR_WEIGHT
         scored += scored_mentions(bucket)
     if scored == 0:
         return None
-    raw = NEUTRAL + NEUTRAL * weighted / (weight + prior_weight)
+    prior_sentiment = (prior - NEUTRAL) / NEUTRAL
+    raw = NEUTRAL + NEUTRAL * (weighted + prior_weight * prior_sentiment) / (weight + prior_weight)
     return min(100.0, max(0.0, raw))
 
 
@@ -148,10 +156,11 @@ def snapshot(buckets: Sequence[HourlyAggregate], at: datetime, thresholds: Thres
     base_span = baseline_span(at, thresholds)
     baseline = within(buckets, base_span)
     volume, negative, positive = last_hour(buckets, at)
+    baseline_index = index(baseline)
     return Snapshot(
         at=at,
-        window_index=index(window),
-        baseline_index=index(baseline),
+        window_index=index(window, prior=NEUTRAL if baseline_index is None else baseline_index),
+        baseline_index=baseline_index,
         window_mentions=sum(b.mentions for b in window),
         window_negative=sum(b.negative for b in window),
         baseline_scored=sum(scored_mentions(b) for b in baseline),
