@@ -56,6 +56,14 @@ class ExportSettings(_Settings):
     pseudonymise_authors: Annotated[bool, Field(alias="PSEUDONYMISE_AUTHORS")] = True
     include_text: Annotated[bool, Field(alias="EXPORT_INCLUDE_TEXT")] = True
     table_arn: Annotated[str, Field(alias="TABLE_ARN")] = ""
+    #: Start a DynamoDB point-in-time export each run (needs PITR); off for stacks without PITR.
+    native_export: Annotated[bool, Field(alias="NATIVE_EXPORT")] = True
+    #: Export up to this many minutes before the run: PITR's latest restorable time trails the clock.
+    native_lag_minutes: Annotated[int, Field(alias="NATIVE_EXPORT_LAG_MINUTES", ge=5, le=600)] = 15
+    #: Mentions polled since the last run but created up to this many days earlier are re-exported.
+    late_lookback_days: Annotated[int, Field(alias="EXPORT_LATE_LOOKBACK_DAYS", ge=1, le=90)] = 7
+    #: Days written by the first run; the first (full) native export backfills the rest a run later.
+    first_run_days: Annotated[int, Field(alias="EXPORT_FIRST_RUN_DAYS", ge=1, le=90)] = 7
 
 
 S = TypeVar("S", bound=_Settings)

@@ -1,0 +1,27 @@
+"""The pseudonymisation key, read from Secrets Manager with Powertools' cache, as a keyed hash."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from repmon.domain.errors import InvalidConfig
+from repmon.domain.flat import Pseudonymise, hmac_pseudonymiser
+
+#: A warm Lambda re-reads the key at most every 5 minutes: rotation takes effect within that.
+KEY_MAX_AGE_SECONDS = 300
+
+
+def secret_pseudonymiser(
+    secret_name: str, client: Any = None, max_age: int = KEY_MAX_AGE_SECONDS
+) -> Pseudonymise:
+    """HMAC-SHA256 keyed by the secret's value (SecretString or SecretBinary, used as is)."""
+    from aws_lambda_powertools.utilities import parameters
+
+    try:
+        key = parameters.get_secret(secret_name, max_age=max_age, boto3_client=client)
+    except parameters.exceptions.GetParameterError as exc:
+        raise InvalidConfig(f"pseudonym key {secret_name!r} unreadable: {exc}") from exc
+    raw = key.encode("utf-8") if isinstance(key, str) else bytes(key)
+    if len(raw) < 16:
+        raise InvalidConfig(f"pseudonym key {secret_name!r} is shorter than 16 bytes")
+    return hmac_pseudonymiser(raw)
