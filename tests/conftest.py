@@ -26,9 +26,9 @@ _real_connect = socket.socket.connect
 
 def _loopback_only(self: socket.socket, address: object) -> object:
     host = address[0] if isinstance(address, tuple) else address
-    if isinstance(host, str) and not (host.startswith("127.") or host in ("localhost", "::1")):
-        if self.family in (socket.AF_INET, socket.AF_INET6):
-            raise OSError(f"test tried to reach {host}: tests stay on 127.0.0.1")
+    remote = isinstance(host, str) and not (host.startswith("127.") or host in ("localhost", "::1"))
+    if remote and self.family in (socket.AF_INET, socket.AF_INET6):
+        raise OSError(f"test tried to reach {host}: tests stay on 127.0.0.1")
     return _real_connect(self, address)  # type: ignore[arg-type]
 
 

@@ -39,7 +39,9 @@ def unprocessed_batches(monkeypatch: pytest.MonkeyPatch, failures: int = 2) -> I
     for method, field, out in patched:
         original = getattr(DynamoHandler, method)
 
-        def wrapper(self: DynamoHandler, _original: Any = original, _field: Any = field, _out: str = out) -> Any:
+        def wrapper(
+            self: DynamoHandler, _original: Any = original, _field: Any = field, _out: str = out
+        ) -> Any:
             counter.calls += 1
             if counter.failures <= 0:
                 return _original(self)

@@ -26,7 +26,9 @@ def handler(event: ScheduledEvent, context: LambdaContext) -> dict[str, Any]:
     metrics.add_metric(name="AlertsSuppressed", unit=MetricUnit.Count, value=run.suppressed)
     metrics.add_metric(name="BrandEvaluationErrors", unit=MetricUnit.Count, value=run.errors)
     for result in run.results:
-        logger.info("evaluated", extra={"brand": result.brand_id, "index": result.index, "change": result.change})
+        logger.info(
+            "evaluated", extra={"brand": result.brand_id, "index": result.index, "change": result.change}
+        )
     if run.errors:
         # The others are done; failing the invocation makes the scheduler retry (idempotent: same
         # scheduled time) and, past its retries, leaves the event in the DLQ for a person.

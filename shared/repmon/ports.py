@@ -69,7 +69,7 @@ class MentionStore(Protocol):
     def most_negative(
         self, brand_id: str, since: datetime, until: datetime, min_influence: float, limit: int
     ) -> list[ScoredMention]:
-        """Negative mentions in [since, until) with influence >= min_influence, worst (most influential) first."""
+        """Negative mentions in [since, until) with influence >= min_influence, most influential first."""
         ...
 
     def hourly(self, brand_id: str, since: datetime, until: datetime) -> list[HourlyAggregate]:

@@ -18,7 +18,9 @@ from tests.template_tables import create_table
 T0 = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
 
 
-def scored(n: int, *, at: datetime = T0, label: str | None = "negative", influence: float = 50.0, brand="acme"):
+def scored(
+    n: int, *, at: datetime = T0, label: str | None = "negative", influence: float = 50.0, brand="acme"
+):
     mention = Mention(
         source="reddit",
         native_id=f"t3_{n}",
@@ -31,7 +33,9 @@ def scored(n: int, *, at: datetime = T0, label: str | None = "negative", influen
         community_size=12000,
     )
     score = {"negative": -0.8, "positive": 0.7, "neutral": 0.0, None: 0.0}[label]
-    return ScoredMention(brand, mention, Sentiment(label=label, score=score, language="en" if label else "fr"), influence)  # type: ignore[arg-type]
+    return ScoredMention(
+        brand, mention, Sentiment(label=label, score=score, language="en" if label else "fr"), influence
+    )  # type: ignore[arg-type]
 
 
 @pytest.fixture
@@ -60,7 +64,9 @@ def test_given_new_mentions_when_saved_then_they_read_back_whole_and_are_counted
     assert agg.weighted_sentiment_sum == pytest.approx(3 * -0.8 + 1 * 0.7)
 
 
-def test_given_a_repoll_retry_and_in_page_duplicates_when_saved_then_nothing_is_stored_or_counted_twice(store):
+def test_given_a_repoll_retry_and_in_page_duplicates_when_saved_then_nothing_is_stored_or_counted_twice(
+    store,
+):
     store.save([scored(1), scored(2)])
     result = store.save([scored(1), scored(2), scored(3), scored(3)])
     assert (result.stored, result.duplicates) == (1, 3)
@@ -165,7 +171,9 @@ def test_given_dynamodb_leaves_keys_unprocessed_when_saving_then_they_are_retrie
     assert agg.mentions == 60
 
 
-def test_given_dynamodb_leaves_writes_unprocessed_when_applying_a_watchlist_then_all_brands_land(ddb, monkeypatch):
+def test_given_dynamodb_leaves_writes_unprocessed_when_applying_a_watchlist_then_all_brands_land(
+    ddb, monkeypatch
+):
     from tests.moto_faults import unprocessed_batches
 
     brands = [Brand(id=f"b{i}", name=f"B{i}", query=f"b{i}") for i in range(30)]

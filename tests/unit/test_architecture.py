@@ -1,4 +1,4 @@
-"""The house rules that code review alone would not keep: pure domain, thin handlers, no import-time clients."""
+"""House rules that review alone would not keep: pure domain, thin handlers, no import-time clients."""
 
 from __future__ import annotations
 
@@ -9,7 +9,16 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "shared" / "repmon"
-BANNED_IN_CORE = ("boto3", "botocore", "praw", "prawcore", "nltk", "aws_lambda_powertools", "requests", "urllib3")
+BANNED_IN_CORE = (
+    "boto3",
+    "botocore",
+    "praw",
+    "prawcore",
+    "nltk",
+    "aws_lambda_powertools",
+    "requests",
+    "urllib3",
+)
 
 
 def _imports(path: Path) -> set[str]:
@@ -22,22 +31,31 @@ def _imports(path: Path) -> set[str]:
     return names
 
 
-CORE = sorted([*(PACKAGE / "domain").glob("*.py"), *(PACKAGE / "services").glob("*.py"), PACKAGE / "ports.py"])
+CORE = sorted(
+    [*(PACKAGE / "domain").glob("*.py"), *(PACKAGE / "services").glob("*.py"), PACKAGE / "ports.py"]
+)
 
 
 @pytest.mark.parametrize("path", CORE, ids=lambda p: str(p.relative_to(PACKAGE)))
 def test_domain_services_and_ports_import_no_sdk(path):
-    assert _imports(path).isdisjoint(BANNED_IN_CORE), f"{path.name} imports {_imports(path) & set(BANNED_IN_CORE)}"
+    assert _imports(path).isdisjoint(BANNED_IN_CORE), (
+        f"{path.name} imports {_imports(path) & set(BANNED_IN_CORE)}"
+    )
 
 
 def _module_level_calls(path: Path) -> list[str]:
     calls = []
     for node in ast.parse(path.read_text()).body:
         for call in ast.walk(node) if isinstance(node, ast.Assign | ast.Expr) else ():
-            if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and call.func.attr in (
-                "client",
-                "resource",
-                "Reddit",
+            if (
+                isinstance(call, ast.Call)
+                and isinstance(call.func, ast.Attribute)
+                and call.func.attr
+                in (
+                    "client",
+                    "resource",
+                    "Reddit",
+                )
             ):
                 calls.append(ast.unparse(call))
     return calls

@@ -23,16 +23,24 @@ T0 = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
 ACME = Brand(id="acme", name="Acme Air", query='"acme air" OR @acmeair -anvil')
 
 
-def mention(n: int, text: str, minutes: int = 0, source: str = "reddit", rating: int | None = None) -> Mention:
-    return Mention(source=source, native_id=str(n), created_at=T0 + timedelta(minutes=minutes), text=text, rating=rating)
+def mention(
+    n: int, text: str, minutes: int = 0, source: str = "reddit", rating: int | None = None
+) -> Mention:
+    return Mention(
+        source=source, native_id=str(n), created_at=T0 + timedelta(minutes=minutes), text=text, rating=rating
+    )
 
 
-def world(*mentions: Mention, limit: int = 100) -> tuple[Collector, ScriptedSource, InMemoryMentionStore, InMemoryCursorStore]:
+def world(
+    *mentions: Mention, limit: int = 100
+) -> tuple[Collector, ScriptedSource, InMemoryMentionStore, InMemoryCursorStore]:
     reddit = ScriptedSource("reddit", mentions, limit=limit)
     appstore = ScriptedSource("appstore", [m for m in mentions if m.source == "appstore"])
     reddit.mentions = [m for m in mentions if m.source == "reddit"]
     store, cursors = InMemoryMentionStore(), InMemoryCursorStore()
-    collector = Collector(InMemoryWatchlist([ACME]), {"reddit": reddit, "appstore": appstore}, cursors, store, KeywordScorer())
+    collector = Collector(
+        InMemoryWatchlist([ACME]), {"reddit": reddit, "appstore": appstore}, cursors, store, KeywordScorer()
+    )
     return collector, reddit, store, cursors
 
 

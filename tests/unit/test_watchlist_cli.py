@@ -20,7 +20,9 @@ def test_given_only_id_name_and_query_when_validating_then_defaults_fill_the_res
     assert main(["brands", "validate", str(path)]) == 0
 
 
-def test_given_several_problems_when_validating_then_each_is_reported_with_file_brand_and_field(tmp_path, capsys):
+def test_given_several_problems_when_validating_then_each_is_reported_with_file_brand_and_field(
+    tmp_path, capsys
+):
     path = tmp_path / "brands.yaml"
     path.write_text(
         "brands:\n"

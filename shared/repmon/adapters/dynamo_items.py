@@ -171,8 +171,17 @@ def aggregate_delta(mentions: list[ScoredMention]) -> dict[str, Decimal]:
 
 
 def item_to_aggregate(item: Item) -> HourlyAggregate:
-    counts = {k: int(item.get(k, 0)) for k in AGGREGATE_COUNTERS}
-    sums = {k: float(item.get(k, 0)) for k in AGGREGATE_SUMS}
     by_source = {k.removeprefix("source_"): int(v) for k, v in item.items() if k.startswith("source_")}
-    hour = datetime.strptime(item["hour"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
-    return HourlyAggregate(brand_id=item["brand_id"], hour=hour, by_source=by_source, **counts, **sums)
+    return HourlyAggregate(
+        brand_id=item["brand_id"],
+        hour=parse_iso(item["hour"]),
+        mentions=int(item.get("mentions", 0)),
+        negative=int(item.get("negative", 0)),
+        neutral=int(item.get("neutral", 0)),
+        positive=int(item.get("positive", 0)),
+        unscored=int(item.get("unscored", 0)),
+        sentiment_sum=float(item.get("sentiment_sum", 0)),
+        weight_sum=float(item.get("weight_sum", 0)),
+        weighted_sentiment_sum=float(item.get("weighted_sentiment_sum", 0)),
+        by_source=by_source,
+    )

@@ -29,7 +29,8 @@ class DynamoCursorStore:
         return from_wire(raw).get("cursor") if raw else None
 
     def put(self, brand_id: str, source: str, cursor: str | None) -> None:
-        item = {"pk": brand_pk(brand_id), "sk": f"CURSOR#{source}", "type": "cursor", "brand_id": brand_id}
+        item: dict[str, Any] = {"pk": brand_pk(brand_id), "sk": f"CURSOR#{source}", "type": "cursor"}
+        item["brand_id"] = brand_id
         item |= {"source": source, "cursor": cursor}
         self.client.put_item(TableName=self.table, Item=to_wire(item))
 

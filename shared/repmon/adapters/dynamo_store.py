@@ -178,7 +178,7 @@ def _transaction_groups(mentions: list[ScoredMention]) -> list[list[ScoredMentio
             current, hours = [], set()
         current.append(sm)
         hours.add(hour)
-    return groups + [current] if current else groups
+    return [*groups, current] if current else groups
 
 
 def _days(since: datetime, until: datetime) -> list[str]:

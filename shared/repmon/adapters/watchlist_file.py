@@ -61,6 +61,6 @@ def _message(err: Any) -> str:
 
 
 def _duplicates(path: Path, entries: list[Any]) -> list[str]:
-    ids = [e.get("id") for e in entries if isinstance(e, dict) and isinstance(e.get("id"), str)]
+    ids: list[str] = [e["id"] for e in entries if isinstance(e, dict) and isinstance(e.get("id"), str)]
     repeated = sorted({i for i in ids if ids.count(i) > 1})
     return [f"{path}: brand {i!r}: id: used by {ids.count(i)} brands; ids must be unique" for i in repeated]

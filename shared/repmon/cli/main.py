@@ -25,7 +25,9 @@ def _parser() -> argparse.ArgumentParser:
     apply = brands.add_parser("apply", help="store a watchlist where the functions read it")
     apply.add_argument("file", type=Path)
     apply.add_argument("--table", default=os.environ.get("TABLE_NAME"), help="the stack's TableName output")
-    sub.add_parser("sentiment", help="score JSON lines from stdin (see `repmon sentiment --help`)", add_help=False)
+    sub.add_parser(
+        "sentiment", help="score JSON lines from stdin (see `repmon sentiment --help`)", add_help=False
+    )
     demo = sub.add_parser("demo", help="run the pipeline end to end on an embedded local stack")
     demo.add_argument("--cycles", type=int, default=None, help="scheduled cycles to simulate")
     backtest = sub.add_parser("backtest", help="replay historical mentions and print the alerts they raise")

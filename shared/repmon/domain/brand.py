@@ -110,7 +110,9 @@ class Brand(_Strict):
     @classmethod
     def _id_shape(cls, value: str) -> str:
         if not _ID.match(value):
-            raise ValueError("must be 1-63 lowercase letters, digits, '-' or '_', starting with a letter or digit")
+            raise ValueError(
+                "must be 1-63 lowercase letters, digits, '-' or '_', starting with a letter or digit"
+            )
         return value
 
     @field_validator("query")

@@ -15,7 +15,9 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 
-_TOKEN = re.compile(r'\s*(?:(?P<phrase>"[^"]*"?)|(?P<lpar>\()|(?P<rpar>\))|(?P<minus>-(?=[^\s)]))|(?P<word>[^\s()"]+))')
+_TOKEN = re.compile(
+    r'\s*(?:(?P<phrase>"[^"]*"?)|(?P<lpar>\()|(?P<rpar>\))|(?P<minus>-(?=[^\s)]))|(?P<word>[^\s()"]+))'
+)
 _OPERATORS = {"or": "OR", "and": "AND", "not": "NOT"}
 _MAX_DEPTH = 50
 

@@ -1,0 +1,114 @@
+"""What AWS does between our functions, emulated on the local stack.
+
+moto stores schedules and event source mappings but never fires them, so this module plays
+EventBridge Scheduler (the template's schedule Input, with the scheduled time filled in) and the
+SQS event source mapping (receive, invoke, delete what succeeded, leave failures for a retry).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from repmon.adapters.dynamo_items import iso
+from repmon.localstack.stack import LocalStack
+from repmon.localstack.template_loader import load_sam_template
+
+_SCHEDULED_TIME = "<aws.scheduler.scheduled-time>"
+
+
+def schedule_input(function_logical_id: str, at: datetime) -> dict[str, Any]:
+    """The event EventBridge Scheduler sends the function at `at`, from the template's own Input."""
+    events = load_sam_template()["Resources"][function_logical_id]["Properties"]["Events"]
+    [schedule] = [e for e in events.values() if e["Type"] == "ScheduleV2"]
+    payload: dict[str, Any] = json.loads(schedule["Properties"]["Input"].replace(_SCHEDULED_TIME, iso(at)))
+    return payload
+
+
+@dataclass
+class DrainResult:
+    invocations: int = 0
+    succeeded: int = 0
+    failed: int = 0
+
+
+class LocalRuntime:
+    """Fires schedules and drains queues into the real handlers of a LocalStack."""
+
+    def __init__(self, stack: LocalStack) -> None:
+        self.stack = stack
+        self.sqs = stack.client("sqs")
+
+    def run_schedule(self, folder: str, at: datetime) -> Any:
+        logical_id = "".join(part.capitalize() for part in folder.split("_")) + "Function"
+        return self.stack.invoke(folder, schedule_input(logical_id, at))
+
+    def drain(self, queue_output: str, folder: str, batch_size: int = 5) -> DrainResult:
+        """Deliver every visible message of the queue to the function, as Lambda's poller would."""
+        url = self.stack.outputs[queue_output]
+        arn = self.sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"][
+            "QueueArn"
+        ]
+        result = DrainResult()
+        while messages := self._receive(url, batch_size):
+            response = self.stack.invoke(folder, _sqs_event(messages, arn)) or {}
+            failed = {f["itemIdentifier"] for f in response.get("batchItemFailures", [])}
+            done = [m for m in messages if m["MessageId"] not in failed]
+            if done:
+                entries = [{"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(done)]
+                self.sqs.delete_message_batch(QueueUrl=url, Entries=entries)
+            result.invocations += 1
+            result.succeeded += len(done)
+            result.failed += len(failed)
+        return result
+
+    def _receive(self, url: str, batch_size: int) -> list[dict[str, Any]]:
+        response = self.sqs.receive_message(
+            QueueUrl=url, MaxNumberOfMessages=batch_size, AttributeNames=["All"], WaitTimeSeconds=0
+        )
+        messages: list[dict[str, Any]] = response.get("Messages", [])
+        return messages
+
+
+def _sqs_event(messages: list[dict[str, Any]], arn: str) -> dict[str, Any]:
+    return {
+        "Records": [
+            {
+                "messageId": m["MessageId"],
+                "receiptHandle": m["ReceiptHandle"],
+                "body": m["Body"],
+                "attributes": m.get("Attributes", {}),
+                "messageAttributes": {},
+                "md5OfBody": m["MD5OfBody"],
+                "eventSource": "aws:sqs",
+                "eventSourceARN": arn,
+                "awsRegion": "us-east-1",
+            }
+            for m in messages
+        ]
+    }
+
+
+class AlertInbox:
+    """An SQS queue subscribed to the alert topic: what a machine subscriber receives."""
+
+    def __init__(self, stack: LocalStack, name: str = "repmon-local-alert-inbox") -> None:
+        self.sqs = stack.client("sqs")
+        self.url = self.sqs.create_queue(QueueName=name)["QueueUrl"]
+        arn = self.sqs.get_queue_attributes(QueueUrl=self.url, AttributeNames=["QueueArn"])["Attributes"][
+            "QueueArn"
+        ]
+        stack.client("sns").subscribe(TopicArn=stack.outputs["AlertTopicArn"], Protocol="sqs", Endpoint=arn)
+
+    def receive(self) -> list[dict[str, Any]]:
+        """Every SNS envelope waiting in the inbox (Subject, Message, MessageAttributes...), oldest first."""
+        envelopes: list[dict[str, Any]] = []
+        while batch := self.sqs.receive_message(QueueUrl=self.url, MaxNumberOfMessages=10).get(
+            "Messages", []
+        ):
+            envelopes += [json.loads(m["Body"]) for m in batch]
+            entries = [{"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(batch)]
+            self.sqs.delete_message_batch(QueueUrl=self.url, Entries=entries)
+        return envelopes

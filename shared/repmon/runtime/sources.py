@@ -1,0 +1,52 @@
+"""Builds the source adapters for the collector from its settings.
+
+Reddit is built on its first job: a worker that only ever sees Hacker News or App Store jobs
+never reads the Reddit secret nor imports praw.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from repmon.adapters.appstore_source import RssAppStoreSource
+from repmon.adapters.hackernews_source import AlgoliaHackerNewsSource
+from repmon.adapters.http import new_session
+from repmon.domain.brand import Brand
+from repmon.domain.models import Source
+from repmon.ports import MentionSource, SourcePage
+from repmon.runtime.observability import logger
+from repmon.runtime.settings import CollectSettings
+
+
+class LazyRedditSource:
+    """Reads the Reddit credentials and builds praw on the first fetch, then reuses them (warm starts)."""
+
+    name = Source.REDDIT.value
+
+    def __init__(self, settings: CollectSettings) -> None:
+        self.settings = settings
+        self._source: Any = None
+
+    def fetch(self, brand: Brand, cursor: str | None, now: datetime) -> SourcePage:
+        if self._source is None:
+            from repmon.adapters.reddit_source import PrawRedditSource, build_reddit
+            from repmon.adapters.secrets import load_reddit_credentials
+
+            credentials = load_reddit_credentials(self.settings.reddit_secret_name)
+            session = new_session(timeout=self.settings.http_timeout_seconds)
+            reddit = build_reddit(
+                credentials, self.settings.reddit_oauth_url, self.settings.reddit_url, session
+            )
+            self._source = PrawRedditSource(reddit, logger=logger)
+        page: SourcePage = self._source.fetch(brand, cursor, now)
+        return page
+
+
+def build_sources(settings: CollectSettings) -> dict[str, MentionSource]:
+    session = new_session(timeout=settings.http_timeout_seconds)
+    return {
+        Source.REDDIT.value: LazyRedditSource(settings),
+        Source.HACKERNEWS.value: AlgoliaHackerNewsSource(settings.hackernews_api_url, session, logger=logger),
+        Source.APPSTORE.value: RssAppStoreSource(settings.appstore_rss_url, session, logger=logger),
+    }
