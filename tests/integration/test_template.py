@@ -1,10 +1,9 @@
 """template.yaml, checked after the Serverless transform: the properties moto's CloudFormation drops
-(PITR, SSE, TTL, DLQs, retry policies, tracing, arm64) are asserted here on what AWS would deploy."""
+(PITR, SSE, TTL, DLQs, retry policies, tracing, arm64) are asserted here on what AWS would deploy.
+IAM, environments and the layer build: test_template_permissions.py."""
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -13,22 +12,13 @@ from cfnlint.api import lint_file
 
 from repmon.localstack.template_loader import (
     TEMPLATE_PATH,
-    load_sam_template,
     resources_of_type,
     transformed_template,
 )
-from repmon.runtime.settings import CollectSettings, EvaluateSettings, PlanPollsSettings, _Settings
 
-# ExportForBiFunction (ExportSettings) joins this map when its issue lands.
-SETTINGS_BY_FUNCTION: dict[str, type[_Settings]] = {
-    "PlanPollsFunction": PlanPollsSettings,
-    "CollectMentionsFunction": CollectSettings,
-    "EvaluateReputationFunction": EvaluateSettings,
-}
+# ExportForBiFunction joins these when its issue lands.
+FUNCTIONS = {"PlanPollsFunction", "CollectMentionsFunction", "EvaluateReputationFunction"}
 SCHEDULED_FUNCTIONS = {"PlanPollsFunction", "EvaluateReputationFunction"}
-# Variables the platform or libraries read rather than our settings models.
-PLATFORM_VARIABLE_PREFIXES = ("POWERTOOLS_", "AWS_")
-PLATFORM_VARIABLES = {"NLTK_DATA"}
 
 Template = dict[str, Any]
 
@@ -166,7 +156,7 @@ def test_scheduled_functions_have_explicit_async_retry_and_failure_destination(c
 
 def test_every_function_is_arm64_traced_python312_with_the_layer(cfn: Template) -> None:
     functions = _resources(cfn, "AWS::Lambda::Function")
-    assert set(functions) == set(SETTINGS_BY_FUNCTION)
+    assert set(functions) == FUNCTIONS
     layers = _resources(cfn, "AWS::Lambda::LayerVersion")
     for logical_id, function in functions.items():
         props = function["Properties"]
@@ -175,69 +165,6 @@ def test_every_function_is_arm64_traced_python312_with_the_layer(cfn: Template) 
         assert props["TracingConfig"] == {"Mode": "Active"}, logical_id
         assert props["Handler"] == "app.handler", logical_id
         assert [_arn_target(layer) for layer in props["Layers"]] == list(layers), logical_id
-
-
-def _policy_statements(cfn: Template) -> list[Template]:
-    statements: list[Template] = []
-    for role in _resources(cfn, "AWS::IAM::Role").values():
-        for policy in role["Properties"].get("Policies", []):
-            statements.extend(policy["PolicyDocument"]["Statement"])
-    return statements
-
-
-def test_no_iam_action_is_a_wildcard_and_no_resource_is_everything(cfn: Template) -> None:
-    statements = _policy_statements(cfn)
-    assert statements
-    for statement in statements:
-        actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
-        assert all("*" not in action for action in actions), statement
-        assert statement["Resource"] != "*", statement
-    # Managed policies SAM attaches: logging and X-Ray only (no account-wide SQS consumer policy)
-    for role in _resources(cfn, "AWS::IAM::Role").values():
-        for arn in role["Properties"].get("ManagedPolicyArns", []):
-            assert arn.endswith(("AWSLambdaBasicExecutionRole", "AWSXrayWriteOnlyAccess")), arn
-
-
-def test_collector_reads_only_the_named_reddit_secret(cfn: Template) -> None:
-    role = _props(cfn, "CollectMentionsFunctionRole")
-    secret_statements = [
-        s
-        for policy in role["Policies"]
-        for s in policy["PolicyDocument"]["Statement"]
-        if any(a.startswith("secretsmanager:") for a in s["Action"])
-    ]
-    assert [s["Action"] for s in secret_statements] == [["secretsmanager:GetSecretValue"]]
-    assert secret_statements[0]["Resource"]["Fn::Sub"].endswith(":secret:${RedditSecretName}-??????")
-    assert not _resources(cfn, "AWS::SecretsManager::Secret"), "users create the secret (README)"
-
-
-@pytest.mark.parametrize("function", sorted(SETTINGS_BY_FUNCTION))
-def test_function_environment_matches_its_settings_model(cfn: Template, function: str) -> None:
-    model = SETTINGS_BY_FUNCTION[function]
-    variables = _props(cfn, function)["Environment"]["Variables"]
-    aliases = {field.alias for field in model.model_fields.values()}
-    required = {field.alias for field in model.model_fields.values() if field.is_required()}
-    # Every required setting is set...
-    assert required <= set(variables), required - set(variables)
-    # ...and every other variable is a setting or the platform's, so a typo cannot pass silently
-    unknown = {
-        name
-        for name in variables
-        if name not in aliases
-        and name not in PLATFORM_VARIABLES
-        and not name.startswith(PLATFORM_VARIABLE_PREFIXES)
-    }
-    assert unknown == set()
-    assert variables["AWS_RETRY_MODE"] == "standard"
-    assert variables["POWERTOOLS_METRICS_NAMESPACE"] == "Repmon"
-    assert {"POWERTOOLS_SERVICE_NAME", "POWERTOOLS_LOG_LEVEL", "AWS_MAX_ATTEMPTS"} <= set(variables)
-
-
-def test_collector_environment_names_its_secret_retention_and_lexicon(cfn: Template) -> None:
-    variables = _props(cfn, "CollectMentionsFunction")["Environment"]["Variables"]
-    assert variables["REDDIT_SECRET_NAME"] == {"Ref": "RedditSecretName"}
-    assert variables["RETENTION_DAYS"] == {"Ref": "RetentionDays"}
-    assert variables["NLTK_DATA"] == "/opt/python/nltk_data"
 
 
 def test_alert_topic_is_encrypted_and_email_is_optional(cfn: Template) -> None:
@@ -264,37 +191,3 @@ def test_parameters_and_outputs(cfn: Template) -> None:
         "CollectMentionsFunctionName",
         "EvaluateReputationFunctionName",
     } <= set(cfn["Outputs"])
-
-
-def test_layer_is_built_by_the_makefile_for_arm64() -> None:
-    layer = load_sam_template()["Resources"]["SharedLayer"]
-    assert layer["Metadata"]["BuildMethod"] == "makefile"
-    assert layer["Properties"]["ContentUri"] == "shared/"
-    makefile = (TEMPLATE_PATH.parent / "shared" / "Makefile").read_text()
-    assert "build-SharedLayer:" in makefile
-    assert "repmon.adapters.vader_lexicon" in makefile
-    lines = (TEMPLATE_PATH.parent / "shared" / "requirements.txt").read_text().splitlines()
-    requirements = [line.strip() for line in lines if line.strip() and not line.startswith("#")]
-    # The runtime provides boto3; a bundled copy only slows every cold start
-    assert not any(line.startswith(("boto3", "botocore")) for line in requirements)
-    assert any(line.startswith("aws-lambda-powertools") for line in requirements)
-
-
-@pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
-def test_layer_makefile_target_parses(tmp_path: Path) -> None:
-    # A dry run: the real build downloads wheels, which tests never do
-    result = subprocess.run(
-        [
-            "make",
-            "-n",
-            "-C",
-            str(TEMPLATE_PATH.parent / "shared"),
-            "build-SharedLayer",
-            f"ARTIFACTS_DIR={tmp_path}",
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    assert f"{tmp_path}/python/nltk_data" in result.stdout
