@@ -19,9 +19,8 @@ MIN5 = timedelta(minutes=5)
 
 
 def _brand(brand_id: str = "acme", **notifications: object) -> Brand:
-    return Brand(
-        id=brand_id, name="Acme Air", query='"acme air"', notifications=Notifications(**notifications)
-    )
+    settings = Notifications.model_validate(notifications)
+    return Brand(id=brand_id, name="Acme Air", query='"acme air"', notifications=settings)
 
 
 class World:
@@ -38,14 +37,15 @@ class World:
 
     def bucket(self, hour: datetime, mentions: int, mean: float) -> None:
         """One hour of `mentions` unknown authors (weight 1) scoring `mean` on average."""
-        label = {"negative": mentions} if mean < 0 else {"positive": mentions}
+        negative, positive = (mentions, 0) if mean < 0 else (0, mentions)
         self.store.aggregates[(self.brand.id, hour)] = HourlyAggregate(
             self.brand.id,
             hour,
             mentions=mentions,
+            negative=negative,
+            positive=positive,
             weight_sum=mentions,
             weighted_sentiment_sum=mentions * mean,
-            **label,
         )
 
     def set_index(self, at: datetime, value: float) -> None:

@@ -145,6 +145,7 @@ def test_snapshot_compares_window_with_baseline():
     snap = snapshot(_buckets(*week, *day), AT, Thresholds())
     # Then the change is the window index minus the baseline index, and volume per baseline hour
     assert snap.baseline_scored == 100 and snap.window_mentions == 40
+    assert snap.change is not None and snap.window_index is not None and snap.baseline_index is not None
     assert snap.change == pytest.approx(snap.window_index - snap.baseline_index)
     assert snap.change < -15
     assert snap.baseline_hourly == pytest.approx(100 / 168)
