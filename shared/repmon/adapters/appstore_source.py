@@ -23,6 +23,7 @@ from repmon.domain.models import Author, Engagement, Mention, Source
 from repmon.ports import SourcePage
 
 _FEED_PAGES = 10  # Apple serves no page after the tenth
+_PAGE_SIZE = 50  # a shorter page is the last one
 
 
 @dataclass
@@ -78,7 +79,7 @@ class RssAppStoreSource:
         done = False
         for _ in range(max_pages):
             entries = self._page(country, page, app_id)
-            done = not entries or page >= _FEED_PAGES
+            done = len(entries) < _PAGE_SIZE or page >= _FEED_PAGES
             for entry in entries:
                 parsed = self._entry(entry, country, app_id, now, run)
                 if parsed is None:

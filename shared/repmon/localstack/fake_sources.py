@@ -375,7 +375,9 @@ class FakeSources:
     def start(self) -> FakeSources:
         if self._server is None:
             self._server = _Server(self.world)
-            self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+            self._thread = threading.Thread(
+                target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+            )
             self._thread.start()
         return self
 
