@@ -170,7 +170,15 @@ def test_one_failing_brand_does_not_stop_the_others():
     # Then the failure is recorded and both healthy brands alerted
     assert set(run.failed) == {"broken"} and "injected store failure" in run.failed["broken"]
     assert {a.brand_id for a in publisher.published} == {"alpha", "zulu"}
-    assert (run.published, run.errors) == (4, 1)
+    assert (run.published, run.errors) == (4, 1) and run.problems == run.failed
+
+
+def test_publish_failures_are_reported_by_brand():
+    world = World()
+    world.set_index(AT, 30.0)
+    world.publisher.fail_next = 1
+    run = evaluate_all([world.brand], AT, world.store, world.ledger, world.publisher)
+    assert run.errors == 1 and run.failed == {} and "publish failed" in run.problems["acme"]
 
 
 def test_influencer_negatives_are_grouped_in_one_alert_and_never_resent():

@@ -68,6 +68,12 @@ class EvaluationRun:
     def errors(self) -> int:
         return len(self.failed) + sum(len(r.errors) for r in self.results)
 
+    @property
+    def problems(self) -> dict[str, str]:
+        """Every error by brand id: brands that failed, and alerts whose publish failed (sent next run)."""
+        found = {r.brand_id: "; ".join(r.errors) for r in self.results if r.errors}
+        return found | self.failed
+
 
 def alert_id(brand_id: str, rule_key: str, start: str) -> str:
     return hashlib.sha256(f"{brand_id}|{rule_key}|{start}".encode()).hexdigest()[:32]
