@@ -68,7 +68,9 @@ def test_per_run_bound_truncates_and_next_poll_continues(world, fake, reddit, ma
     ids = _posts(world, 120)
     brand = make_brand(reddit={"include_comments": False, "max_items": 50})
     source = PrawRedditSource(reddit)
-    seen, cursor, flags = [], None, []
+    seen: list[str] = []
+    flags: list[bool] = []
+    cursor = None
     for _ in range(3):
         page = source.fetch(brand, cursor, NOW)
         seen += [m.native_id for m in page.mentions]
@@ -144,3 +146,29 @@ def test_authors_and_subreddits_are_described_once_per_run(world, fake, reddit, 
     assert {m.community_size for m in page.mentions} == {900_000}
     assert len(world.requests_to("/user/veteran/about")) == 1
     assert all(r.query.get("restrict_sr") == "True" for r in world.requests_to("/r/sysadmin/search"))
+
+
+def test_credentials_come_from_secrets_manager_and_never_print():
+    import boto3
+    from moto import mock_aws
+
+    from repmon.adapters.secrets import load_reddit_credentials
+    from repmon.domain.errors import InvalidConfig
+
+    with mock_aws():
+        client = boto3.client("secretsmanager", region_name="us-east-1")
+        client.create_secret(
+            Name="repmon/reddit",
+            SecretString='{"client_id": "cid", "client_secret": "s3cr3t-value", "user_agent": "repmon/1.0"}',
+        )
+        client.create_secret(
+            Name="repmon/bad", SecretString='{"client_id": "cid", "client_secret": "s3cr3t-value"}'
+        )
+        creds = load_reddit_credentials("repmon/reddit", client=client)
+        assert creds.client_secret.get_secret_value() == "s3cr3t-value"
+        assert "s3cr3t" not in repr(creds) and "s3cr3t" not in str(creds)
+        with pytest.raises(InvalidConfig, match="user_agent") as err:
+            load_reddit_credentials("repmon/bad", client=client, max_age=0)
+        assert "s3cr3t" not in str(err.value)
+        with pytest.raises(InvalidConfig):
+            load_reddit_credentials("repmon/absent", client=client)
