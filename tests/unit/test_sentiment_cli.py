@@ -1,0 +1,148 @@
+"""`repmon sentiment`: one JSON line out per line in, whatever comes in."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from repmon.adapters.vader_scorer import CxVaderScorer
+from repmon.cli.sentiment import main, metrics, score_line
+
+SCORER = CxVaderScorer()
+
+
+def run(argv: list[str], stdin_text: str = "") -> tuple[int, list[str]]:
+    out = io.StringIO()
+    code = main(argv, io.StringIO(stdin_text), out)
+    return code, out.getvalue().splitlines()
+
+
+def test_scores_each_line_in_order() -> None:
+    # Given three mentions, one a review with stars
+    lines = [
+        {"id": "a", "text": "Still waiting for my refund after three weeks"},
+        {"id": 2, "text": "Lovely staff and a smooth check-in!"},
+        {"id": "r", "text": "Thanks for the reply", "rating": 1},
+    ]
+    # When piped through the command
+    code, out = run([], "".join(json.dumps(line) + "\n" for line in lines))
+    # Then each gets its verdict, in order, with the full schema
+    results = [json.loads(line) for line in out]
+    assert code == 0
+    assert [r["id"] for r in results] == ["a", 2, "r"]
+    assert [r["label"] for r in results] == ["negative", "positive", "negative"]
+    assert all(set(r) == {"id", "label", "score", "language", "reasons"} for r in results)
+    assert all(-1.0 <= r["score"] <= 1.0 for r in results)
+
+
+@pytest.mark.parametrize(
+    ("line", "item_id", "error"),
+    [
+        ("{not json", None, "malformed JSON"),
+        ("[1, 2]", None, "not a JSON object"),
+        ('{"id": 7, "text": "   "}', 7, "empty text"),
+        ('{"id": 8}', 8, "text must be a string"),
+        ('{"id": 9, "text": "ok", "rating": 6}', 9, "rating must be an integer from 1 to 5"),
+        ('{"id": 10, "text": "ok", "rating": true}', 10, "rating must be an integer from 1 to 5"),
+        ('{"id": NaN, "text": "ok"}', None, "malformed JSON: NaN is not allowed"),
+        ("", None, "malformed JSON"),
+    ],
+)
+def test_bad_lines_get_an_error_line(line: str, item_id: object, error: str) -> None:
+    assert score_line(line, SCORER) == {"id": item_id, "label": None, "score": 0.0, "error": error}
+
+
+def test_other_languages_are_reported_unscored() -> None:
+    _, out = run(
+        [], json.dumps({"id": 1, "text": "Der Kundendienst ist nicht erreichbar und das nervt"}) + "\n"
+    )
+    assert json.loads(out[0]) == {
+        "id": 1,
+        "label": None,
+        "score": 0.0,
+        "language": "de",
+        "reasons": ["unscored: language de"],
+    }
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=200))
+def test_any_line_gives_one_json_line(line: str) -> None:
+    result = score_line(line, SCORER)
+    assert json.loads(json.dumps(result)) == result
+    assert result["label"] in (None, "negative", "neutral", "positive")
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.dictionaries(
+        st.sampled_from(["id", "text", "rating", "extra"]),
+        st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), st.text(max_size=80)),
+    )
+)
+def test_any_object_gives_a_verdict_or_an_error(item: dict[str, object]) -> None:
+    result = score_line(json.dumps(item), SCORER)
+    assert ("error" in result) != ("reasons" in result)
+
+
+def test_twenty_thousand_lines_in_one_call() -> None:
+    # Given 20,000 varied lines, some broken
+    templates = [
+        "Package {} is late again",
+        "Great service, order {} came early!",
+        "Where is order {}?",
+        "{{bad",
+    ]
+    lines = "".join(
+        json.dumps({"id": i, "text": templates[i % 3].format(i)}) + "\n" if i % 4 else templates[3] + "\n"
+        for i in range(20_000)
+    )
+    # When scored in one call; Then one output line per input line
+    code, out = run([], lines)
+    assert code == 0
+    assert len(out) == 20_000
+    assert json.loads(out[-1])["id"] == 19_999
+
+
+def test_eval_without_data_says_so(tmp_path: Path) -> None:
+    code, out = run(["eval", "--data", str(tmp_path / "absent.csv")])
+    assert code == 0
+    assert "No labelled data" in out[0]
+
+
+def test_eval_prints_both_scorers(tmp_path: Path) -> None:
+    # Given a small labelled file of our own
+    data = tmp_path / "labelled.csv"
+    data.write_text(
+        "text,label\n"
+        '"Still no reply after two weeks on hold",negative\n'
+        '"Loved the friendly crew!",positive\n'
+        '"Does the lounge open at six?",neutral\n',
+        encoding="utf-8",
+    )
+    code, out = run(["eval", f"--data={data}"])
+    assert code == 0
+    assert out[1].split()[:3] == ["scorer", "accuracy", "macro_f1"]
+    assert out[2].startswith("plain") and out[3].startswith("cx")
+    assert any("negative recall" in line for line in out)
+
+
+def test_unknown_arguments_print_usage() -> None:
+    code, out = run(["frobnicate"])
+    assert code == 2
+    assert out[0].startswith("usage")
+
+
+def test_metrics() -> None:
+    result = metrics(
+        ["negative", "neutral", "positive", "negative"], ["negative", "negative", "positive", None]
+    )
+    assert result["accuracy"] == 0.5
+    assert result["negative_precision"] == 0.5
+    assert result["negative_recall"] == 0.5
+    assert result["positive_precision"] == 1.0
