@@ -51,9 +51,9 @@ def _alert(rule: str = REPUTATION_DROP, name: str = "Acme Air", text: str = "", 
 
 
 def test_subject_reads_at_a_glance_for_each_rule():
-    assert (
-        render_subject(_alert()) == "[CRITICAL] Acme Air: reputation 31 (-22 vs 7-day) - 5 negative mentions"
-    )
+    low, drop = render_subject(_alert(REPUTATION_LOW)), render_subject(_alert(REPUTATION_DROP))
+    assert low == "[CRITICAL] Acme Air: reputation 31 (-22 vs 7-day) - 5 negative mentions"
+    assert drop == "[CRITICAL] Acme Air: reputation down 22 to 31 vs 7-day - 5 negative mentions"
     assert (
         render_subject(_alert(VOLUME_SPIKE))
         == "[CRITICAL] Acme Air: 240 mentions in the last hour (8.0x normal)"

@@ -54,12 +54,17 @@ def render_subject(alert: Alert) -> str:
 
 def _headline(alert: Alert) -> str:
     d = alert.details
+    negative = _count(d.get("window_negative", 0), "negative mention")
+    index = f"{alert.index:.0f}" if alert.index is not None else "n/a"
+    if alert.rule == REPUTATION_DROP and alert.change is not None:
+        return (
+            f"reputation down {-alert.change:.0f} to {index} vs {_span(d.get('baseline_hours'))} - {negative}"
+        )
     if alert.rule in (REPUTATION_LOW, REPUTATION_DROP):
         versus = (
             f" ({alert.change:+.0f} vs {_span(d.get('baseline_hours'))})" if alert.change is not None else ""
         )
-        index = f"{alert.index:.0f}" if alert.index is not None else "n/a"
-        return f"reputation {index}{versus} - {_count(d.get('window_negative', 0), 'negative mention')}"
+        return f"reputation {index}{versus} - {negative}"
     if alert.rule == VOLUME_SPIKE:
         ratio = f" ({d['ratio']}x normal)" if "ratio" in d else ""
         return f"{float(d.get('value', 0)):.0f} mentions in the last hour{ratio}"

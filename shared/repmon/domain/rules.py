@@ -108,7 +108,7 @@ def reputation_drop(brand: Brand, snap: Snapshot) -> Decision:
     summary = (
         f"The reputation index of {brand.name} is {snap.window_index:.0f}, {drop:.0f} points under its "
         f"{span_label(t.baseline_hours)} baseline of {snap.baseline_index:.0f} "
-        f"(alert at {t.reputation_drop:.0f})."
+        f"(alert at a drop of {t.reputation_drop:.0f})."
     )
     details: Details = {"threshold": t.reputation_drop, "value": round(drop, 2)}
     return Decision(REPUTATION_DROP, action, _grade(past), summary, details)
