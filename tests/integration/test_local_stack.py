@@ -152,3 +152,27 @@ def test_create_secret_is_readable_and_overwritable(local_stack: LocalStack) -> 
         "SecretString"
     ]
     assert json.loads(value) == {"client_id": "b"}
+
+
+def test_a_second_stack_with_parameters_on_an_existing_endpoint(local_stack: LocalStack) -> None:
+    # Given the running endpoint / When another stack is deployed there with overridden parameters
+    parameters = {
+        "AlertEmail": "alerts@example.com",
+        "RedditSecretName": "other/reddit",
+        "RetentionDays": "30",
+    }
+    other = LocalStack(
+        endpoint_url=local_stack.endpoint_url, stack_name="repmon-params", parameters=parameters
+    )
+    with other:
+        # Then its functions carry the parameter values
+        env = other.function_env("collect_mentions")
+        assert (env["REDDIT_SECRET_NAME"], env["RETENTION_DAYS"]) == ("other/reddit", "30")
+        # And the stack got the address (moto ignores AWS::SNS::Subscription resources, so the
+        # subscription itself is checked on the transformed template in test_template.py)
+        stack = other.client("cloudformation").describe_stacks(StackName="repmon-params")["Stacks"][0]
+        given = {p["ParameterKey"]: p["ParameterValue"] for p in stack["Parameters"]}
+        assert given["AlertEmail"] == "alerts@example.com"
+        assert other.outputs["TableName"] != local_stack.outputs["TableName"]
+    # And stopping a stack on an endpoint it did not start leaves the endpoint running
+    assert local_stack.client("dynamodb").describe_table(TableName=local_stack.outputs["TableName"])

@@ -7,6 +7,7 @@
 
 Functions are deployed as placeholders (moto stores them but never runs them); `invoke` runs the
 real handler in this process with the environment the deployed function has, pointed at moto.
+`isolated=True` runs moto in a child process, immune to `mock_aws` resetting this process's moto.
 """
 
 from __future__ import annotations
@@ -71,6 +72,15 @@ class LocalStack:
         if self._server is not None and self._endpoint_url is None:
             self._endpoint_url = self._server.start()
         started = time.monotonic()
+        try:
+            self._deploy_or_attach()
+        except BaseException:
+            self.stop()  # __exit__ never runs when __enter__ raises: do not leak the server
+            raise
+        self.deploy_seconds = time.monotonic() - started
+        return self
+
+    def _deploy_or_attach(self) -> None:
         cloudformation = self.client("cloudformation")
         # An existing endpoint may already hold the stack (a second demo run): attach to it
         if not stack_exists(cloudformation, self.stack_name):
@@ -78,8 +88,6 @@ class LocalStack:
                 cloudformation, self.client("s3"), self.template_path, self.stack_name, self.parameters
             )
         self.outputs, self.resources = read_stack(cloudformation, self.stack_name)
-        self.deploy_seconds = time.monotonic() - started
-        return self
 
     def stop(self) -> None:
         if self._server is not None:
@@ -96,7 +104,8 @@ class LocalStack:
 
     def client(self, service: str) -> Any:
         """A boto3 client for `service` on the local endpoint (fake credentials, standard retries)."""
-        return boto3.client(  # type: ignore[call-overload]
+        # A session per client: boto3's default session is shared and not thread-safe
+        return boto3.session.Session().client(  # type: ignore[call-overload]
             service,
             endpoint_url=self.endpoint_url,
             region_name=REGION,

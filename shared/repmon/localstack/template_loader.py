@@ -69,6 +69,8 @@ def sam_transform(
         parameter_values=dict(parameters or {}),
         get_managed_policy_map=_NoManagedPolicies().load,
     )
+    # The offline publisher drops them; publishing only stops a "unpublished metrics" warning
+    translator.metrics.publish()
     return transformed
 
 
