@@ -74,30 +74,29 @@ class DynamoNativeExports:
             export_type=request.export_type,
             from_time=request.from_time,
             export_arn=described["ExportArn"],
-            status=described.get("ExportStatus", IN_PROGRESS),
             s3_prefix=prefix,
         )
         return self._save(started, described)
 
     def refresh(self, export: NativeExport) -> NativeExport:
         described = self.client.describe_export(ExportArn=export.export_arn)["ExportDescription"]
-        failure = " ".join(str(described.get(k) or "") for k in ("FailureCode", "FailureMessage")).strip()
-        updated = NativeExport(
-            **{**export.__dict__, "status": described["ExportStatus"], "failure": failure},
-        )
-        return self._save(updated, described)
+        return self._save(export, described)
 
     def mark_processed(self, export: NativeExport) -> None:
         self.client.update_item(
             TableName=self.table,
             Key=to_wire({"pk": EXPORT_PK, "sk": _sk(export.to_time)}),
-            UpdateExpression="SET processed = :t",
+            UpdateExpression="SET #p = :t",
+            ExpressionAttributeNames={"#p": "processed"},  # a DynamoDB reserved word
             ExpressionAttributeValues=to_wire({":t": True}),
         )
 
     def _save(self, export: NativeExport, described: dict[str, Any]) -> NativeExport:
+        """Record the export as DynamoDB describes it (status, failure, manifest) and return that."""
         manifest = described.get("ExportManifest") or export.manifest
-        export = NativeExport(**{**export.__dict__, "manifest": manifest})
+        failure = " ".join(str(described.get(k) or "") for k in ("FailureCode", "FailureMessage")).strip()
+        status = described.get("ExportStatus", export.status)
+        export = NativeExport(**{**export.__dict__, "manifest": manifest, "failure": failure, "status": status})
         item: Item = {
             "pk": EXPORT_PK,
             "sk": _sk(export.to_time),

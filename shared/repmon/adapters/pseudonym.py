@@ -18,7 +18,11 @@ def secret_pseudonymiser(
     from aws_lambda_powertools.utilities import parameters
 
     try:
-        key = parameters.get_secret(secret_name, max_age=max_age, boto3_client=client)
+        if client is None:
+            # Powertools' module-level cache: a warm Lambda pays one GetSecretValue per max_age.
+            key = parameters.get_secret(secret_name, max_age=max_age)
+        else:
+            key = parameters.SecretsProvider(boto3_client=client).get(secret_name, max_age=max_age)
     except parameters.exceptions.GetParameterError as exc:
         raise InvalidConfig(f"pseudonym key {secret_name!r} unreadable: {exc}") from exc
     raw = key.encode("utf-8") if isinstance(key, str) else bytes(key)

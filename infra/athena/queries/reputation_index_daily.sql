@@ -1,0 +1,17 @@
+-- Reputation index per brand per UTC day, the product's own formula (shared/repmon/domain/reputation.py):
+--   index = 50 + 50 * sum(weighted_sentiment_sum) / (sum(weight_sum) + 40), clamped to 0..100;
+--   40 is the prior K (phantom neutral mentions); NULL when the day has no scored mention.
+-- Parameters (Athena: the console prompts for them; DuckDB: execute(sql, [from, to])): first day, last day.
+SELECT
+  brand_id,
+  dt,
+  SUM(mentions) AS mentions,
+  SUM(negative + neutral + positive) AS scored_mentions,
+  CASE
+    WHEN SUM(negative + neutral + positive) = 0 THEN NULL
+    ELSE LEAST(100.0, GREATEST(0.0, 50.0 + 50.0 * SUM(weighted_sentiment_sum) / (SUM(weight_sum) + 40.0)))
+  END AS reputation_index
+FROM brand_hourly
+WHERE dt BETWEEN ? AND ?
+GROUP BY brand_id, dt
+ORDER BY brand_id, dt
