@@ -67,7 +67,8 @@ def store(stack, clock):
 def test_given_no_export_yet_when_runs_follow_then_full_first_and_incremental_from_its_end_next(stack, store):
     store.save([mention(1, T1)])  # 2026-11-01: older than the first run's own days
     first = run(stack, AT1, POLICY, native=True)
-    assert first.native_started.export_type == FULL and first.native_started.to_time == AT1 - timedelta(minutes=15)
+    started = first.native_started
+    assert started.export_type == FULL and started.to_time == AT1 - timedelta(minutes=15)
     assert date(2026, 11, 1) not in first.days
     [record] = DynamoNativeExports(TABLE, BUCKET, PREFIX, stack[0], stack[1]).records()
     assert record.export_arn and record.s3_prefix == f"{PREFIX}/native/20261110T014500Z"
@@ -80,7 +81,7 @@ def test_given_no_export_yet_when_runs_follow_then_full_first_and_incremental_fr
     assert second.native_started.from_time == first.native_started.to_time
     assert [e.export_type for e in moto_exports()] == [FULL, INCREMENTAL]
     stored = DynamoNativeExports(TABLE, BUCKET, PREFIX, stack[0], stack[1]).records()
-    assert [(r.export_type, r.status, r.processed) for r in stored][0] == (FULL, COMPLETED, True)
+    assert (stored[0].export_type, stored[0].status, stored[0].processed) == (FULL, COMPLETED, True)
 
 
 def complete_incremental(export: TableExport, polled_since: str) -> None:
@@ -141,7 +142,7 @@ def test_given_a_failed_full_export_when_the_next_run_comes_then_it_is_recorded_
     result = run(stack, AT2, POLICY, native=True)
     assert result.native_processed == [] and result.native_started.export_type == FULL
     records = DynamoNativeExports(TABLE, BUCKET, PREFIX, stack[0], stack[1]).records()
-    assert [(r.status, r.failure) for r in records][0] == (FAILED, "S3NoSuchBucket")
+    assert (records[0].status, records[0].failure) == (FAILED, "S3NoSuchBucket")
 
 
 def _load_handler() -> Any:
@@ -172,8 +173,10 @@ def test_given_a_scheduled_event_when_the_handler_runs_then_it_exports_with_pseu
 
     app = _load_handler()
 
-    boto3.client("secretsmanager", region_name="us-east-1").create_secret(Name="bi-key", SecretString="s" * 32)
-    env = {"TABLE_NAME": TABLE, "EXPORT_BUCKET": BUCKET, "PSEUDONYM_KEY_NAME": "bi-key", "EXPORT_FIRST_RUN_DAYS": "2"}
+    secrets = boto3.client("secretsmanager", region_name="us-east-1")
+    secrets.create_secret(Name="bi-key", SecretString="s" * 32)
+    env = {"TABLE_NAME": TABLE, "EXPORT_BUCKET": BUCKET, "PSEUDONYM_KEY_NAME": "bi-key"}
+    env["EXPORT_FIRST_RUN_DAYS"] = "2"
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     export_wiring._export_deps.cache_clear()
@@ -183,7 +186,8 @@ def test_given_a_scheduled_event_when_the_handler_runs_then_it_exports_with_pseu
         out = app.handler({"scheduled_time": "2026-11-10T02:00:00Z"}, LambdaContext())
     finally:
         export_wiring._export_deps.cache_clear()
-    assert out["days"] == ["2026-11-09", "2026-11-10"] and out["partitions"] == 6 and out["rows"]["mentions"] == 1
+    assert out["days"] == ["2026-11-09", "2026-11-10"] and out["partitions"] == 6
+    assert out["rows"]["mentions"] == 1
     assert out["native_started"]
     [row] = read_partition(stack[1], "mentions", date(2026, 11, 9))
     assert row["author_handle"] != "carol" and len(row["author_handle"]) == 64

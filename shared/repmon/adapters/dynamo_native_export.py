@@ -12,6 +12,7 @@ import gzip
 import hashlib
 import json
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -96,7 +97,8 @@ class DynamoNativeExports:
         manifest = described.get("ExportManifest") or export.manifest
         failure = " ".join(str(described.get(k) or "") for k in ("FailureCode", "FailureMessage")).strip()
         status = described.get("ExportStatus", export.status)
-        export = NativeExport(**{**export.__dict__, "manifest": manifest, "failure": failure, "status": status})
+        changes = {"manifest": manifest, "failure": failure, "status": status}
+        export = replace(export, **changes)
         item: Item = {
             "pk": EXPORT_PK,
             "sk": _sk(export.to_time),
