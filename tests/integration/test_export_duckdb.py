@@ -1,0 +1,152 @@
+"""Every example query of infra/athena, run by DuckDB over a local export, against what DynamoDB holds.
+
+The queries are the Athena text unchanged: `?` parameters (Athena's console prompts for them) and
+the views of infra/athena/duckdb/views.sql give the same table names and column types as the DDL.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import duckdb
+import pytest
+from moto import mock_aws
+
+from repmon.adapters.dynamo_store import DynamoMentionStore
+from repmon.adapters.export_sinks import LocalDirSink
+from repmon.domain import reputation
+from repmon.domain.flat import COLUMNS
+from repmon.runtime.export_wiring import export_all
+from tests.fakes import FixedClock
+from tests.integration.test_export import TABLE, make_stack, mention, seed_alert
+
+ATHENA = Path(__file__).resolve().parents[2] / "infra" / "athena"
+DAYS = [date(2026, 11, 1), date(2026, 11, 2), date(2026, 11, 3)]
+FIRST, LAST = DAYS[0].isoformat(), DAYS[-1].isoformat()
+SINCE, UNTIL = datetime(2026, 11, 1, tzinfo=UTC), datetime(2026, 11, 4, tzinfo=UTC)
+BRANDS = ("acme", "globex")
+LABELS = ("negative", "positive", "neutral", None, "negative")
+SOURCES = ("reddit", "hackernews", "appstore")
+
+
+def seed(ddb) -> DynamoMentionStore:
+    store = DynamoMentionStore(TABLE, FixedClock(UNTIL), ddb, retention_days=90)
+    batch = []
+    for n in range(90):
+        brand = BRANDS[n % 2]
+        at = SINCE + timedelta(hours=n * 7 % 70, minutes=n)
+        label, source = LABELS[n % 5], SOURCES[n % 3]
+        batch.append(
+            mention(n, at, brand=brand, label=label, influence=(n * 37) % 100 + n / 100, source=source)
+        )
+    store.save(batch)
+    seed_alert(ddb, "acme", SINCE + timedelta(hours=30))
+    return store
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory):
+    root = tmp_path_factory.mktemp("export")
+    with mock_aws():
+        ddb, _ = make_stack()
+        store = seed(ddb)
+        result = export_all(TABLE, ddb, LocalDirSink(root))
+        empty = tmp_path_factory.mktemp("empty")
+        export_all(TABLE, ddb, LocalDirSink(empty), days=[date(2026, 10, 1)])
+        yield root, store, result, empty
+
+
+@pytest.fixture
+def db(exported, monkeypatch):
+    monkeypatch.chdir(exported[0])  # the views read flat/... relative to the export folder
+    con = duckdb.connect()
+    con.execute((ATHENA / "duckdb" / "views.sql").read_text())
+    return con
+
+
+def query(con, name: str) -> list[dict]:
+    cursor = con.execute((ATHENA / "queries" / f"{name}.sql").read_text(), [FIRST, LAST])
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def day_span(day: date) -> tuple[datetime, datetime]:
+    start = datetime(day.year, day.month, day.day, tzinfo=UTC)
+    return start, start + timedelta(days=1)
+
+
+def test_given_a_local_export_when_listed_then_every_day_with_data_has_all_three_tables(exported):
+    root, _, result, _ = exported
+    assert result.days == DAYS and result.rows["mentions"] == 90 and result.rows["alerts"] == 1
+    for table in COLUMNS:
+        assert sorted(p.name for p in (root / "flat" / table).iterdir()) == [f"dt={d}" for d in DAYS]
+
+
+def test_given_the_index_query_when_run_then_it_matches_the_product_index_per_brand_and_day(exported, db):
+    store = exported[1]
+    rows = query(db, "reputation_index_daily")
+    assert len(rows) == len(BRANDS) * len(DAYS)
+    for row in rows:
+        hours = store.hourly(row["brand_id"], *day_span(date.fromisoformat(row["dt"])))
+        assert row["mentions"] == sum(h.mentions for h in hours)
+        assert row["reputation_index"] == pytest.approx(reputation.index(hours), abs=1e-9)
+
+
+def test_given_the_top_negative_query_when_run_then_it_lists_what_the_store_ranks_first(exported, db):
+    store = exported[1]
+    rows = query(db, "top_negative_mentions")
+    for brand in BRANDS:
+        expected = [sm.key for sm in store.most_negative(brand, SINCE, UNTIL, 0.0, 10)]
+        assert [r["mention_key"] for r in rows if r["brand_id"] == brand] == expected
+
+
+def test_given_the_share_of_voice_query_when_run_then_counts_match_and_shares_sum_to_one(exported, db):
+    store = exported[1]
+    rows = query(db, "share_of_voice")
+    for row in rows:
+        hours = store.hourly(row["brand_id"], *day_span(date.fromisoformat(row["dt"])))
+        assert row["mentions"] == sum(h.mentions for h in hours)
+    for day in DAYS:
+        assert sum(r["share_of_voice"] for r in rows if r["dt"] == day.isoformat()) == pytest.approx(1.0)
+
+
+def test_given_the_per_source_query_when_run_then_it_matches_the_stored_mentions(exported, db):
+    store = exported[1]
+    rows = {(r["brand_id"], r["source"]): r for r in query(db, "mentions_per_source")}
+    for brand in BRANDS:
+        stored = store.mentions_between(brand, SINCE, UNTIL)
+        for source in SOURCES:
+            mine = [sm for sm in stored if sm.mention.source == source]
+            assert rows[(brand, source)]["mentions"] == len(mine)
+            assert rows[(brand, source)]["unscored"] == sum(sm.sentiment.label is None for sm in mine)
+            assert rows[(brand, source)]["negative"] == sum(sm.sentiment.label == "negative" for sm in mine)
+
+
+def test_given_the_query_folder_then_every_example_query_is_checked_here():
+    checked = {"reputation_index_daily", "top_negative_mentions", "share_of_voice", "mentions_per_source"}
+    assert {p.stem for p in (ATHENA / "queries").glob("*.sql")} == checked
+
+
+def _ddl_columns(text: str) -> dict[str, str]:
+    body = text.split("(", 1)[1].split("\n)", 1)[0]
+    return dict(re.findall(r"`(\w+)` ([\w<>]+)", body))
+
+
+@pytest.mark.parametrize("table", list(COLUMNS))
+def test_given_the_athena_ddl_and_duckdb_views_then_their_columns_are_the_documented_ones(table):
+    ddl = (ATHENA / "ddl" / f"{table}.sql").read_text()
+    assert _ddl_columns(ddl) == COLUMNS[table]
+    assert "'projection.dt.type' = 'date'" in ddl and f"/flat/{table}/dt=${{dt}}/" in ddl
+    views = (ATHENA / "duckdb" / "views.sql").read_text()
+    view = views.split(f"VIEW {table} AS", 1)[1].split(");", 1)[0]
+    assert list(re.findall(r"'(\w+)': '", view))[1:] == list(COLUMNS[table])  # [0] is hive_types' dt
+
+
+def test_given_an_empty_day_when_read_by_duckdb_then_it_is_zero_rows_not_an_error(exported, monkeypatch):
+    monkeypatch.chdir(exported[3])
+    con = duckdb.connect()
+    con.execute((ATHENA / "duckdb" / "views.sql").read_text())
+    assert con.execute("SELECT count(*) FROM mentions").fetchone() == (0,)
+    assert query(con, "reputation_index_daily") == []
