@@ -158,7 +158,7 @@ def _fragment() -> dict:
     from tests.template_tables import _CfnLoader
 
     text = (ATHENA.parent / "template-export.fragment.yaml").read_text()
-    return yaml.load(text, Loader=_CfnLoader)  # noqa: S506 - a SafeLoader subclass
+    return yaml.load(text, Loader=_CfnLoader)
 
 
 @pytest.mark.parametrize("logical_id", ["MentionsGlueTable", "BrandHourlyGlueTable", "AlertsGlueTable"])
