@@ -1,0 +1,114 @@
+"""The fake HN Algolia API: `search_by_date` with tags, numeric filters and paging, in Algolia's shapes.
+
+Hits come in two generations, as the real index holds both: legacy (pre-2023: every field present,
+nulls included, millisecond timestamps) and current (null fields dropped, `updated_at` added).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import UTC
+from typing import Any
+
+from repmon.localstack.fake_records import HNItem, any_term, epoch, search_terms
+from repmon.localstack.fake_world import SourceWorld
+
+_NUMERIC = re.compile(r"^\s*(\w+)\s*(>=|<=|>|<|=)\s*(-?\d+)\s*$")
+_COMPARE: dict[str, Callable[[float, float], bool]] = {
+    ">=": float.__ge__,
+    "<=": float.__le__,
+    ">": float.__gt__,
+    "<": float.__lt__,
+    "=": float.__eq__,
+}
+#: Algolia never pages past this many hits (its paginationLimitedTo).
+_PAGINATION_LIMIT = 1000
+
+
+def hn_search(world: SourceWorld, path: str, query: dict[str, str]) -> object:
+    """The body of a `search_by_date` response for `query` over the world's visible items."""
+    found = _matching(world, query)
+    per_page = max(1, min(int(query.get("hitsPerPage", "20")), 1000))
+    page = int(query.get("page", "0"))
+    hits: list[object] = [_hn_hit(i) for i in found[page * per_page : (page + 1) * per_page]]
+    if hits and world.take_malformed(path):
+        hits.insert(0, {"objectID": "malformed", "created_at_i": "soon", "_tags": ["story"], "title": None})
+    return {
+        "exhaustive": {"nbHits": True, "typo": True},
+        "exhaustiveNbHits": True,
+        "exhaustiveTypo": True,
+        "hits": hits,
+        "hitsPerPage": per_page,
+        "nbHits": len(found),
+        "nbPages": -(-len(found) // per_page),
+        "page": page,
+        "params": "&".join(f"{k}={v}" for k, v in query.items()),
+        "processingTimeMS": 1,
+        "processingTimingsMS": {"_request": {"roundTrip": 1}},
+        "query": query.get("query", ""),
+        "serverTimeMS": 2,
+    }
+
+
+def _matching(world: SourceWorld, query: dict[str, str]) -> list[HNItem]:
+    """Visible items with a wanted tag, a query term and every created_at_i filter, newest first."""
+    tags = set(query.get("tags", "story,comment").strip("()").split(","))
+    filters = [m.groups() for f in query.get("numericFilters", "").split(",") if (m := _NUMERIC.match(f))]
+    terms = search_terms(query.get("query", ""))
+    # The cap applies in insertion order, before sorting: kept as the original fake had it.
+    found = [
+        item
+        for item in world.hn_items.values()
+        if item.created <= world.now
+        and item.kind in tags
+        and _has_term(item, terms)
+        and all(
+            _COMPARE[op](epoch(item.created), float(v)) for name, op, v in filters if name == "created_at_i"
+        )
+    ][:_PAGINATION_LIMIT]
+    found.sort(key=lambda i: (i.created, i.object_id), reverse=True)
+    return found
+
+
+def _has_term(item: HNItem, terms: list[str]) -> bool:
+    story_title = item.story_title if item.kind == "comment" else ""
+    return not terms or any_term(terms, item.title, item.text, item.url, story_title)
+
+
+def _hn_hit(item: HNItem) -> dict[str, Any]:
+    full = _full_hit(item)
+    if item.legacy:
+        full["story_id"] = None if item.kind == "story" else item.story_id  # pre-2023 stories had none
+        return full
+    # Newer responses drop null fields and add updated_at (and children on stories).
+    hit = {k: v for k, v in full.items() if v is not None}
+    hit["updated_at"] = full["created_at"]
+    if item.kind == "story":
+        hit["children"] = []
+    return hit
+
+
+def _full_hit(item: HNItem) -> dict[str, Any]:
+    """Every field of a hit, nulls included: the legacy shape before its story_id quirk."""
+    is_story = item.kind == "story"
+    story_id = int(item.object_id) if is_story else item.story_id
+    when = item.created.astimezone(UTC)
+    return {
+        "created_at": when.strftime("%Y-%m-%dT%H:%M:%S.000Z" if item.legacy else "%Y-%m-%dT%H:%M:%SZ"),
+        "title": item.title if is_story else None,
+        "url": item.url if is_story else None,
+        "author": item.author,
+        "points": item.points if is_story else None,
+        "story_text": item.text if is_story and item.text else None,
+        "comment_text": None if is_story else item.text,
+        "num_comments": item.num_comments if is_story else None,
+        "story_id": story_id,
+        "story_title": None if is_story else item.story_title,
+        "story_url": None,
+        "parent_id": None if is_story else story_id,
+        "created_at_i": int(epoch(item.created)),
+        "_tags": [item.kind, f"author_{item.author}", f"story_{story_id}"],
+        "objectID": item.object_id,
+        "_highlightResult": {"author": {"value": item.author, "matchLevel": "none", "matchedWords": []}},
+    }
