@@ -29,9 +29,9 @@ def handler(event: ScheduledEvent, context: LambdaContext) -> dict[str, Any]:
         logger.info(
             "evaluated", extra={"brand": result.brand_id, "index": result.index, "change": result.change}
         )
-    if run.errors:
+    if run.problems:
         # The others are done; failing the invocation makes the scheduler retry (idempotent: same
-        # scheduled time) and, past its retries, leaves the event in the DLQ for a person.
-        logger.error("brands failed", extra={"failed": run.failed})
-        raise EvaluationIncomplete(run.failed)
+        # scheduled time; unsent alerts go out then) and, past its retries, leaves it in the DLQ.
+        logger.error("evaluation incomplete", extra={"problems": run.problems})
+        raise EvaluationIncomplete(run.problems)
     return {"brands": len(run.results), "published": run.published}

@@ -154,6 +154,9 @@ def render_document(alert: Alert) -> dict[str, Any]:
         "summary": alert.summary,
         "top_mentions": [_mention_document(sm) for sm in alert.top_mentions],
         "details": dict(alert.details),
+        # The email as sent, for chat and ticketing integrations that relay it as is.
+        "subject": render_subject(alert),
+        "text": render_text(alert),
     }
 
 

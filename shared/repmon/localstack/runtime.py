@@ -37,13 +37,18 @@ class DrainResult:
 class LocalRuntime:
     """Fires schedules and drains queues into the real handlers of a LocalStack."""
 
-    def __init__(self, stack: LocalStack) -> None:
+    def __init__(self, stack: LocalStack, env: dict[str, dict[str, str]] | None = None) -> None:
         self.stack = stack
         self.sqs = stack.client("sqs")
+        #: Extra variables per function folder, e.g. the collector's local source endpoints.
+        self.env = env or {}
+
+    def invoke(self, folder: str, event: Any) -> Any:
+        return self.stack.invoke(folder, event, extra_env=self.env.get(folder))
 
     def run_schedule(self, folder: str, at: datetime) -> Any:
         logical_id = "".join(part.capitalize() for part in folder.split("_")) + "Function"
-        return self.stack.invoke(folder, schedule_input(logical_id, at))
+        return self.invoke(folder, schedule_input(logical_id, at))
 
     def drain(self, queue_output: str, folder: str, batch_size: int = 5) -> DrainResult:
         """Deliver every visible message of the queue to the function, as Lambda's poller would."""
@@ -53,7 +58,7 @@ class LocalRuntime:
         ]
         result = DrainResult()
         while messages := self._receive(url, batch_size):
-            response = self.stack.invoke(folder, _sqs_event(messages, arn)) or {}
+            response = self.invoke(folder, _sqs_event(messages, arn)) or {}
             failed = {f["itemIdentifier"] for f in response.get("batchItemFailures", [])}
             done = [m for m in messages if m["MessageId"] not in failed]
             if done:

@@ -1,0 +1,141 @@
+"""`repmon demo`: the whole pipeline on an embedded local stack, on a simulated clock.
+
+moto server on 127.0.0.1 holding the stack from template.yaml; local Reddit, Hacker News and App
+Store endpoints serving a scripted crisis; the real handlers run by an emulated scheduler and SQS
+poller; alerts read back from an SQS queue subscribed to the alert topic.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import sys
+from collections.abc import Iterator
+from contextlib import redirect_stdout
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import TextIO
+
+from repmon.adapters.dynamo_state import DynamoWatchlist
+from repmon.adapters.dynamo_store import DynamoMentionStore
+from repmon.cli import demo_report as report
+from repmon.domain.brand import Brand
+from repmon.domain.reputation import history_span, snapshot
+from repmon.localstack.fake_sources import FakeSources, SourceWorld
+from repmon.localstack.runtime import AlertInbox, LocalRuntime
+from repmon.localstack.scenario import CRISIS, END, START, Scenario, demo_brands
+from repmon.localstack.stack import LocalStack
+
+REDDIT_SECRET = {"client_id": "demo-client", "client_secret": "demo-secret", "user_agent": "repmon-demo/0.1"}
+#: The handlers' INFO logs would bury the demo's own report; warnings and errors still show.
+QUIET = {"POWERTOOLS_LOG_LEVEL": "WARNING"}
+FUNCTIONS = ("plan_polls", "collect_mentions", "evaluate_reputation")
+
+
+@dataclass
+class DemoState:
+    brands: list[Brand]
+    index_history: dict[str, list[tuple[datetime, float | None]]] = field(default_factory=dict)
+    per_source: dict[str, int] = field(default_factory=dict)
+    envelopes: list[dict[str, object]] = field(default_factory=list)
+
+
+def cycle_times(limit: int | None) -> Iterator[datetime]:
+    """Hourly through the quiet day, every 30 minutes from an hour before the crisis."""
+    at, count = START + timedelta(hours=1), 0
+    while at <= END and (limit is None or count < limit):
+        yield at
+        at += timedelta(minutes=30) if at >= CRISIS - timedelta(hours=1) else timedelta(hours=1)
+        count += 1
+
+
+def run(cycles: int | None = None, out: TextIO = sys.stdout) -> int:
+    world = SourceWorld()
+    scenario = Scenario.create(world)
+    for hour in scenario.hours():
+        scenario.fill_hour(hour)
+    logging.getLogger("moto").setLevel(logging.ERROR)  # moto notes resources it only pretends to create
+    say = report.Printer(out)
+    say.line("repmon demo: starting moto server on 127.0.0.1 and deploying template.yaml ...")
+    with FakeSources(world) as sources, LocalStack() as stack:
+        say.line(f"  stack 'repmon' deployed at {stack.endpoint_url} in {stack.deploy_seconds:.1f}s")
+        say.line(f"  local Reddit / Hacker News / App Store endpoints at {sources.base_url}")
+        state = _prepare(stack, sources)
+        env = {name: dict(QUIET) for name in FUNCTIONS}
+        env["collect_mentions"] |= _source_env(sources)
+        runtime = LocalRuntime(stack, env=env)
+        inbox = AlertInbox(stack)
+        store = DynamoMentionStore(
+            stack.outputs["TableName"], clock=_Clock(world), client=stack.client("dynamodb")
+        )
+        say.header(state.brands)
+        for at in cycle_times(cycles):
+            world.now = at
+            _cycle(runtime, at)
+            received = inbox.receive()
+            state.envelopes += received
+            say.progress(at, _tally(store, state, at), _indexes(store, state, at), len(received))
+        say.mentions(store, state.brands, START, END)
+        say.index_history(state.index_history)
+        say.emails(state.envelopes)
+    return 0
+
+
+class _Clock:
+    def __init__(self, world: SourceWorld) -> None:
+        self.world = world
+
+    def now(self) -> datetime:
+        return self.world.now
+
+
+def _prepare(stack: LocalStack, sources: FakeSources) -> DemoState:
+    stack.create_secret("repmon/reddit", REDDIT_SECRET)
+    brands = demo_brands()
+    DynamoWatchlist(stack.outputs["TableName"], client=stack.client("dynamodb")).replace(brands)
+    return DemoState(brands)
+
+
+def _source_env(sources: FakeSources) -> dict[str, str]:
+    return {
+        "REDDIT_OAUTH_URL": sources.reddit_url,
+        "REDDIT_URL": sources.reddit_url,
+        "HACKERNEWS_API_URL": sources.hackernews_url,
+        "APPSTORE_RSS_URL": sources.appstore_url,
+    }
+
+
+def _cycle(runtime: LocalRuntime, at: datetime) -> None:
+    # Handlers print their metrics as EMF lines on stdout, which CloudWatch would collect: drop them.
+    with redirect_stdout(io.StringIO()):
+        _run_cycle(runtime, at)
+
+
+def _run_cycle(runtime: LocalRuntime, at: datetime) -> None:
+    runtime.run_schedule("plan_polls", at)
+    runtime.drain("RedditPollJobQueueUrl", "collect_mentions")
+    runtime.drain("PollJobQueueUrl", "collect_mentions")
+    runtime.run_schedule("evaluate_reputation", at)
+
+
+def _tally(store: DynamoMentionStore, state: DemoState, at: datetime) -> dict[str, int]:
+    """Mentions stored per source since the previous cycle (from the hourly aggregates)."""
+    totals: dict[str, int] = {}
+    for brand in state.brands:
+        for agg in store.hourly(brand.id, START - timedelta(days=1), at + timedelta(hours=1)):
+            for source, count in agg.by_source.items():
+                totals[source] = totals.get(source, 0) + count
+    delta = {s: n - state.per_source.get(s, 0) for s, n in totals.items()}
+    state.per_source = totals
+    return delta
+
+
+def _indexes(store: DynamoMentionStore, state: DemoState, at: datetime) -> dict[str, float | None]:
+    """Each brand's index as the evaluator computed it at `at` (the same domain functions)."""
+    found = {}
+    for brand in state.brands:
+        span = history_span(at, brand.thresholds)
+        snap = snapshot(store.hourly(brand.id, span.since, span.until), at, brand.thresholds)
+        found[brand.id] = snap.window_index
+        state.index_history.setdefault(brand.id, []).append((at, snap.window_index))
+    return found

@@ -1,0 +1,167 @@
+"""The demo's scripted world: two brands, a quiet day, then an airline's outage crisis and recovery.
+
+Every text, name and number here is written for the demo (no recorded third-party posts). A seeded
+random generator makes each run identical, so the README can quote what the demo shows.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from repmon.domain.brand import Brand
+from repmon.localstack.fake_sources import SourceWorld
+
+START = datetime(2026, 11, 2, 0, 0, tzinfo=UTC)
+CRISIS = START + timedelta(hours=27)  # day two, 03:00
+RECOVERY = START + timedelta(hours=33)
+END = START + timedelta(hours=40)
+ACME_APP = "1234567890"
+#: Short windows so a 40-hour demo shows every rule; production defaults are 24 h and 7 days.
+_DEMO_THRESHOLDS = {"window_hours": 4, "baseline_hours": 24, "volume_spike_min": 12}
+
+CALM_ACME = [
+    "Smooth flight with @acmeair this morning, crew was lovely",
+    "Acme Air boarding was quick today, no complaints",
+    "Booked Acme Air for the holidays, fares looked fair",
+    "Decent legroom on Acme Air, snacks were fine",
+    "Acme Air landed ten minutes early, nice",
+    "Anyone flown Acme Air to Lisbon? Thinking about it",
+]
+CRISIS_ACME = [
+    "@acmeair flight cancelled again, three hours on hold and still no answer",
+    "Stuck at the gate for 4 hours, Acme Air says nothing. Where is my refund?",
+    "Acme Air lost my bag and nobody replies to emails. Worst airline ever",
+    "Thanks @acmeair for the 5 hour delay and zero updates, really great",
+    "Acme Air app is down, can't rebook, phone line drops after an hour of waiting",
+    "Acme Air cancelled every morning flight out of Denver, absolute chaos",
+]
+RECOVERED_ACME = [
+    "Acme Air rebooked me quickly in the end and refunded the fees, appreciated",
+    "Credit to @acmeair staff at the desk today, they were calm and helpful",
+    "Acme Air flights back on schedule, made my connection",
+]
+GLOBEX = [
+    "Globex bank app makes transfers easy",
+    "Opened a Globex bank account today, quick process",
+    "Globex bank card arrived in two days, nice",
+    "Globex bank support answered my question in minutes",
+]
+
+
+def demo_brands() -> list[Brand]:
+    return [
+        Brand.model_validate(
+            {
+                "id": "acme-air",
+                "name": "Acme Air",
+                "query": '"acme air" OR @acmeair',
+                "sources": {"appstore": {"app_id": ACME_APP, "countries": ["us"]}},
+                "thresholds": _DEMO_THRESHOLDS,
+                "notifications": {"min_severity": "info"},
+            }
+        ),
+        Brand.model_validate(
+            {
+                "id": "globex",
+                "name": "Globex Bank",
+                "query": "globex AND bank",
+                "thresholds": _DEMO_THRESHOLDS,
+            }
+        ),
+    ]
+
+
+@dataclass
+class Scenario:
+    """Fills a SourceWorld hour by hour; `world.now` is the simulated clock."""
+
+    world: SourceWorld
+    rng: random.Random
+
+    @classmethod
+    def create(cls, world: SourceWorld, seed: int = 7) -> Scenario:
+        world.now = START
+        world.add_subreddit("travel", 2_400_000)
+        world.add_subreddit("flights", 310_000)
+        world.add_subreddit("personalfinance", 1_800_000)
+        world.add_reddit_user(
+            "frequent_flyer_fran",
+            link_karma=412_000,
+            comment_karma=96_000,
+            created=START - timedelta(days=3650),
+        )
+        for n in range(40):
+            world.add_reddit_user(
+                f"traveller{n}",
+                link_karma=200 + 90 * n,
+                comment_karma=50 * n,
+                created=START - timedelta(days=30 + 40 * n),
+            )
+        world.set_appstore_feed(ACME_APP, "us", dated=True)
+        return cls(world, random.Random(seed))
+
+    def hours(self) -> Iterator[datetime]:
+        hour = START
+        while hour < END:
+            yield hour
+            hour += timedelta(hours=1)
+
+    def fill_hour(self, hour: datetime) -> None:
+        """Add the mentions created during [hour, hour + 1h)."""
+        crisis = CRISIS <= hour < RECOVERY
+        acme_texts = CRISIS_ACME if crisis else RECOVERED_ACME if hour >= RECOVERY else CALM_ACME
+        for _ in range(self.rng.randint(18, 26) if crisis else self.rng.randint(2, 4)):
+            self._acme(hour, acme_texts)
+        for _ in range(self.rng.randint(1, 2)):
+            self._reddit(hour, self.rng.choice(GLOBEX), "personalfinance")
+        if hour == CRISIS + timedelta(hours=1):
+            self.world.add_reddit_post(
+                title="Acme Air stranded 300 of us in Denver overnight with no hotel and no refund",
+                selftext="Cancelled at midnight, no staff, no vouchers. Avoid Acme Air until they fix this.",
+                subreddit="travel",
+                author="frequent_flyer_fran",
+                score=5400,
+                num_comments=860,
+                created=hour + timedelta(minutes=20),
+            )
+
+    def _at(self, hour: datetime) -> datetime:
+        return hour + timedelta(minutes=self.rng.randint(0, 59), seconds=self.rng.randint(0, 59))
+
+    def _acme(self, hour: datetime, texts: list[str]) -> None:
+        text, roll = self.rng.choice(texts), self.rng.random()
+        if roll < 0.6:
+            self._reddit(hour, text, self.rng.choice(["travel", "flights"]))
+        elif roll < 0.8:
+            self.world.add_hn_item(
+                kind="comment",
+                text=text,
+                author=f"hn_user{self.rng.randint(1, 99)}",
+                created=self._at(hour),
+                story_id=41_000_000,
+                story_title="Airline IT outages",
+            )
+        else:
+            rating = 1 if texts is CRISIS_ACME else self.rng.choice([4, 5])
+            self.world.add_appstore_review(
+                app_id=ACME_APP,
+                title="Useless when it matters" if rating == 1 else "Does the job",
+                content=text,
+                rating=rating,
+                author=f"reviewer{self.rng.randint(1, 999)}",
+                created=self._at(hour),
+                vote_count=self.rng.randint(0, 30),
+            )
+
+    def _reddit(self, hour: datetime, text: str, subreddit: str) -> None:
+        self.world.add_reddit_post(
+            title=text,
+            subreddit=subreddit,
+            author=f"traveller{self.rng.randint(0, 39)}",
+            score=self.rng.randint(1, 60),
+            num_comments=self.rng.randint(0, 12),
+            created=self._at(hour),
+        )
