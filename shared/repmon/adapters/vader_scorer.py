@@ -25,6 +25,7 @@ from repmon.domain.cx_rules import (
     REQUEST_WORDS,
     RuleHit,
     blend_rating,
+    handle_words,
     normalise,
     rule_hits,
 )
@@ -147,9 +148,10 @@ class PlainVaderScorer(_VaderScorer):
 class CxVaderScorer(_VaderScorer):
     """VADER tuned for customer-experience text: service failures, sarcasm, polite complaints."""
 
-    # Hand-set on labelled customer tweets: in messages to a company mild negativity is a complaint,
-    # while mild positivity is mostly manners ("ok thanks"), so the positive bar is higher.
-    negative_below = -0.10
+    # Hand-set on labelled customer tweets: in messages to a company mild negativity is a complaint
+    # (VADER's own -0.05 bar), while mild positivity is mostly manners ("ok thanks"), so the
+    # positive bar is higher.
+    negative_below = -0.05
     positive_above = 0.40
 
     def __init__(self) -> None:
@@ -159,20 +161,29 @@ class CxVaderScorer(_VaderScorer):
         normalised = normalise(text)
         words, valences = self._analyzer.valences(normalised)
         hits = rule_hits(normalised)
-        valences = _apply_hits(words, valences, hits)
+        valences = _apply_hits(words, valences, hits, handle_words(text))
         score = self._analyzer.compound([*valences, *(hit.valence for hit in hits)], normalised)
         sign = 1.0 if score >= 0 else -1.0
         rules = [hit.reason for hit in hits if hit.valence * sign > 0]
         return score, list(dict.fromkeys([*rules, *_word_reasons(words, valences, sign)]))
 
 
-def _apply_hits(words: list[str], valences: list[float], hits: list[RuleHit]) -> list[float]:
-    """Sarcasm cancels the praise it wraps; a complaint's "please"/"thanks" are manners, not praise."""
+def _apply_hits(
+    words: list[str], valences: list[float], hits: list[RuleHit], brand: frozenset[str]
+) -> list[float]:
+    """Praise that is not praise, as the rules and the text's @handles show.
+
+    The brand's own name carries no opinion ("@united United lost it"); sarcasm cancels all the
+    praise it wraps; an unmet expectation mutes the hope it names; and once a complaint is clear,
+    "please"/"thanks" are manners, not praise.
+    """
     if any(hit.sarcasm for hit in hits):
         return [min(valence, 0.0) for valence in valences]
+    muted = set(brand).union(*(hit.mutes for hit in hits))
     if any(hit.valence < 0 for hit in hits):
-        return [
-            0.0 if valence > 0 and word.lower() in POLITE_WORDS else valence
-            for word, valence in zip(words, valences, strict=True)
-        ]
-    return valences
+        muted |= POLITE_WORDS
+    damp = 0.5 if sum(hit.valence for hit in hits if hit.valence < 0) <= -2.0 else 1.0
+    return [
+        (0.0 if word.lower() in muted else valence * damp) if valence > 0 else valence
+        for word, valence in zip(words, valences, strict=True)
+    ]

@@ -1,0 +1,143 @@
+"""Phrases of service failure that carry no emotional word: "on hold for 2 hours", "no reply".
+
+Each `Rule` is a regular expression over lower-cased normalised text, a valence on VADER's
+-4..+4 scale (added to VADER's own sum, so negation, "but" and the compound squash still apply)
+and a reason a reputation manager can read. Hand-set on customer-service language in general;
+valences near -0.8 are weak hints that need company before a mention turns negative.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import NamedTuple
+
+
+class Rule(NamedTuple):
+    """A phrase rule: what to look for, how much it weighs, and why it matters."""
+
+    pattern: str
+    valence: float
+    reason: str
+    sarcasm: bool = False
+    #: Positive words this phrase shows are not praise ("I was *hoping* for a reply").
+    mutes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class RuleHit:
+    """A phrase rule that matched: its valence and the reason shown to people."""
+
+    reason: str
+    valence: float
+    sarcasm: bool = False
+    mutes: tuple[str, ...] = ()
+
+
+NUMBER = r"(?:\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten|several|many|few|\d+\+)"
+_NOT = (
+    r"(?:can'?t|cannot|couldn'?t|could not|unable to|haven'?t|hasn'?t|didn'?t|doesn'?t|won'?t|wasn'?t"
+    r"|weren'?t|isn'?t|aren'?t|did not|does not|has not|have not|will not|was not)"
+)
+_REPLY = (
+    r"(?:respond\w*|repl(?:y|ied|ies)|answer\w*|heard back|hear back|get back|got back|gotten back"
+    r"|call(?:ed)? (?:me |us )?back|follow(?:ed)? up)"
+)
+_STAFF = (
+    r"(?:agent|agents|rep|reps|representative|staff|employee|employees|supervisor|attendant|crew"
+    r"|customer service|customer care|call center|desk)"
+)
+
+#: Waiting: time lost is the commonest complaint, and none of its words is emotional.
+WAITING: tuple[Rule, ...] = (
+    Rule(r"\b(?:on|placed on|put on) hold\b", -1.5, "on hold"),
+    Rule(rf"\b(?:for|over|after|than) {NUMBER} ?(?:hours?|hrs?)\b|\bfor hours\b", -1.5, "hours lost"),
+    Rule(rf"\b{NUMBER} ?(?:hours?|hrs?)\b", -0.8, "hours"),
+    Rule(rf"\b{NUMBER} ?(?:min|mins|minutes)\b", -0.8, "minutes lost"),
+    Rule(
+        r"\b(?:over|after|been|took|taken|takes|waited|waiting|almost|nearly) "
+        rf"(?:an? |{NUMBER} )?(?:days?|weeks?|months?)\b"
+        r"|\b(?:days?|weeks?|months?) (?:later|now|and still)\b",
+        -1.2,
+        "days lost",
+    ),
+    Rule(
+        r"\bsince (?:\d{1,2}(?::\d\d)? ?(?:am|pm)?|yesterday|last (?:night|week|month)|this morning"
+        r"|(?:mon|tues|wednes|thurs|fri|satur|sun)day)\b",
+        -1.2,
+        "waiting since",
+    ),
+    Rule(
+        r"\bstill (?:waiting|no|not|nothing|haven'?t|hasn'?t|don'?t|can'?t|stuck|sitting|on)\b",
+        -1.5,
+        "still waiting",
+    ),
+    Rule(r"\b(?:been|keep|kept) waiting\b", -1.2, "still waiting"),
+    Rule(
+        r"\b(?:stuck|sitting|sat|waiting) (?:on|at|in) (?:the |a )?"
+        r"(?:tarmac|plane|runway|gate|airport|line|queue)\b",
+        -1.2,
+        "stuck waiting",
+    ),
+    Rule(r"\bstill\b", -0.8, "still"),
+)
+
+#: Silence and staff who do not help.
+NO_HELP: tuple[Rule, ...] = (
+    Rule(
+        r"\b(?:no|zero|without|never got an?|never received an?) (?:reply|response|answer|update|info"
+        r"|information|help|call ?back|communication|explanation|notice|one|refund|apology|compensation)\b",
+        -1.8,
+        "no response",
+    ),
+    Rule(
+        r"\b(?:haven'?t|hasn'?t|have not|has not|didn'?t|did not|don'?t|doesn'?t|never|not|yet to) "
+        rf"{_REPLY}\b",
+        -1.5,
+        "no reply",
+    ),
+    Rule(r"\b(?:nobody|no one|noone)\b", -1.2, "nobody helps"),
+    Rule(
+        r"\b(?:did|does|do|done|offered|got|get|received|heard|say|said|doing) nothing\b"
+        r"|\bnothing (?:was|has been|is being|being) done\b",
+        -1.5,
+        "nothing done",
+    ),
+    Rule(
+        rf"\b{_STAFF}\b[^.!?]{{0,30}}\b(?:hung up|laughed|refused|ignored|wouldn'?t|would not|no idea)\b",
+        -1.2,
+        "staff did not help",
+    ),
+    Rule(r"\b(?:hung up|cut off)\b", -1.5, "hung up"),
+    Rule(
+        r"\b(?:can'?t|cannot|unable to|couldn'?t) "
+        r"(?:get through|reach|get a hold|log ?in|sign in|access|connect)\b",
+        -1.3,
+        "can't get through",
+    ),
+    Rule(rf"\b{_NOT}\b", -0.8, "something did not happen"),
+)
+
+#: Things broken, lost or charged for.
+BROKEN: tuple[Rule, ...] = (
+    Rule(
+        r"\bnever (?:arrived|showed|came|received|got|heard|called|responded|answered|again)\b",
+        -2.0,
+        "never arrived",
+    ),
+    Rule(
+        r"\b(?:lost|missing|damaged|broken|delayed|misplaced) (?:my |our |the )?(?:bag|bags|luggage|suitcase|"
+        r"baggage|stroller|package|parcel|order|delivery)\b",
+        -1.5,
+        "lost bag",
+    ),
+    Rule(r"\b(?:doesn'?t|does not|didn'?t|won'?t|isn'?t|not) work(?:ing|s)?\b", -1.8, "not working"),
+    Rule(r"\bis (?:down|broken)\b|\b(?:outage|went down)\b", -1.5, "outage"),
+    Rule(
+        r"\bmiss(?:ed)? (?:my|our|the) (?:connection|connecting|flight|appointment)\b",
+        -1.5,
+        "missed connection",
+    ),
+    Rule(r"\b(?:charged|charging|charge) (?:me|us|twice|again|extra|double)\b", -1.0, "charged"),
+    Rule(r"\bwaste of (?:time|money)\b", -1.5, "waste of time"),
+    Rule(r"\bnever\b", -0.8, "never"),
+)
