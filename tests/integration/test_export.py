@@ -272,3 +272,14 @@ def test_given_retention_days_when_stored_then_mentions_expire_and_aggregates_an
     by_type = {i["type"]["S"]: i for i in items if "type" in i}
     assert int(by_type["mention"]["expires_at"]["N"]) == int((T1 + timedelta(days=30)).timestamp())
     assert "expires_at" not in by_type["aggregate"] and "expires_at" not in by_type["alert"]
+
+
+def test_given_a_backtest_export_dir_when_exported_then_the_s3_layout_is_on_disk(stack, store, tmp_path):
+    from repmon.runtime.export_wiring import export_to_directory
+
+    store.save([mention(1, T1), mention(2, T1 + timedelta(days=1))])
+    assert export_to_directory(TABLE, stack[0], tmp_path) == 2 + 2  # two mentions, two hourly rows
+    day = tmp_path / "flat" / "mentions" / "dt=2026-11-02"
+    assert sorted(p.name for p in day.iterdir()) == ["_SUCCESS", "part-00000.json.gz"]
+    assert json.loads(gzip.decompress((day / "part-00000.json.gz").read_bytes()))["native_id"] == "id2"
+    assert not list((tmp_path / "flat" / "_tmp").rglob("*.gz"))  # temporaries are moved, not left

@@ -17,6 +17,7 @@ def secret_pseudonymiser(
     """HMAC-SHA256 keyed by the secret's value (SecretString or SecretBinary, used as is)."""
     from aws_lambda_powertools.utilities import parameters
 
+    key: object
     try:
         if client is None:
             # Powertools' module-level cache: a warm Lambda pays one GetSecretValue per max_age.
@@ -25,7 +26,9 @@ def secret_pseudonymiser(
             key = parameters.SecretsProvider(boto3_client=client).get(secret_name, max_age=max_age)
     except parameters.exceptions.GetParameterError as exc:
         raise InvalidConfig(f"pseudonym key {secret_name!r} unreadable: {exc}") from exc
-    raw = key.encode("utf-8") if isinstance(key, str) else bytes(key)
+    if not isinstance(key, str | bytes):
+        raise InvalidConfig(f"pseudonym key {secret_name!r} is not a string or binary secret")
+    raw = key.encode("utf-8") if isinstance(key, str) else key
     if len(raw) < 16:
         raise InvalidConfig(f"pseudonym key {secret_name!r} is shorter than 16 bytes")
     return hmac_pseudonymiser(raw)

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from repmon.domain import flat
@@ -113,3 +114,18 @@ def export_all(
         days = found_days if days is None else days
     policy = ExportPolicy(pseudonymise=pseudonymiser, include_text=include_text)
     return export_days(reader, sink, wanted, days, policy)
+
+
+def export_to_directory(
+    table_name: str, dynamodb_client: Any, export_dir: str | Path, pseudonym_key: bytes | None = None
+) -> int:
+    """`repmon backtest --export-dir`: every day with data, same layout as S3, under `export_dir`.
+
+    Author handles stay raw unless a key is given (backtests replay recorded, already public data).
+    Returns the number of rows written across the three tables.
+    """
+    from repmon.adapters.export_sinks import LocalDirSink
+
+    hide = flat.hmac_pseudonymiser(pseudonym_key) if pseudonym_key else flat.identity
+    result = export_all(table_name, dynamodb_client, LocalDirSink(export_dir), pseudonymiser=hide)
+    return sum(result.rows.values())
