@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 from repmon.adapters.dynamo_items import iso
@@ -21,10 +22,17 @@ _SCHEDULED_TIME = "<aws.scheduler.scheduled-time>"
 
 def schedule_input(function_logical_id: str, at: datetime) -> dict[str, Any]:
     """The event EventBridge Scheduler sends the function at `at`, from the template's own Input."""
+    payload: dict[str, Any] = json.loads(
+        _input_template(function_logical_id).replace(_SCHEDULED_TIME, iso(at))
+    )
+    return payload
+
+
+@cache
+def _input_template(function_logical_id: str) -> str:
     events = load_sam_template()["Resources"][function_logical_id]["Properties"]["Events"]
     [schedule] = [e for e in events.values() if e["Type"] == "ScheduleV2"]
-    payload: dict[str, Any] = json.loads(schedule["Properties"]["Input"].replace(_SCHEDULED_TIME, iso(at)))
-    return payload
+    return str(schedule["Properties"]["Input"])
 
 
 @dataclass

@@ -72,8 +72,15 @@ class LineError:
     message: str
 
 
-def read_mention_lines(lines: Iterable[str]) -> Iterator[tuple[str, Mention] | LineError]:
-    """Yield (brand id, mention) per valid line and a LineError (1-based line number) per invalid one."""
+@dataclass(frozen=True)
+class MentionRecord:
+    line: int
+    brand_id: str
+    mention: Mention
+
+
+def read_mention_lines(lines: Iterable[str]) -> Iterator[MentionRecord | LineError]:
+    """A MentionRecord per valid line and a LineError per invalid one (1-based line numbers)."""
     for number, raw in enumerate(lines, start=1):
         if not raw.strip():
             continue
@@ -87,4 +94,4 @@ def read_mention_lines(lines: Iterable[str]) -> Iterator[tuple[str, Mention] | L
             more = f" (+{exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
             yield LineError(number, f"{field}: {first['msg']}{more}")
         else:
-            yield line.brand, line.to_mention()
+            yield MentionRecord(number, line.brand, line.to_mention())

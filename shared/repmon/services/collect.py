@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 
 from repmon.domain.brand import Brand
 from repmon.domain.errors import UnknownSource
@@ -49,7 +50,7 @@ class Collector:
         cursor = self.cursors.get(brand.id, job.source)
         page = self.sources[job.source].fetch(brand, cursor, job.scheduled_at)
         matched = [m for m in page.mentions if _about(brand, m)]
-        saved = self.store.save([self.score(brand, m, job) for m in matched])
+        saved = self.store.save([score_mention(brand.id, m, self.scorer, job.scheduled_at) for m in matched])
         if page.cursor != cursor:
             self.cursors.put(brand.id, job.source, page.cursor)
         return CollectResult(
@@ -63,9 +64,11 @@ class Collector:
             truncated=page.truncated,
         )
 
-    def score(self, brand: Brand, mention: Mention, job: PollJob) -> ScoredMention:
-        sentiment = self.scorer.score(mention.full_text, mention.rating)
-        return ScoredMention(brand.id, mention, sentiment, influence(mention, job.scheduled_at))
+
+def score_mention(brand_id: str, mention: Mention, scorer: SentimentScorer, at: datetime) -> ScoredMention:
+    """Sentiment of the text (with the star rating) and the author's influence as of `at`."""
+    sentiment = scorer.score(mention.full_text, mention.rating)
+    return ScoredMention(brand_id, mention, sentiment, influence(mention, at))
 
 
 def _about(brand: Brand, mention: Mention) -> bool:
