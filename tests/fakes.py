@@ -107,14 +107,17 @@ class InMemoryMentionStore:
             sm.sentiment.bucket: getattr(agg, sm.sentiment.bucket) + 1,
             "sentiment_sum": agg.sentiment_sum + (sm.sentiment.score if scored else 0.0),
             "weight_sum": agg.weight_sum + (weight if scored else 0.0),
-            "weighted_sentiment_sum": agg.weighted_sentiment_sum + (weight * sm.sentiment.score if scored else 0.0),
+            "weighted_sentiment_sum": agg.weighted_sentiment_sum
+            + (weight * sm.sentiment.score if scored else 0.0),
             "by_source": by_source,
         }
         self.aggregates[(sm.brand_id, hour)] = dataclasses.replace(agg, **changes)  # type: ignore[arg-type]
 
     def mentions_between(self, brand_id: str, since: datetime, until: datetime) -> list[ScoredMention]:
         found = [
-            sm for (b, _), sm in self.items.items() if b == brand_id and since <= sm.mention.created_at < until
+            sm
+            for (b, _), sm in self.items.items()
+            if b == brand_id and since <= sm.mention.created_at < until
         ]
         return sorted(found, key=lambda sm: sm.mention.created_at)
 

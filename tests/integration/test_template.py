@@ -17,8 +17,13 @@ from repmon.localstack.template_loader import (
 )
 
 # ExportForBiFunction joins these when its issue lands.
-FUNCTIONS = {"PlanPollsFunction", "CollectMentionsFunction", "EvaluateReputationFunction"}
-SCHEDULED_FUNCTIONS = {"PlanPollsFunction", "EvaluateReputationFunction"}
+FUNCTIONS = {
+    "PlanPollsFunction",
+    "CollectMentionsFunction",
+    "EvaluateReputationFunction",
+    "ExportForBiFunction",
+}
+SCHEDULED_FUNCTIONS = {"PlanPollsFunction", "EvaluateReputationFunction", "ExportForBiFunction"}
 
 Template = dict[str, Any]
 

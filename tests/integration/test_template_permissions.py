@@ -16,13 +16,19 @@ from repmon.localstack.template_loader import (
     resources_of_type,
     transformed_template,
 )
-from repmon.runtime.settings import CollectSettings, EvaluateSettings, PlanPollsSettings, _Settings
+from repmon.runtime.settings import (
+    CollectSettings,
+    EvaluateSettings,
+    ExportSettings,
+    PlanPollsSettings,
+    _Settings,
+)
 
-# ExportForBiFunction (ExportSettings) joins this map when its issue lands.
 SETTINGS_BY_FUNCTION: dict[str, type[_Settings]] = {
     "PlanPollsFunction": PlanPollsSettings,
     "CollectMentionsFunction": CollectSettings,
     "EvaluateReputationFunction": EvaluateSettings,
+    "ExportForBiFunction": ExportSettings,
 }
 # Variables the platform or libraries read rather than our settings models.
 PLATFORM_VARIABLE_PREFIXES = ("POWERTOOLS_", "AWS_")
@@ -76,7 +82,10 @@ def test_collector_reads_only_the_named_reddit_secret(cfn: Template) -> None:
     ]
     assert [s["Action"] for s in secret_statements] == [["secretsmanager:GetSecretValue"]]
     assert secret_statements[0]["Resource"]["Fn::Sub"].endswith(":secret:${RedditSecretName}-??????")
-    assert not _resources(cfn, "AWS::SecretsManager::Secret"), "users create the secret (README)"
+    # Users create the Reddit secret (README); the only secret the stack makes is a generated key.
+    secrets = _resources(cfn, "AWS::SecretsManager::Secret").values()
+    assert all("SecretString" not in s["Properties"] for s in secrets), "no secret value in the template"
+    assert all("GenerateSecretString" in s["Properties"] for s in secrets)
 
 
 @pytest.mark.parametrize("function", sorted(SETTINGS_BY_FUNCTION))

@@ -63,12 +63,12 @@ def _dispatch(argv: Sequence[str]) -> int:
     if args.command == "brands":
         return _brands(args)
     if args.command == "demo":
-        from repmon.cli import demo
+        from repmon.cli.demo import run as run_demo
 
-        return demo.run(cycles=args.cycles)
-    from repmon.cli import backtest
+        return run_demo(cycles=args.cycles)
+    from repmon.cli.backtest import run as run_backtest
 
-    return backtest.run(args.brands, args.mentions, args.export_dir, args.step_minutes)
+    return run_backtest(args.brands, args.mentions, args.export_dir, args.step_minutes)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
