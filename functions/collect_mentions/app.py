@@ -14,7 +14,8 @@ from repmon.runtime import wiring
 from repmon.runtime.events import PollJobMessage
 from repmon.runtime.observability import logger, metrics, tracer
 
-processor = SqsFifoPartialProcessor()
+# Only the failed job's own group (brand#source) waits for its retry; other brands go on.
+processor = SqsFifoPartialProcessor(skip_group_on_error=True)
 
 
 @tracer.capture_method

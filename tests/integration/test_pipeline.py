@@ -1,0 +1,221 @@
+"""The whole pipeline on the stack built from template.yaml: real handlers, real praw/requests against
+the local source endpoints, the emulated scheduler and SQS poller. Retries and redeliveries never
+duplicate a mention, a count or an email; one bad item or one failing source stops nothing else."""
+
+from __future__ import annotations
+
+import io
+import json
+import uuid
+from collections.abc import Iterator
+from contextlib import redirect_stdout
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from repmon.adapters.dynamo_items import iso
+from repmon.adapters.dynamo_state import DynamoCursorStore, DynamoWatchlist
+from repmon.adapters.dynamo_store import DynamoMentionStore
+from repmon.domain.brand import Brand
+from repmon.domain.models import Author, Mention, ScoredMention, Sentiment
+from repmon.localstack.fake_sources import FakeSources, SourceWorld
+from repmon.localstack.runtime import AlertInbox, DrainResult, LocalRuntime
+from repmon.localstack.server import MotoServer
+from repmon.localstack.stack import LocalStack
+from tests.fakes import FixedClock
+
+T0 = datetime(2026, 11, 2, 12, 0, tzinfo=UTC)
+APP = "1234567890"
+WINDOWS = {"window_hours": 4, "baseline_hours": 24}
+BRANDS = [
+    Brand.model_validate(
+        {
+            "id": "acme",
+            "name": "Acme Air",
+            "query": '"acme air" OR @acmeair',
+            "thresholds": WINDOWS,
+            "sources": {"appstore": {"app_id": APP}},
+            "notifications": {"min_severity": "info"},
+        }
+    ),  # fmt: skip
+    Brand.model_validate({"id": "globex", "name": "Globex", "query": "globex", "thresholds": WINDOWS}),
+]
+pytestmark = pytest.mark.slow
+
+
+@dataclass
+class Pipeline:
+    stack: LocalStack
+    world: SourceWorld
+    runtime: LocalRuntime
+    inbox: AlertInbox
+    store: DynamoMentionStore
+
+    def cycle(self, at: datetime) -> dict[str, DrainResult]:
+        self.world.now = at
+        with redirect_stdout(io.StringIO()):
+            self.runtime.run_schedule("plan_polls", at)
+            drained = {
+                q: self.runtime.drain(q, "collect_mentions")
+                for q in ("RedditPollJobQueueUrl", "PollJobQueueUrl")
+            }
+            self.runtime.run_schedule("evaluate_reputation", at)
+        return drained
+
+    def count(self, brand_id: str) -> int:
+        return sum(
+            a.mentions for a in self.store.hourly(brand_id, T0 - timedelta(days=3), T0 + timedelta(days=1))
+        )
+
+
+@pytest.fixture(scope="module")
+def moto_endpoint() -> Iterator[str]:
+    server = MotoServer(isolated=True)
+    yield server.start()
+    server.stop()
+
+
+@pytest.fixture
+def pipeline(moto_endpoint: str) -> Iterator[Pipeline]:
+    world = SourceWorld(now=T0)
+    with FakeSources(world) as sources:
+        stack = LocalStack(endpoint_url=moto_endpoint, stack_name=f"t{uuid.uuid4().hex[:10]}").start()
+        stack.create_secret(
+            "repmon/reddit", {"client_id": "id", "client_secret": "s", "user_agent": "repmon-tests/1"}
+        )
+        table = stack.outputs["TableName"]
+        DynamoWatchlist(table, client=stack.client("dynamodb")).replace(BRANDS)
+        endpoints = {"REDDIT_OAUTH_URL": sources.reddit_url, "REDDIT_URL": sources.reddit_url,
+                     "HACKERNEWS_API_URL": sources.hackernews_url, "APPSTORE_RSS_URL": sources.appstore_url}  # fmt: skip
+        runtime = LocalRuntime(stack, env={"collect_mentions": endpoints})
+        store = DynamoMentionStore(table, FixedClock(T0), client=stack.client("dynamodb"))
+        yield Pipeline(stack, world, runtime, AlertInbox(stack, f"inbox-{uuid.uuid4().hex[:8]}"), store)
+
+
+def _populate(world: SourceWorld) -> None:
+    world.add_reddit_user("pat", link_karma=5000, comment_karma=900)
+    for n in range(3):
+        world.add_reddit_post(title=f"Acme Air flight {n} was fine", subreddit="travel", author="pat",
+                              created=T0 - timedelta(minutes=50 - n))  # fmt: skip
+    world.add_reddit_post(title="Globex card arrived", subreddit="money", created=T0 - timedelta(minutes=30))
+    world.add_reddit_post(
+        title="Unrelated post about anvils", subreddit="travel", created=T0 - timedelta(minutes=20)
+    )
+    world.add_hn_item(
+        kind="comment", text="Acme Air&#x27;s <i>booking</i> site is down", created=T0 - timedelta(minutes=10)
+    )
+    world.add_appstore_review(
+        app_id=APP, title="Crashes", content="Crashes at login", rating=1, created=T0 - timedelta(minutes=5)
+    )
+
+
+def test_a_cycle_collects_every_source_and_a_retried_or_repeated_cycle_adds_nothing(pipeline: Pipeline):
+    # Given mentions on all three sources and one post that does not match any brand
+    _populate(pipeline.world)
+    # When the schedule fires
+    drained = pipeline.cycle(T0)
+    # Then each matching mention is stored and counted once, per source, and cursors are kept
+    assert sum(d.failed for d in drained.values()) == 0
+    assert (pipeline.count("acme"), pipeline.count("globex")) == (5, 1)
+    acme = {m.mention.source: m for m in pipeline.store.mentions_between("acme", T0 - timedelta(hours=1), T0)}
+    assert set(acme) == {"reddit", "hackernews", "appstore"}
+    assert acme["hackernews"].mention.text == "Acme Air's booking site is down"
+    assert acme["appstore"].sentiment.label == "negative" and acme["appstore"].mention.rating == 1
+    assert acme["reddit"].mention.author.karma == 5900
+    cursors = DynamoCursorStore(pipeline.stack.outputs["TableName"], pipeline.stack.client("dynamodb"))
+    assert all(cursors.get("acme", s) for s in ("reddit", "hackernews", "appstore"))
+    # When the scheduler retries the same run, and the next run finds nothing new
+    pipeline.cycle(T0)
+    pipeline.cycle(T0 + timedelta(minutes=15))
+    # Then nothing is stored or counted twice
+    assert (pipeline.count("acme"), pipeline.count("globex")) == (5, 1)
+
+
+def test_a_redelivered_poll_job_stores_and_counts_nothing_twice(pipeline: Pipeline):
+    _populate(pipeline.world)
+    pipeline.cycle(T0)
+    # SQS delivers at least once: the same job arrives again (a new message, as after a lost delete)
+    sqs, url = pipeline.stack.client("sqs"), pipeline.stack.outputs["RedditPollJobQueueUrl"]
+    body = json.dumps({"brand_id": "acme", "source": "reddit", "scheduled_at": iso(T0)})
+    for n in range(2):
+        sqs.send_message(
+            QueueUrl=url, MessageBody=body, MessageGroupId="acme#reddit", MessageDeduplicationId=f"again-{n}"
+        )
+    with redirect_stdout(io.StringIO()):
+        result = pipeline.runtime.drain("RedditPollJobQueueUrl", "collect_mentions")
+    assert (result.succeeded, result.failed) == (2, 0)
+    assert pipeline.count("acme") == 5
+
+
+def test_a_malformed_item_is_skipped_and_counted_and_the_rest_are_stored(pipeline: Pipeline, capsys):
+    _populate(pipeline.world)
+    pipeline.world.malform_next("/search")
+    pipeline.world.now = T0
+    pipeline.runtime.run_schedule("plan_polls", T0)
+    pipeline.runtime.drain("RedditPollJobQueueUrl", "collect_mentions")
+    metrics = [json.loads(line) for line in capsys.readouterr().out.splitlines() if '"_aws"' in line]
+    assert sum(sum(m.get("MalformedItemsSkipped", [])) for m in metrics) == 1
+    assert sum(sum(m.get("MentionsStored", [])) for m in metrics) == 4  # 3 acme + 1 globex reddit posts
+
+
+def test_a_source_that_refuses_one_brand_fails_only_that_job(pipeline: Pipeline):
+    _populate(pipeline.world)
+    pipeline.world.fail_next(1, status=403, path="/r/all/search")  # the first reddit search (acme)
+    drained = pipeline.cycle(T0)
+    assert (drained["RedditPollJobQueueUrl"].failed, drained["RedditPollJobQueueUrl"].succeeded) == (1, 1)
+    assert pipeline.count("globex") == 1  # the other brand's reddit job went on
+    assert pipeline.count("acme") == 2  # acme's HN and App Store jobs too; its reddit job waits for a retry
+
+
+def _history(store: DynamoMentionStore, brand_id: str, start: datetime, hours: int, score: float) -> None:
+    mentions = [
+        ScoredMention(
+            brand_id,
+            Mention(
+                "reddit",
+                f"t3_h{brand_id}{h}{k}",
+                start + timedelta(hours=h, minutes=10 * k),
+                "calm day",
+                author=Author("u", "u"),
+            ),
+            Sentiment("positive" if score > 0 else "negative", score),
+            20.0,
+        )  # fmt: skip
+        for h in range(hours)
+        for k in range(3)
+    ]
+    store.save(mentions)
+
+
+def test_a_crisis_sends_one_email_per_rule_however_often_the_evaluator_runs(pipeline: Pipeline):
+    # Given a calm day of history, then a burst of angry posts including one by a big account
+    _history(pipeline.store, "acme", T0 - timedelta(hours=30), 30, 0.5)
+    pipeline.world.add_reddit_user("big_voice", link_karma=900_000, comment_karma=200_000,
+                                   created=T0 - timedelta(days=3000))  # fmt: skip
+    for n in range(30):
+        pipeline.world.add_reddit_post(title=f"Acme Air cancelled my flight, awful, no refund #{n}", subreddit="travel",
+                                       created=T0 + timedelta(minutes=n))  # fmt: skip
+    pipeline.world.add_reddit_post(title="Acme Air stranded hundreds overnight, disgraceful", author="big_voice",
+                                   subreddit="travel", score=9000, num_comments=2000, created=T0 + timedelta(minutes=31))  # fmt: skip
+    pipeline.world.add_subreddit("travel", 3_000_000)
+    # When the pipeline runs, and the evaluator is retried, and runs again later in the crisis
+    at = T0 + timedelta(minutes=45)
+    pipeline.cycle(at)
+    with redirect_stdout(io.StringIO()):
+        pipeline.runtime.run_schedule("evaluate_reputation", at)
+    pipeline.cycle(at + timedelta(minutes=15))
+    # Then each rule's email arrived exactly once, with attributes for filter policies
+    envelopes = pipeline.inbox.receive()
+    rules = sorted(e["MessageAttributes"]["rule"]["Value"] for e in envelopes)
+    assert rules == sorted(set(rules)) and {"volume_spike", "influencer_negative", "reputation_drop"} <= set(
+        rules
+    )
+    for envelope in envelopes:
+        assert len(envelope["Subject"]) <= 100 and envelope["Subject"].isascii()
+        document = json.loads(envelope["Message"])
+        assert document["brand"] == "acme" and document["top_mentions"][0]["url"].startswith("https://")
+    influencer = next(
+        e for e in envelopes if e["MessageAttributes"]["rule"]["Value"] == "influencer_negative"
+    )
+    assert "big_voice" in influencer["Subject"]
