@@ -38,7 +38,7 @@ BRANDS = [
             "sources": {"appstore": {"app_id": APP}},
             "notifications": {"min_severity": "info"},
         }
-    ),  # fmt: skip
+    ),
     Brand.model_validate({"id": "globex", "name": "Globex", "query": "globex", "thresholds": WINDOWS}),
 ]
 pytestmark = pytest.mark.slow
@@ -86,8 +86,12 @@ def pipeline(moto_endpoint: str) -> Iterator[Pipeline]:
         )
         table = stack.outputs["TableName"]
         DynamoWatchlist(table, client=stack.client("dynamodb")).replace(BRANDS)
-        endpoints = {"REDDIT_OAUTH_URL": sources.reddit_url, "REDDIT_URL": sources.reddit_url,
-                     "HACKERNEWS_API_URL": sources.hackernews_url, "APPSTORE_RSS_URL": sources.appstore_url}  # fmt: skip
+        endpoints = {
+            "REDDIT_OAUTH_URL": sources.reddit_url,
+            "REDDIT_URL": sources.reddit_url,
+            "HACKERNEWS_API_URL": sources.hackernews_url,
+            "APPSTORE_RSS_URL": sources.appstore_url,
+        }
         runtime = LocalRuntime(stack, env={"collect_mentions": endpoints})
         store = DynamoMentionStore(table, FixedClock(T0), client=stack.client("dynamodb"))
         yield Pipeline(stack, world, runtime, AlertInbox(stack, f"inbox-{uuid.uuid4().hex[:8]}"), store)
@@ -96,8 +100,12 @@ def pipeline(moto_endpoint: str) -> Iterator[Pipeline]:
 def _populate(world: SourceWorld) -> None:
     world.add_reddit_user("pat", link_karma=5000, comment_karma=900)
     for n in range(3):
-        world.add_reddit_post(title=f"Acme Air flight {n} was fine", subreddit="travel", author="pat",
-                              created=T0 - timedelta(minutes=50 - n))  # fmt: skip
+        world.add_reddit_post(
+            title=f"Acme Air flight {n} was fine",
+            subreddit="travel",
+            author="pat",
+            created=T0 - timedelta(minutes=50 - n),
+        )
     world.add_reddit_post(title="Globex card arrived", subreddit="money", created=T0 - timedelta(minutes=30))
     world.add_reddit_post(
         title="Unrelated post about anvils", subreddit="travel", created=T0 - timedelta(minutes=20)
@@ -181,7 +189,7 @@ def _history(store: DynamoMentionStore, brand_id: str, start: datetime, hours: i
             ),
             Sentiment("positive" if score > 0 else "negative", score),
             20.0,
-        )  # fmt: skip
+        )
         for h in range(hours)
         for k in range(3)
     ]
@@ -191,13 +199,23 @@ def _history(store: DynamoMentionStore, brand_id: str, start: datetime, hours: i
 def test_a_crisis_sends_one_email_per_rule_however_often_the_evaluator_runs(pipeline: Pipeline):
     # Given a calm day of history, then a burst of angry posts including one by a big account
     _history(pipeline.store, "acme", T0 - timedelta(hours=30), 30, 0.5)
-    pipeline.world.add_reddit_user("big_voice", link_karma=900_000, comment_karma=200_000,
-                                   created=T0 - timedelta(days=3000))  # fmt: skip
+    pipeline.world.add_reddit_user(
+        "big_voice", link_karma=900_000, comment_karma=200_000, created=T0 - timedelta(days=3000)
+    )
     for n in range(30):
-        pipeline.world.add_reddit_post(title=f"Acme Air cancelled my flight, awful, no refund #{n}", subreddit="travel",
-                                       created=T0 + timedelta(minutes=n))  # fmt: skip
-    pipeline.world.add_reddit_post(title="Acme Air stranded hundreds overnight, disgraceful", author="big_voice",
-                                   subreddit="travel", score=9000, num_comments=2000, created=T0 + timedelta(minutes=31))  # fmt: skip
+        pipeline.world.add_reddit_post(
+            title=f"Acme Air cancelled my flight, awful, no refund #{n}",
+            subreddit="travel",
+            created=T0 + timedelta(minutes=n),
+        )
+    pipeline.world.add_reddit_post(
+        title="Acme Air stranded hundreds overnight, disgraceful",
+        author="big_voice",
+        subreddit="travel",
+        score=9000,
+        num_comments=2000,
+        created=T0 + timedelta(minutes=31),
+    )
     pipeline.world.add_subreddit("travel", 3_000_000)
     # When the pipeline runs, and the evaluator is retried, and runs again later in the crisis
     at = T0 + timedelta(minutes=45)

@@ -87,14 +87,21 @@ def steps(first: datetime, last: datetime, every: timedelta) -> list[datetime]:
     return times
 
 
-def run(brands_file: Path, mentions_file: Path, export_dir: Path | None, step_minutes: int,
-        out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:  # fmt: skip
+def run(
+    brands_file: Path,
+    mentions_file: Path,
+    export_dir: Path | None,
+    step_minutes: int,
+    out: TextIO = sys.stdout,
+    err: TextIO = sys.stderr,
+) -> int:
     if step_minutes < 1:
         raise InvalidConfig("--step-minutes must be at least 1")
     brands = load_watchlist(brands_file)
     replay = read_replay(mentions_file, brands, err)
     logging.getLogger("moto").setLevel(logging.ERROR)
-    with LocalStack(parameters={"LogLevel": "WARNING"}) as stack:
+    # A child-process moto: a clean account every run, whatever else this process holds.
+    with LocalStack(parameters={"LogLevel": "WARNING"}, isolated=True) as stack:
         DynamoWatchlist(stack.outputs["TableName"], client=stack.client("dynamodb")).replace(brands)
         result = _replay(stack, replay, timedelta(minutes=step_minutes), out)
         if export_dir is not None:
@@ -128,17 +135,23 @@ def _replay(stack: LocalStack, replay: Replay, every: timedelta, out: TextIO) ->
         with redirect_stdout(io.StringIO()):  # the handler's EMF metric lines
             runtime.run_schedule("evaluate_reputation", at)
         result.evaluations += 1
-        for envelope in inbox.receive():
-            line = _alert_line(at, envelope)
-            result.alerts[(line["brand"], line["rule"])] += 1
-            print(json.dumps(line), file=out, flush=True)
+        _print_alerts(inbox, result, out)
+    _print_alerts(inbox, result, out)  # deliveries that landed after the last step
     return result
 
 
-def _alert_line(at: datetime, envelope: dict[str, Any]) -> dict[str, Any]:
+def _print_alerts(inbox: AlertInbox, result: _Result, out: TextIO) -> None:
+    for envelope in inbox.receive():
+        line = _alert_line(envelope)
+        result.alerts[(line["brand"], line["rule"])] += 1
+        print(json.dumps(line), file=out, flush=True)
+
+
+def _alert_line(envelope: dict[str, Any]) -> dict[str, Any]:
+    """The public line: the evaluation time the alert fired at, whatever step delivered it."""
     attributes = {k: v["Value"] for k, v in envelope.get("MessageAttributes", {}).items()}
     return {
-        "time": iso(at),
+        "time": json.loads(envelope["Message"])["fired_at"],
         "brand": attributes.get("brand"),
         "rule": attributes.get("rule"),
         "severity": attributes.get("severity"),

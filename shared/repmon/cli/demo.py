@@ -57,7 +57,7 @@ def run(cycles: int | None = None, out: TextIO = sys.stdout) -> int:
     logging.getLogger("moto").setLevel(logging.ERROR)  # moto notes resources it only pretends to create
     say = report.Printer(out)
     say.line("repmon demo: starting moto server on 127.0.0.1 and deploying template.yaml ...")
-    with FakeSources(world) as sources, LocalStack() as stack:
+    with FakeSources(world) as sources, LocalStack(isolated=True) as stack:
         say.line(f"  stack 'repmon' deployed at {stack.endpoint_url} in {stack.deploy_seconds:.1f}s")
         say.line(f"  local Reddit / Hacker News / App Store endpoints at {sources.base_url}")
         state = _prepare(stack, sources)

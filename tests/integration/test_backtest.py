@@ -1,0 +1,83 @@
+"""`repmon backtest`: alerts as JSON lines on stdout, bad lines reported by number, summary on stderr."""
+
+from __future__ import annotations
+
+import json
+import random
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from repmon.cli.main import main
+
+START = datetime(2026, 10, 1, tzinfo=UTC)
+pytestmark = pytest.mark.slow
+
+
+def _line(n: int, at: datetime, text: str, brand: str = "acme") -> str:
+    return json.dumps(
+        {
+            "source": "reddit",
+            "id": f"t3_{n}",
+            "brand": brand,
+            "created_at": at.isoformat().replace("+00:00", "Z"),
+            "text": text,
+            "url": f"https://example.test/{n}",
+            "author": {"id": f"u{n % 40}", "handle": f"user{n % 40}", "karma": 4000},
+            "engagement": {"score": 12, "comments": 3, "shares": 0},
+        }
+    )
+
+
+@pytest.fixture
+def files(tmp_path: Path) -> tuple[Path, Path]:
+    rng = random.Random(5)
+    lines, n = [], 0
+    for hour in range(30):
+        crisis = hour >= 27
+        for _ in range(rng.randint(18, 24) if crisis else 3):
+            n += 1
+            text = "Acme flight cancelled, no refund, awful service" if crisis else "Acme flight was lovely"
+            lines.append(_line(n, START + timedelta(hours=hour, minutes=rng.randint(0, 59)), text))
+    lines.insert(3, "{broken")
+    lines.insert(7, json.dumps({"source": "reddit", "id": "x"}))
+    lines.insert(9, _line(10_000, START, "who?", brand="unknown"))
+    lines.append(lines[20])  # the same mention twice
+    mentions = tmp_path / "mentions.jsonl"
+    mentions.write_text("\n".join(lines) + "\n")
+    brands = tmp_path / "brands.yaml"
+    brands.write_text(
+        "brands:\n  - id: acme\n    name: Acme\n    query: acme\n"
+        "    thresholds: {window_hours: 4, baseline_hours: 24}\n"
+    )
+    return brands, mentions
+
+
+def test_backtest_prints_each_alert_once_as_a_json_line_and_reports_bad_lines(files, tmp_path, capsys):
+    brands, mentions = files
+    args = ["backtest", "--brands", str(brands), "--mentions", str(mentions), "--step-minutes", "30"]
+    assert main([*args, "--export-dir", str(tmp_path / "export")]) == 0
+    out, err = capsys.readouterr()
+    alerts = [json.loads(line) for line in out.splitlines()]
+    assert alerts, "a crisis after a calm day must raise alerts"
+    assert all(set(a) == {"time", "brand", "rule", "severity", "subject"} for a in alerts)
+    rules = [a["rule"] for a in alerts]
+    assert "volume_spike" in rules and len(rules) == len(set(rules))  # once per crossing
+    assert all(a["time"] >= "2026-10-02T03:00:00Z" for a in alerts)  # nothing before the crisis
+    assert f"{mentions}:4: skipped: not JSON" in err
+    assert f"{mentions}:8: skipped: " in err and f"{mentions}:10: skipped: brand 'unknown'" in err
+    assert "3 skipped" in err and "(1 duplicates)" in err
+    assert list((tmp_path / "export").rglob("*.json.gz")), "the flat export was written"
+    # The same replay gives the same alerts: a backtest is reproducible.
+    assert main(args) == 0
+    again = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert again == alerts
+
+
+def test_backtest_with_an_invalid_watchlist_exits_2_naming_the_problem(files, tmp_path, capsys):
+    _, mentions = files
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("brands:\n  - {id: acme, name: Acme, query: '(acme'}\n")
+    assert main(["backtest", "--brands", str(bad), "--mentions", str(mentions)]) == 2
+    assert "brand 'acme': query: invalid query" in capsys.readouterr().err
