@@ -67,7 +67,7 @@ def seed_alert(ddb: Any, brand: str, at: datetime, top: tuple[ScoredMention, ...
         f"al-{brand}-{at:%H}",
         brand,
         brand.title(),
-        "index_drop",
+        "reputation_drop",
         Severity.CRITICAL,
         at,
         "dropped",
@@ -76,8 +76,8 @@ def seed_alert(ddb: Any, brand: str, at: datetime, top: tuple[ScoredMention, ...
         top,
     )
     ledger = DynamoAlertLedger(TABLE, ddb)
-    assert ledger.claim(alert, "index_drop")
-    ledger.mark_sent(alert, "index_drop")
+    assert ledger.claim(alert, "reputation_drop")
+    ledger.mark_sent(alert, "reputation_drop")
     return alert
 
 
