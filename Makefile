@@ -29,6 +29,8 @@ lint: dev
 	$(BIN)/ruff check shared functions tests infra
 	$(BIN)/ruff format --check shared functions tests infra
 	$(BIN)/mypy
+	$(BIN)/mypy tests
+	for app in functions/*/app.py; do $(BIN)/mypy "$$app" || exit 1; done
 
 demo: dev
 	$(BIN)/repmon demo

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
 from repmon.domain.brand import Brand
-from repmon.domain.models import Alert, HourlyAggregate, Mention, ScoredMention, Sentiment
+from repmon.domain.models import Alert, HourlyAggregate, Mention, ScoredMention, Sentiment, SentimentLabel
 from repmon.ports import (
     AlertLedger,
     AlertPublisher,
@@ -50,7 +50,7 @@ class KeywordScorer:
         raw = max(-1.0, min(1.0, 0.6 * (pos - neg)))
         if rating is not None:
             raw = (raw + (rating - 3) / 2) / 2
-        label = "negative" if raw <= -0.05 else "positive" if raw >= 0.05 else "neutral"
+        label: SentimentLabel = "negative" if raw <= -0.05 else "positive" if raw >= 0.05 else "neutral"
         return Sentiment(label=label, score=raw)
 
 
@@ -241,7 +241,7 @@ def scored_mention(
 ) -> ScoredMention:
     """A ScoredMention in one line, for the index, rules and evaluator tests (label follows the score)."""
     # Imported here so this appended helper leaves the shared import block alone.
-    from repmon.domain.models import Author, SentimentLabel
+    from repmon.domain.models import Author
 
     label: SentimentLabel = "negative" if score <= -0.05 else "positive" if score >= 0.05 else "neutral"
     native = native_id or f"{created_at:%Y%m%d%H%M%S}-{score:+.2f}-{influence:.0f}-{text[:8]}"

@@ -273,6 +273,23 @@ def moto_copies_each_table_once() -> Iterator[bool]:
         backend.transact_write_items = original
 
 
+@contextmanager
+def deployed_quietly() -> Iterator[LocalStack]:
+    """The local stack, deployed without moto's warning for each template resource it cannot create."""
+    moto_log = logging.getLogger("moto")
+    level = moto_log.level
+    moto_log.setLevel(logging.ERROR)  # only while deploying: later warnings may matter
+    stack = LocalStack()
+    try:
+        stack.start()  # stops the server itself if the deploy fails
+    finally:
+        moto_log.setLevel(level)
+    try:
+        yield stack
+    finally:
+        stack.stop()
+
+
 class _Clock:
     def now(self) -> datetime:
         return NOW
@@ -616,24 +633,29 @@ def report_capacity(stack: LocalStack, scored: list[ScoredMention], counts: Coun
         f"   aggregate item: avg {sum(aggregates) / len(aggregates):.0f} B, max {agg_size} B; "
         f"{counts['transactions']} transactions, {counts['Update']} aggregate updates for {stored} mentions\n"
     )
+    _report_writes(wcu, stored, round(sum(sizes) / stored), agg_size)
+    _report_reads(sizes, counts)
+
+
+def _report_writes(wcu: dict[str, int], stored: int, average: int, agg_size: int) -> None:
     rows = [(name, f"{units / stored:.2f}") for name, units in wcu.items()]
     rows.append(("total WCU per new mention", f"{sum(wcu.values()) / stored:.2f}"))
-    average = round(sum(sizes) / stored)
-    single = write_units(average, transactional=True) + write_units(agg_size, transactional=True)
-    single += write_units(average, transactional=False)  # ByTime
-    worst = f"{single} ({single + write_units(average, transactional=False)} if negative)"
-    rows.append(("worst case: one new mention per poll, GSIs included", worst))
     _table(("write, this run (pages <= 200)", "WCU/mention"), rows)
-    print()
+    gsi = write_units(average, transactional=False)
+    single = write_units(average, transactional=True) + write_units(agg_size, transactional=True) + gsi
+    print(
+        f"   worst case, one new mention per poll (GSIs included): {single} WCU, {single + gsi} if negative\n"
+    )
+
+
+def _report_reads(sizes: list[int], counts: Counter[str]) -> None:
+    repoll = sum(map(read_units, sizes)) / len(sizes)
     reads = [
         ("dedup check of a new mention (BatchGetItem)", f"{read_units(0):.1f}"),
-        (
-            "re-poll of a known mention (BatchGetItem, no write)",
-            f"{sum(map(read_units, sizes)) / stored:.1f}",
-        ),
-        ("keys read in the writing pass", f"{counts['keys_read']} in {counts['batch_gets']} calls"),
+        ("re-poll of a known mention (BatchGetItem, no write)", f"{repoll:.1f}"),
     ]
     _table(("read", "RCU/mention"), reads)
+    print(f"   the writing pass read {counts['keys_read']} keys in {counts['batch_gets']} BatchGetItem calls")
     print("   (BatchGetItem reads eventually consistent, 0.5 RCU per 4 KB started, a missing key included;")
     print("    the ProjectionExpression does not lower the cost. GSI propagation billed as standard writes.)")
 
@@ -642,9 +664,7 @@ def main() -> None:
     # Cold starts first, on a quiet machine: no moto server thread yet.
     costs = measure_imports()
     timings = Timings()
-    # moto names every template resource it cannot create (schedules...): noise here, not news.
-    logging.getLogger("moto.cloudformation.parsing").setLevel(logging.ERROR)
-    with LocalStack() as stack, moto_copies_each_table_once() as patched:
+    with deployed_quietly() as stack, moto_copies_each_table_once() as patched:
         print(f"local stack deployed in {stack.deploy_seconds:.1f}s at {stack.endpoint_url}")
         print(
             f"moto TransactWriteItems snapshot once per table (see moto_copies_each_table_once): {patched}\n"

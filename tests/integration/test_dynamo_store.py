@@ -11,7 +11,16 @@ from moto import mock_aws
 from repmon.adapters.dynamo_state import DynamoAlertLedger, DynamoCursorStore, DynamoWatchlist
 from repmon.adapters.dynamo_store import DynamoMentionStore
 from repmon.domain.brand import Brand
-from repmon.domain.models import Alert, Author, Engagement, Mention, ScoredMention, Sentiment, Severity
+from repmon.domain.models import (
+    Alert,
+    Author,
+    Engagement,
+    Mention,
+    ScoredMention,
+    Sentiment,
+    SentimentLabel,
+    Severity,
+)
 from tests.fakes import FixedClock
 from tests.template_tables import create_table
 
@@ -19,7 +28,12 @@ T0 = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
 
 
 def scored(
-    n: int, *, at: datetime = T0, label: str | None = "negative", influence: float = 50.0, brand="acme"
+    n: int,
+    *,
+    at: datetime = T0,
+    label: SentimentLabel | None = "negative",
+    influence: float = 50.0,
+    brand="acme",
 ):
     mention = Mention(
         source="reddit",
@@ -35,7 +49,7 @@ def scored(
     score = {"negative": -0.8, "positive": 0.7, "neutral": 0.0, None: 0.0}[label]
     return ScoredMention(
         brand, mention, Sentiment(label=label, score=score, language="en" if label else "fr"), influence
-    )  # type: ignore[arg-type]
+    )
 
 
 @pytest.fixture

@@ -239,7 +239,8 @@ def test_given_a_failure_mid_write_when_run_then_the_visible_partition_is_intact
     assert failed.value.result.partitions == 5  # the other partitions were written
     # The old file, whole, and the run state not advanced:
     assert [r["native_id"] for r in read_partition(stack[1], "mentions", D1)] == ["id1"]
-    assert DynamoExportLedger(TABLE, ddb).last_run().at == datetime(2026, 11, 1, 12, tzinfo=UTC)
+    last = DynamoExportLedger(TABLE, ddb).last_run()
+    assert last is not None and last.at == datetime(2026, 11, 1, 12, tzinfo=UTC)
     run(stack, datetime(2026, 11, 2, 2, 5, tzinfo=UTC))
     assert [r["native_id"] for r in read_partition(stack[1], "mentions", D1)] == ["id1", "id2"]
 

@@ -216,7 +216,7 @@ def test_given_a_moto_server_when_exported_then_start_describe_and_read_work_ove
 
 
 def _endpoint_client(endpoint: str) -> Any:
-    real = boto3.client
+    real: Any = boto3.client
 
     def client(service: str, **kwargs: Any) -> Any:
         return real(service, endpoint_url=endpoint, **kwargs)

@@ -13,8 +13,17 @@ T0 = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
 
 def test_given_brands_when_planning_then_each_enabled_source_gets_one_job():
     brands = [
-        Brand(id="acme", name="Acme", query="acme", sources={"appstore": {"app_id": "123456789"}}),
-        Brand(id="globex", name="Globex", query="globex", sources={"hackernews": {"enabled": False}}),
+        Brand.model_validate(
+            {"id": "acme", "name": "Acme", "query": "acme", "sources": {"appstore": {"app_id": "123456789"}}}
+        ),
+        Brand.model_validate(
+            {
+                "id": "globex",
+                "name": "Globex",
+                "query": "globex",
+                "sources": {"hackernews": {"enabled": False}},
+            }
+        ),
     ]
     queue = InMemoryJobQueue()
     result = plan_polls(InMemoryWatchlist(brands), queue, T0)

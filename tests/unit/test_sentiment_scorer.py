@@ -6,6 +6,7 @@ import pytest
 
 from repmon.adapters.vader_scorer import CxVaderScorer, PlainVaderScorer
 from repmon.domain.cx_rules import blend_rating, normalise, rule_hits
+from repmon.domain.models import SentimentLabel
 from repmon.ports import SentimentScorer
 
 
@@ -153,7 +154,7 @@ def test_five_stars_are_positive_unless_the_text_is_strongly_negative(cx: CxVade
     ],
 )
 def test_rating_blend(rating: int, text_score: float, label: str) -> None:
-    text_label = "positive" if text_score > 0 else "negative"
+    text_label: SentimentLabel = "positive" if text_score > 0 else "negative"
     blended, score, reason = blend_rating(text_label, text_score, rating)
     assert blended == label
     assert -1.0 <= score <= 1.0
