@@ -56,9 +56,10 @@ def main(argv: list[str] | None = None) -> None:
     from repmon.domain.flat import hmac_pseudonymiser
     from repmon.services.export import ExportPolicy, export_days
     from tests.integration.test_export import BUCKET, PREFIX, TABLE, make_stack
+    from tests.moto_speed import moto_copies_each_table_once
 
     mentions = int((argv if argv is not None else sys.argv[1:] or ["3000"])[0])
-    with mock_aws():
+    with mock_aws(), moto_copies_each_table_once():
         ddb, s3 = make_stack()
         _seed(ddb, mentions)
         days = [datetime(2026, 11, d, tzinfo=UTC).date() for d in (1, 2, 3)]
