@@ -7,14 +7,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import pytest
 from cfnlint.api import lint_file
 
 from repmon.localstack.template_loader import (
     TEMPLATE_PATH,
-    resources_of_type,
-    transformed_template,
 )
+from tests.integration import template_helpers
+from tests.integration.template_helpers import Template
 
 # ExportForBiFunction joins these when its issue lands.
 FUNCTIONS = {
@@ -25,21 +24,8 @@ FUNCTIONS = {
 }
 SCHEDULED_FUNCTIONS = {"PlanPollsFunction", "EvaluateReputationFunction", "ExportForBiFunction"}
 
-Template = dict[str, Any]
-
-
-@pytest.fixture(scope="module")
-def cfn() -> Template:
-    return transformed_template()
-
-
-def _resources(cfn: Template, resource_type: str) -> dict[str, Template]:
-    return resources_of_type(cfn, resource_type)
-
-
-def _props(cfn: Template, logical_id: str) -> Template:
-    properties: Template = cfn["Resources"][logical_id]["Properties"]
-    return properties
+cfn = template_helpers.cfn  # the shared module-scoped fixture
+_resources, _props = template_helpers.resources, template_helpers.props
 
 
 def _arn_target(value: Any) -> str:

@@ -6,15 +6,12 @@ from __future__ import annotations
 import shutil
 import subprocess
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from repmon.localstack.template_loader import (
     TEMPLATE_PATH,
     load_sam_template,
-    resources_of_type,
-    transformed_template,
 )
 from repmon.runtime.settings import (
     CollectSettings,
@@ -23,6 +20,8 @@ from repmon.runtime.settings import (
     PlanPollsSettings,
     _Settings,
 )
+from tests.integration import template_helpers
+from tests.integration.template_helpers import Template
 
 SETTINGS_BY_FUNCTION: dict[str, type[_Settings]] = {
     "PlanPollsFunction": PlanPollsSettings,
@@ -34,21 +33,8 @@ SETTINGS_BY_FUNCTION: dict[str, type[_Settings]] = {
 PLATFORM_VARIABLE_PREFIXES = ("POWERTOOLS_", "AWS_")
 PLATFORM_VARIABLES = {"NLTK_DATA"}
 
-Template = dict[str, Any]
-
-
-@pytest.fixture(scope="module")
-def cfn() -> Template:
-    return transformed_template()
-
-
-def _resources(cfn: Template, resource_type: str) -> dict[str, Template]:
-    return resources_of_type(cfn, resource_type)
-
-
-def _props(cfn: Template, logical_id: str) -> Template:
-    properties: Template = cfn["Resources"][logical_id]["Properties"]
-    return properties
+cfn = template_helpers.cfn  # the shared module-scoped fixture
+_resources, _props = template_helpers.resources, template_helpers.props
 
 
 def _policy_statements(cfn: Template) -> list[Template]:
