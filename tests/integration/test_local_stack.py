@@ -176,3 +176,23 @@ def test_a_second_stack_with_parameters_on_an_existing_endpoint(local_stack: Loc
         assert other.outputs["TableName"] != local_stack.outputs["TableName"]
     # And stopping a stack on an endpoint it did not start leaves the endpoint running
     assert local_stack.client("dynamodb").describe_table(TableName=local_stack.outputs["TableName"])
+
+
+def test_brands_apply_by_stack_name_stores_the_watchlist_in_that_stacks_table(
+    local_stack, monkeypatch, capsys
+):
+    from repmon.adapters.dynamo_state import DynamoWatchlist
+    from repmon.cli.main import main
+
+    for name, value in local_stack.aws_env().items():
+        monkeypatch.setenv(name, value)
+    example = Path(__file__).resolve().parents[2] / "brands.example.yaml"
+    assert main(["brands", "apply", str(example), "--stack", local_stack.stack_name]) == 0
+    table = local_stack.outputs["TableName"]
+    assert table in capsys.readouterr().out
+    assert [b.id for b in DynamoWatchlist(table, client=local_stack.client("dynamodb")).brands()] == [
+        "acme-air",
+        "globex",
+    ]
+    assert main(["brands", "apply", str(example), "--stack", "no-such-stack"]) == 2
+    assert "no-such-stack" in capsys.readouterr().err

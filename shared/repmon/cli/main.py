@@ -24,7 +24,9 @@ def _parser() -> argparse.ArgumentParser:
     validate.add_argument("file", type=Path)
     apply = brands.add_parser("apply", help="store a watchlist where the functions read it")
     apply.add_argument("file", type=Path)
-    apply.add_argument("--table", default=os.environ.get("TABLE_NAME"), help="the stack's TableName output")
+    target = apply.add_mutually_exclusive_group()
+    target.add_argument("--table", default=os.environ.get("TABLE_NAME"), help="the stack's TableName output")
+    target.add_argument("--stack", help="a deployed stack's name: its TableName output is used")
     sub.add_parser(
         "sentiment", help="score JSON lines from stdin (see `repmon sentiment --help`)", add_help=False
     )
@@ -45,13 +47,22 @@ def _brands(args: argparse.Namespace) -> int:
     if args.action == "validate":
         print(f"{args.file}: {len(brands)} brand(s) valid: {', '.join(b.id for b in brands)}")
         return 0
-    if not args.table:
-        raise InvalidConfig("brands apply: give --table (the stack's TableName output) or set TABLE_NAME")
+    table = _table_of(args.stack) if args.stack else args.table
+    if not table:
+        raise InvalidConfig(
+            "brands apply: give --stack NAME or --table (the TableName output), or set TABLE_NAME"
+        )
     from repmon.adapters.dynamo_state import DynamoWatchlist
 
-    stored, removed = DynamoWatchlist(args.table).replace(brands)
-    print(f"{args.file}: stored {stored} brand(s) in {args.table}, removed {removed}")
+    stored, removed = DynamoWatchlist(table).replace(brands)
+    print(f"{args.file}: stored {stored} brand(s) in {table}, removed {removed}")
     return 0
+
+
+def _table_of(stack: str) -> str:
+    from repmon.adapters.stack_outputs import stack_output
+
+    return stack_output(stack, "TableName")
 
 
 def _dispatch(argv: Sequence[str]) -> int:
