@@ -1,8 +1,8 @@
-"""Export for BI: the daily run (native PITR export + flat day partitions) and `export_days`.
+"""Export for BI: the daily run (native PITR export + flat day partitions).
 
-A flat partition is always rebuilt from the whole day as stored (never appended to), so writing a
-day twice gives the same file and a late mention reappears in its own day the next time that day
-is written. A run rewrites every day that may have changed since the last successful run:
+Flat partitions are rewritten whole by `export_days` (services.export_days), native exports planned
+by `plan_native` (services.export_native). A run rewrites every day that may have changed since the
+last successful run:
 
 - the days the last run could not see whole (from its day to today),
 - the days of mentions polled since then but created earlier (``late_lookback_days`` back),
@@ -14,16 +14,52 @@ The run state only advances when every partition was written; a failed run is re
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any, Protocol
+from typing import Protocol
 
 from repmon.domain import flat
 from repmon.domain.errors import RepmonError
+from repmon.services.export_days import (
+    ExportPolicy,
+    ExportReader,
+    ExportResult,
+    PartitionSink,
+    PartitionStats,
+    export_days,
+)
+from repmon.services.export_native import (
+    COMPLETED,
+    FAILED,
+    FULL,
+    IN_PROGRESS,
+    INCREMENTAL,
+    NativeExport,
+    NativeExports,
+    plan_native,
+)
 
-IN_PROGRESS, COMPLETED, FAILED = "IN_PROGRESS", "COMPLETED", "FAILED"
-FULL, INCREMENTAL = "FULL_EXPORT", "INCREMENTAL_EXPORT"
+__all__ = [
+    "COMPLETED",
+    "FAILED",
+    "FULL",
+    "INCREMENTAL",
+    "IN_PROGRESS",
+    "ExportIncomplete",
+    "ExportLedger",
+    "ExportPolicy",
+    "ExportReader",
+    "ExportResult",
+    "FlatRun",
+    "NativeExport",
+    "NativeExports",
+    "PartitionSink",
+    "PartitionStats",
+    "export_days",
+    "plan_native",
+    "run_export",
+]
 
 
 class ExportIncomplete(RepmonError):
@@ -33,34 +69,6 @@ class ExportIncomplete(RepmonError):
         super().__init__("; ".join(f"{part}: {error}" for part, error in sorted(result.failed.items())))
         self.failed = result.failed
         self.result = result
-
-
-class ExportReader(Protocol):
-    """Reads what the flat tables are built from."""
-
-    def brand_ids(self) -> set[str]:
-        """The brands of the watchlist."""
-        ...
-
-    def items_on(self, table: str, brand_id: str, day: date) -> Iterable[Mapping[str, Any]]:
-        """Every stored item feeding `table` for a brand on a UTC day, in the partition's row order."""
-        ...
-
-    def late_days(self, brand_id: str, polled_since: datetime, created_since: datetime) -> set[date]:
-        """Days of mentions created since `created_since` whose polled_at is at or after `polled_since`."""
-        ...
-
-
-@dataclass(frozen=True)
-class PartitionStats:
-    rows: int
-    bytes: int
-
-
-class PartitionSink(Protocol):
-    def write(self, table: str, day: date, rows: Iterable[flat.Row]) -> PartitionStats:
-        """Replace the (table, day) partition with exactly these rows; readers see old or new, never half."""
-        ...
 
 
 @dataclass(frozen=True)
@@ -73,120 +81,6 @@ class ExportLedger(Protocol):
     def last_run(self) -> FlatRun | None: ...
 
     def save_run(self, run: FlatRun) -> None: ...
-
-
-@dataclass(frozen=True)
-class NativeExport:
-    """One DynamoDB point-in-time export as recorded in the table (pk=EXPORT, sk=NATIVE#<to_time>)."""
-
-    to_time: datetime
-    export_type: str
-    from_time: datetime | None = None
-    export_arn: str = ""
-    status: str = IN_PROGRESS
-    s3_prefix: str = ""
-    manifest: str = ""
-    processed: bool = False
-    failure: str = ""
-
-
-class NativeExports(Protocol):
-    def records(self) -> list[NativeExport]:
-        """Every recorded export, oldest first."""
-        ...
-
-    def refresh(self, export: NativeExport) -> NativeExport:
-        """Ask DynamoDB how the export stands, record and return it."""
-        ...
-
-    def start(self, request: NativeExport) -> NativeExport:
-        """Start the requested export and record it."""
-        ...
-
-    def changed_items(self, export: NativeExport) -> Iterator[Mapping[str, Any]]:
-        """The new images of the items a completed export holds."""
-        ...
-
-    def mark_processed(self, export: NativeExport) -> None: ...
-
-
-@dataclass(frozen=True)
-class ExportPolicy:
-    pseudonymise: flat.Pseudonymise = flat.identity
-    include_text: bool = True
-    #: How far back a run looks for late mentions by polled_at (older ones come via native exports).
-    late_lookback_days: int = 7
-    #: Days written by the very first run (the full native export backfills the rest one run later).
-    first_run_days: int = 7
-    #: PITR's latest restorable time trails the clock by a few minutes: export up to `at - lag`.
-    native_lag: timedelta = timedelta(minutes=15)
-
-
-@dataclass
-class ExportResult:
-    days: list[date] = field(default_factory=list)
-    rows: dict[str, int] = field(default_factory=lambda: dict.fromkeys(flat.TABLES, 0))
-    partitions: int = 0
-    bytes: int = 0
-    failed: dict[str, str] = field(default_factory=dict)
-    native_started: NativeExport | None = None
-    native_processed: list[NativeExport] = field(default_factory=list)
-
-
-def _row(table: str, item: Mapping[str, Any], policy: ExportPolicy) -> flat.Row:
-    if table == "mentions":
-        return flat.mention_row(item, policy.pseudonymise, policy.include_text)
-    return flat.hourly_row(item) if table == "brand_hourly" else flat.alert_row(item)
-
-
-def _rows(
-    reader: ExportReader, table: str, brands: Sequence[str], day: date, policy: ExportPolicy
-) -> Iterator[flat.Row]:
-    for brand in brands:
-        for item in reader.items_on(table, brand, day):
-            yield _row(table, item, policy)
-
-
-def export_days(
-    reader: ExportReader,
-    sink: PartitionSink,
-    brands: Iterable[str],
-    days: Iterable[date],
-    policy: ExportPolicy,
-) -> ExportResult:
-    """Rewrite the partitions of these days in full, for all three tables; one failure spares the rest."""
-    result = ExportResult(days=sorted(set(days)))
-    ordered = sorted(set(brands))
-    for day in result.days:
-        for table in flat.TABLES:
-            try:
-                stats = sink.write(table, day, _rows(reader, table, ordered, day, policy))
-            except Exception as exc:
-                result.failed[f"{table}/dt={day.isoformat()}"] = f"{type(exc).__name__}: {exc}"
-                continue
-            result.rows[table] += stats.rows
-            result.partitions += 1
-            result.bytes += stats.bytes
-    return result
-
-
-def plan_native(records: Sequence[NativeExport], at: datetime, lag: timedelta) -> NativeExport | None:
-    """The next export to start: incremental from the last completed one, full the first time.
-
-    None while one is still running, or when the window would be under DynamoDB's 15-minute minimum.
-    Incremental windows are capped at DynamoDB's 24 hours; missed days are caught up one per run.
-    """
-    if any(r.status == IN_PROGRESS for r in records):
-        return None
-    until = at - lag
-    completed = [r for r in records if r.status == COMPLETED]
-    if not completed:
-        return NativeExport(to_time=until, export_type=FULL)
-    since = max(r.to_time for r in completed)
-    until = min(until, since + timedelta(hours=24))
-    if until - since < timedelta(minutes=15):
-        return None
-    return NativeExport(to_time=until, export_type=INCREMENTAL, from_time=since)
 
 
 def _days_between(first: date, last: date) -> set[date]:
