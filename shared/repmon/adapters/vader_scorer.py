@@ -33,6 +33,8 @@ from repmon.domain.language import UNDETERMINED, detect_language
 from repmon.domain.models import Sentiment, SentimentLabel
 
 _MAX_REASONS = 4
+#: Rule valences summing to this or below make a complaint clear enough to read thanks as manners.
+_CLEAR_COMPLAINT = -1.5
 _PUNCTUATION = string.punctuation
 
 
@@ -174,13 +176,14 @@ def _apply_hits(
     """Praise that is not praise, as the rules and the text's @handles show.
 
     The brand's own name carries no opinion ("@united United lost it"); sarcasm cancels all the
-    praise it wraps; an unmet expectation mutes the hope it names; and once a complaint is clear,
-    "please"/"thanks" are manners, not praise.
+    praise it wraps; an unmet expectation mutes the hope it names; and once a complaint is clear
+    (rules worth `_CLEAR_COMPLAINT` or more), "please"/"thanks" are manners, not praise. A weak hint
+    alone ("still", "didn't") leaves the thanks standing: "still thanks for following up!".
     """
     if any(hit.sarcasm for hit in hits):
         return [min(valence, 0.0) for valence in valences]
     muted = set(brand).union(*(hit.mutes for hit in hits))
-    if any(hit.valence < 0 for hit in hits):
+    if sum(hit.valence for hit in hits if hit.valence < 0) <= _CLEAR_COMPLAINT:
         muted |= POLITE_WORDS
     damp = 0.5 if sum(hit.valence for hit in hits if hit.valence < 0) <= -2.0 else 1.0
     return [

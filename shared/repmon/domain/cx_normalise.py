@@ -14,6 +14,12 @@ _URL = re.compile(r"https?://\S+|www\.\S+")
 _HANDLE = re.compile(r"(?<![\w@])@\w+")
 _HASHTAG = re.compile(r"#(\w+)")
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+#: Complaint words run together in a lower-case hashtag ("#unitedfail", "#nothappy"), set apart.
+_TAG_WORDS = re.compile(
+    r"(worst|fail|sucks|horrible|terrible|awful|ruined|disappointed|unacceptable|ridiculous|shameful"
+    r"|angry|wtf|lame|unfriendly|unhappy|^not(?=happy|helpful|cool|ok|okay|impressed)"
+    r"|^never(?=again)|^no(?=answer|help|service|response))"
+)
 _ENTITY = {"&amp;": "&", "&lt;": "<", "&gt;": ">", "&quot;": '"', "&#39;": "'"}
 
 #: Emoji as words: nltk's VADER reads only ASCII emoticons. Hand-set, the common ones in complaints.
@@ -64,13 +70,20 @@ def _idioms(text: str) -> str:
     return text
 
 
+def _hashtag_words(tag: str) -> str:
+    """A hashtag as words: CamelCase split, complaint words in a lower-case tag set apart."""
+    if tag.islower():
+        return " ".join(_TAG_WORDS.sub(r" \1 ", tag).split())
+    return _CAMEL.sub(" ", tag)
+
+
 def normalise(text: str) -> str:
     """Text as the lexicon should read it: no links or handles, hashtags and emoji as words."""
     for entity, char in _ENTITY.items():
         text = text.replace(entity, char)
     text = _URL.sub(" ", text)
     text = _HANDLE.sub(" ", text)
-    text = _HASHTAG.sub(lambda match: _CAMEL.sub(" ", match.group(1)), text)
+    text = _HASHTAG.sub(lambda match: _hashtag_words(match.group(1)), text)
     text = _EMOJI.sub(lambda match: f" {EMOJI_WORDS[match.group(0)]} ", text)
     return _idioms(" ".join(text.split()))
 
