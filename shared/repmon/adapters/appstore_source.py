@@ -119,7 +119,7 @@ class RssAppStoreSource:
             return None  # older feeds lead with the app's own metadata: not a review, not malformed
         try:
             return entry_to_review(entry, country, app_id, now)
-        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        except (KeyError, TypeError, ValueError, AttributeError, ArithmeticError) as exc:
             run.skipped += 1
             self.log.warning(
                 "skipped malformed app store entry", extra={"country": country, "error": repr(exc)}
@@ -168,5 +168,5 @@ def _parse_cursor(cursor: str | None) -> dict[str, dict[str, int]]:
     try:
         countries = json.loads(cursor)["countries"] if cursor else {}
         return {str(c): {str(k): int(v) for k, v in s.items()} for c, s in countries.items()}
-    except (TypeError, ValueError, KeyError, AttributeError):
+    except (TypeError, ValueError, KeyError, AttributeError, ArithmeticError):
         return {}

@@ -87,7 +87,8 @@ class AlgoliaHackerNewsSource:
         for hit in hits:
             try:
                 mentions.append(hit_to_mention(hit))
-            except (KeyError, TypeError, ValueError) as exc:
+            # ArithmeticError: an out-of-range timestamp or an infinite count is malformed, not fatal.
+            except (KeyError, TypeError, ValueError, ArithmeticError) as exc:
                 skipped += 1
                 self.log.warning(
                     "skipped malformed hackernews hit",

@@ -36,6 +36,7 @@ _GONE = (
     KeyError,
     TypeError,
     ValueError,
+    ArithmeticError,  # an absurd number (a timestamp of 1e20, an infinite score) is "cannot describe"
 )
 
 
@@ -113,7 +114,7 @@ class PrawRedditSource:
         for thing in listing:
             try:
                 mention = to_mention(vars(thing), comment=isinstance(thing, praw.models.Comment))
-            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            except (KeyError, TypeError, ValueError, AttributeError, ArithmeticError) as exc:
                 skipped += 1
                 self.log.warning(
                     "skipped malformed reddit item",
