@@ -28,8 +28,16 @@ def record_handler(record: SQSRecord) -> None:
         logger.error("invalid poll job dropped", extra={"message_id": record.message_id, "error": str(exc)})
         metrics.add_metric(name="InvalidPollJobs", unit=MetricUnit.Count, value=1)
         return
-    result = wiring.collector().collect(job)
+    try:
+        result = wiring.collector().collect(job)
+    except Exception:
+        # Logged and counted here; re-raised so SQS retries the job (then its DLQ).
+        logger.exception("poll job failed", extra={"brand": job.brand_id, "source": job.source})
+        metrics.add_metric(name="PollJobsFailed", unit=MetricUnit.Count, value=1)
+        raise
     logger.info("collected", extra=result.__dict__)
+    if result.errors:
+        logger.warning("source partly unavailable", extra={"brand": job.brand_id, "errors": result.errors})
     for name, value in (
         ("MentionsFetched", result.fetched),
         ("MentionsStored", result.stored),

@@ -9,7 +9,7 @@ import json
 import uuid
 from collections.abc import Iterator
 from contextlib import redirect_stdout
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -51,10 +51,16 @@ class Pipeline:
     runtime: LocalRuntime
     inbox: AlertInbox
     store: DynamoMentionStore
+    #: What the handlers printed: their EMF metric lines.
+    stdout: io.StringIO = field(default_factory=io.StringIO)
+
+    def metric(self, name: str) -> float:
+        lines = [json.loads(line) for line in self.stdout.getvalue().splitlines() if '"_aws"' in line]
+        return sum(sum(m.get(name, [])) for m in lines)
 
     def cycle(self, at: datetime) -> dict[str, DrainResult]:
         self.world.now = at
-        with redirect_stdout(io.StringIO()):
+        with redirect_stdout(self.stdout):
             self.runtime.run_schedule("plan_polls", at)
             drained = {
                 q: self.runtime.drain(q, "collect_mentions")
@@ -174,6 +180,7 @@ def test_a_source_that_refuses_one_brand_fails_only_that_job(pipeline: Pipeline)
     assert (drained["RedditPollJobQueueUrl"].failed, drained["RedditPollJobQueueUrl"].succeeded) == (1, 1)
     assert pipeline.count("globex") == 1  # the other brand's reddit job went on
     assert pipeline.count("acme") == 2  # acme's HN and App Store jobs too; its reddit job waits for a retry
+    assert pipeline.metric("PollJobsFailed") == 1
 
 
 def _history(store: DynamoMentionStore, brand_id: str, start: datetime, hours: int, score: float) -> None:

@@ -30,6 +30,8 @@ class CollectResult:
     duplicates: int = 0
     skipped: int = 0
     truncated: bool = False
+    #: What the source could not do this run without failing it (e.g. author lookups stopped).
+    errors: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,7 @@ class Collector:
             duplicates=saved.duplicates,
             skipped=page.skipped,
             truncated=page.truncated,
+            errors=tuple(page.errors),
         )
 
 
