@@ -148,19 +148,26 @@ class InMemoryCursorStore:
 
 
 class InMemoryAlertLedger:
-    def __init__(self) -> None:
+    """Like DynamoAlertLedger, including the claim lease (none by default: re-claimable at once)."""
+
+    def __init__(self, clock: FixedClock | None = None, lease: timedelta = timedelta(0)) -> None:
         self.states: dict[tuple[str, str], RuleState] = defaultdict(RuleState)
         self.alerts: dict[str, Alert] = {}
         self.sent: list[Alert] = []
+        self.clock, self.lease = clock or FixedClock(), lease
+        self.claimed_at: dict[tuple[str, str], datetime] = {}
 
     def state(self, brand_id: str, rule_key: str) -> RuleState:
         return self.states[(brand_id, rule_key)]
 
     def claim(self, alert: Alert, rule_key: str) -> bool:
-        current = self.states[(alert.brand_id, rule_key)]
-        if current.firing and current.sent:
+        key = (alert.brand_id, rule_key)
+        current, now = self.states[key], self.clock.now()
+        held = key in self.claimed_at and self.claimed_at[key] >= now - self.lease
+        if current.firing and (current.sent or (held and self.lease)):
             return False
-        self.states[(alert.brand_id, rule_key)] = RuleState(firing=True, alert_id=alert.alert_id, sent=False)
+        self.states[key] = RuleState(firing=True, alert_id=alert.alert_id, sent=False)
+        self.claimed_at[key] = now
         self.alerts[alert.alert_id] = alert
         return True
 

@@ -30,8 +30,8 @@ def handler(event: ScheduledEvent, context: LambdaContext) -> dict[str, Any]:
             "evaluated", extra={"brand": result.brand_id, "index": result.index, "change": result.change}
         )
     if run.problems:
-        # The others are done; failing the invocation makes the scheduler retry (idempotent: same
-        # scheduled time; unsent alerts go out then) and, past its retries, leaves it in the DLQ.
+        # The others are done; failing the invocation makes Lambda's async retry run it again
+        # (idempotent: same scheduled time), then records it in ScheduledRunFailureQueue.
         logger.error("evaluation incomplete", extra={"problems": run.problems})
         raise EvaluationIncomplete(run.problems)
     return {"brands": len(run.results), "published": run.published}

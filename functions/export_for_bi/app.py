@@ -31,7 +31,7 @@ def handler(event: ScheduledEvent, context: LambdaContext) -> dict[str, Any]:
             deps.reader, deps.sink, deps.ledger, deps.native, event.scheduled_time, deps.policy
         )
     except ExportIncomplete as exc:
-        # Raised after every other partition was written: the scheduler's retry (then the DLQ) redoes the run.
+        # Raised after every other partition was written: Lambda's async retry, then the next run, redo it.
         _count(exc.result)
         logger.error("export incomplete", extra={"failed": exc.failed})
         raise

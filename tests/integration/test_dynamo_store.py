@@ -149,9 +149,14 @@ def _alert(alert_id: str = "a1", at: datetime = T0) -> Alert:
 
 
 def test_ledger_claims_once_per_crossing_resends_unsent_and_rearms(ddb):
-    ledger = DynamoAlertLedger("repmon-test", ddb)
+    clock = FixedClock(T0)
+    ledger = DynamoAlertLedger("repmon-test", ddb, clock=clock)
     assert ledger.claim(_alert(), "reputation_low")
-    assert ledger.claim(_alert(), "reputation_low")  # claimed but never sent: the retry must send it
+    # A concurrent delivery of the same run, while the first is publishing: it must not send too.
+    assert not DynamoAlertLedger("repmon-test", ddb, clock=clock).claim(_alert(), "reputation_low")
+    # Claimed but never sent, and the claim's lease has run out: the next run must send it.
+    clock.advance(minutes=3)
+    assert ledger.claim(_alert(), "reputation_low")
     ledger.mark_sent(_alert(), "reputation_low")
     assert not ledger.claim(_alert("a2"), "reputation_low")
     assert ledger.state("acme", "reputation_low").sent

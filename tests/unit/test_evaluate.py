@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from repmon.domain.brand import Brand, Notifications
-from repmon.domain.models import HourlyAggregate, Severity
+from repmon.domain.models import Alert, HourlyAggregate, Severity
 from repmon.domain.reputation import baseline_span, index
 from repmon.domain.rules import INFLUENCER_NEGATIVE, REPUTATION_DROP, REPUTATION_LOW, VOLUME_SPIKE
 from repmon.services.evaluate import EvaluationResult, evaluate_all, evaluate_brand, influencer_key
@@ -254,3 +254,29 @@ def test_index_alerts_carry_the_most_negative_mentions_of_the_window():
     alert = next(a for a in world.run(AT).published if a.rule == REPUTATION_LOW)
     assert [m.sentiment.score for m in alert.top_mentions] == [-0.9, -0.5, -0.2]
     assert alert.details["window_hours"] == 24 and alert.details["baseline_hours"] == 168
+
+
+class ReentrantPublisher(RecordingPublisher):
+    """While publishing, a second delivery of the same scheduled run evaluates the brand."""
+
+    def __init__(self, world: World, at: datetime) -> None:
+        super().__init__()
+        self.world, self.at, self.nested = world, at, False
+
+    def publish(self, alert: Alert) -> str:
+        if not self.nested:
+            self.nested = True
+            self.world.run(self.at)  # the overlapping delivery, mid-publish
+        return super().publish(alert)
+
+
+def test_two_overlapping_deliveries_of_one_run_send_each_alert_once():
+    # Given a crisis, and a ledger whose claims hold a lease, as DynamoAlertLedger's do
+    world = World()
+    world.ledger = InMemoryAlertLedger(lease=timedelta(minutes=2))
+    world.set_index(AT, 30.0)
+    world.publisher = ReentrantPublisher(world, AT)
+    # When the scheduler delivers the run twice and the second starts while the first publishes
+    world.run(AT)
+    # Then each rule's alert went out once
+    assert sorted(world.rules_published()) == [REPUTATION_DROP, REPUTATION_LOW]

@@ -3,18 +3,25 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from repmon.adapters.dynamo import batch_write, dynamodb_client, from_wire, query_all, to_wire
 from repmon.adapters.dynamo_items import brand_pk, iso, parse_iso, to_decimal
 from repmon.domain.brand import Brand
 from repmon.domain.models import Alert, Severity
-from repmon.ports import RuleState
+from repmon.ports import Clock, RuleState
 
 _WATCHLIST_PK = "WATCHLIST"
 #: Per-mention rule keys (influencer_negative#reddit#t3_x) are never re-armed: let TTL drop them.
 _PER_MENTION_STATE_DAYS = 30
+#: How long a claimed, not yet sent alert belongs to the run that claimed it.
+_CLAIM_LEASE = timedelta(minutes=2)
+
+
+class _WallClock:
+    def now(self) -> datetime:
+        return datetime.now(UTC)
 
 
 class DynamoCursorStore:
@@ -36,10 +43,19 @@ class DynamoCursorStore:
 
 
 class DynamoAlertLedger:
-    """Alert state per (brand, rule key) with conditional transitions, and the log of sent alerts."""
+    """Alert state per (brand, rule key) with conditional transitions, and the log of sent alerts.
 
-    def __init__(self, table: str, client: Any = None) -> None:
+    A claim holds a lease: an alert claimed but not yet marked sent can be claimed again (and so
+    re-sent) only once the lease has run out. Two deliveries of the same evaluator run that overlap
+    therefore send one email; a run that died between claim and publish is covered by the next run
+    after the lease (2 minutes, well under the evaluator's 5-minute schedule).
+    """
+
+    def __init__(
+        self, table: str, client: Any = None, clock: Clock | None = None, lease: timedelta = _CLAIM_LEASE
+    ) -> None:
         self.table, self.client = table, dynamodb_client(client)
+        self.clock, self.lease = clock or _WallClock(), lease
 
     def _key(self, brand_id: str, rule_key: str) -> dict[str, Any]:
         return to_wire({"pk": brand_pk(brand_id), "sk": f"RULE#{rule_key}"})
@@ -52,9 +68,10 @@ class DynamoAlertLedger:
         return RuleState(bool(item.get("firing")), item.get("alert_id"), bool(item.get("sent")))
 
     def claim(self, alert: Alert, rule_key: str) -> bool:
+        now = self.clock.now()
         values: dict[str, Any] = {":t": True, ":f": False, ":id": alert.alert_id, ":at": iso(alert.fired_at)}
-        values[":rule"] = alert.rule
-        sets = "firing = :t, sent = :f, alert_id = :id, since = :at, #rule = :rule"
+        values |= {":rule": alert.rule, ":now": iso(now), ":stale": iso(now - self.lease)}
+        sets = "firing = :t, sent = :f, alert_id = :id, since = :at, #rule = :rule, claimed_at = :now"
         if "#" in rule_key:
             values[":exp"] = int((alert.fired_at + timedelta(days=_PER_MENTION_STATE_DAYS)).timestamp())
             sets += ", expires_at = :exp"
@@ -63,8 +80,12 @@ class DynamoAlertLedger:
                 TableName=self.table,
                 Key=self._key(alert.brand_id, rule_key),
                 UpdateExpression=f"SET {sets}",
-                # Armed (never fired, or re-armed), or fired earlier but never sent: this run must send.
-                ConditionExpression="attribute_not_exists(pk) OR firing = :f OR sent = :f",
+                # Armed (never fired, or re-armed), or claimed earlier, never sent, and its claim's
+                # lease run out (that run died before publishing): this run must send.
+                ConditionExpression=(
+                    "attribute_not_exists(pk) OR firing = :f OR "
+                    "(sent = :f AND (attribute_not_exists(claimed_at) OR claimed_at < :stale))"
+                ),
                 ExpressionAttributeNames={"#rule": "rule"},
                 ExpressionAttributeValues=to_wire(values),
             )
