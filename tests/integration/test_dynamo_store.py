@@ -200,3 +200,16 @@ def test_given_dynamodb_leaves_writes_unprocessed_when_applying_a_watchlist_then
         DynamoWatchlist("repmon-test", ddb).replace(brands)
     assert faults.calls >= 4
     assert len(DynamoWatchlist("repmon-test", ddb).brands()) == 30
+
+
+def test_an_unreadable_stored_brand_is_skipped_and_the_others_still_load(ddb, caplog):
+    watchlist = DynamoWatchlist("repmon-test", ddb)
+    watchlist.replace([Brand(id="acme", name="Acme", query="acme")])
+    for sk, config in (
+        ("BRAND#broken", '{"id": "broken", "name": "B", "query": "(b"}'),
+        ("BRAND#bare", None),
+    ):
+        item = {"pk": {"S": "WATCHLIST"}, "sk": {"S": sk}}
+        ddb.put_item(TableName="repmon-test", Item=item | ({"config": {"S": config}} if config else {}))
+    assert [b.id for b in watchlist.brands()] == ["acme"]
+    assert caplog.text.count("skipped unreadable watchlist item") == 2

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
+
+from pydantic import ValidationError
 
 from repmon.adapters.dynamo import batch_write, dynamodb_client, from_wire, query_all, to_wire
 from repmon.adapters.dynamo_items import brand_pk, iso, parse_iso, to_decimal
@@ -13,6 +16,7 @@ from repmon.domain.models import Alert, Severity
 from repmon.ports import Clock, RuleState
 
 _WATCHLIST_PK = "WATCHLIST"
+_log = logging.getLogger(__name__)
 #: Per-mention rule keys (influencer_negative#reddit#t3_x) are never re-armed: let TTL drop them.
 _PER_MENTION_STATE_DAYS = 30
 #: How long a claimed, not yet sent alert belongs to the run that claimed it.
@@ -157,6 +161,16 @@ def _item_alert(item: dict[str, Any]) -> Alert:
     )
 
 
+def _brand_or_none(item: dict[str, Any]) -> Brand | None:
+    """One stored brand; an unreadable one (hand-edited, or written by a newer CLI) is logged and
+    skipped, so it silences only itself, never every other brand."""
+    try:
+        return Brand.model_validate_json(item["config"])
+    except (KeyError, ValidationError) as exc:
+        _log.error("skipped unreadable watchlist item", extra={"sk": item.get("sk"), "error": str(exc)})
+        return None
+
+
 class DynamoWatchlist:
     """The brands the functions watch, stored by `repmon brands apply` (one item per brand)."""
 
@@ -171,7 +185,7 @@ class DynamoWatchlist:
             ExpressionAttributeValues=to_wire({":pk": _WATCHLIST_PK}),
             ConsistentRead=True,
         )
-        return [Brand.model_validate_json(i["config"]) for i in found]
+        return [brand for brand in map(_brand_or_none, found) if brand is not None]
 
     def brand(self, brand_id: str) -> Brand | None:
         key = to_wire({"pk": _WATCHLIST_PK, "sk": f"BRAND#{brand_id}"})
