@@ -20,7 +20,10 @@ from repmon.domain import reputation
 from repmon.domain.flat import COLUMNS
 from repmon.runtime.export_wiring import export_all
 from tests.fakes import FixedClock
+from tests.integration import template_helpers
 from tests.integration.test_export import TABLE, make_stack, mention, seed_alert
+
+cfn = template_helpers.cfn  # the transformed template.yaml, shared fixture
 
 ATHENA = Path(__file__).resolve().parents[2] / "infra" / "athena"
 DAYS = [date(2026, 11, 1), date(2026, 11, 2), date(2026, 11, 3)]
@@ -152,26 +155,8 @@ def test_given_an_empty_day_when_read_by_duckdb_then_it_is_zero_rows_not_an_erro
     assert query(con, "reputation_index_daily") == []
 
 
-def _fragment() -> dict:
-    import yaml
-
-    from tests.template_tables import _CfnLoader
-
-    text = (ATHENA.parent / "template-export.fragment.yaml").read_text()
-    return yaml.load(text, Loader=_CfnLoader)
-
-
 @pytest.mark.parametrize("logical_id", ["MentionsGlueTable", "BrandHourlyGlueTable", "AlertsGlueTable"])
-def test_given_the_template_fragment_then_glue_tables_have_the_documented_columns(logical_id):
-    table = _fragment()["Resources"][logical_id]["Properties"]["TableInput"]
+def test_given_the_template_then_glue_tables_have_the_documented_columns(cfn, logical_id):
+    table = cfn["Resources"][logical_id]["Properties"]["TableInput"]
     columns = {c["Name"]: c["Type"] for c in table["StorageDescriptor"]["Columns"]}
     assert columns == COLUMNS[table["Name"]] and table["Parameters"]["projection.dt.type"] == "date"
-
-
-def test_given_the_template_fragment_then_the_function_env_is_what_export_settings_reads():
-    from repmon.runtime.settings import ExportSettings
-
-    env = _fragment()["Resources"]["ExportForBiFunction"]["Properties"]["Environment"]["Variables"]
-    aliases = {f.alias for f in ExportSettings.model_fields.values()}
-    assert set(env) - {"POWERTOOLS_SERVICE_NAME"} <= aliases
-    assert aliases - set(env) == {"TABLE_NAME", "AWS_MAX_ATTEMPTS"}  # both set in Globals

@@ -182,3 +182,18 @@ def test_parameters_and_outputs(cfn: Template) -> None:
         "CollectMentionsFunctionName",
         "EvaluateReputationFunctionName",
     } <= set(cfn["Outputs"])
+
+
+def test_the_export_bucket_is_encrypted_private_tls_only_and_expires_temporary_files(cfn: Template) -> None:
+    bucket = _props(cfn, "ExportBucket")
+    [rule] = bucket["BucketEncryption"]["ServerSideEncryptionConfiguration"]
+    assert rule["ServerSideEncryptionByDefault"]["SSEAlgorithm"] in {"AES256", "aws:kms"}
+    block = bucket["PublicAccessBlockConfiguration"]
+    assert block == dict.fromkeys(
+        ("BlockPublicAcls", "BlockPublicPolicy", "IgnorePublicAcls", "RestrictPublicBuckets"), True
+    )
+    lifecycle = bucket["LifecycleConfiguration"]["Rules"]
+    assert any("_tmp" in str(r.get("Prefix", r.get("Filter", ""))) for r in lifecycle)
+    [policy] = [p for p in _resources(cfn, "AWS::S3::BucketPolicy").values()]
+    denies = [s for s in policy["Properties"]["PolicyDocument"]["Statement"] if s["Effect"] == "Deny"]
+    assert any(s["Condition"]["Bool"]["aws:SecureTransport"] in (False, "false") for s in denies)
