@@ -110,3 +110,27 @@ def test_items_after_the_world_clock_are_not_visible_yet(world, source, make_bra
     assert first.mentions == []
     world.advance(hours=2)
     assert len(source.fetch(make_brand(), first.cursor, world.now).mentions) == 1
+
+
+def test_more_than_the_1000_reachable_hits_are_all_read_by_walking_back_in_time(world, source, make_brand):
+    # Given 2,500 matching stories since the cursor: Algolia pages through the newest 1,000 only
+    ids = _stories(world, 2500, start=NOW - timedelta(hours=20))
+    brand = make_brand(hackernews={"max_items": 1000})
+    # When the source is polled until it has caught up
+    cursor, read = None, []
+    for _ in range(4):
+        page = source.fetch(brand, cursor, NOW)
+        read += [m.native_id for m in page.mentions]
+        cursor = page.cursor
+        assert page.errors == []
+    # Then every story was read once, oldest first, with no gap below the newest 1,000
+    assert read == ids
+    windows = {r.query["numericFilters"] for r in world.requests_to("/search_by_date")}
+    assert any("created_at_i<=" in w for w in windows)
+
+
+def test_when_even_the_time_slices_cannot_reach_the_floor_the_page_says_so(world, fake, session, make_brand):
+    _stories(world, 1500, start=NOW - timedelta(hours=10))
+    narrow = AlgoliaHackerNewsSource(fake.hackernews_url, session, hits_per_page=100, max_slices=1)
+    page = narrow.fetch(make_brand(), None, NOW)
+    assert page.errors and "may be missed" in page.errors[0]

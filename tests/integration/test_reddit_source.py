@@ -174,3 +174,17 @@ def test_credentials_come_from_secrets_manager_and_never_print():
         assert "s3cr3t" not in str(err.value)
         with pytest.raises(InvalidConfig):
             load_reddit_credentials("repmon/absent", client=client)
+
+
+def test_when_the_listing_ends_before_the_cursor_the_page_says_older_ones_may_be_missed(
+    world, fake, reddit, make_brand
+):
+    # Reddit's listings stop near 1,000 items; here the scan limit stands in for that wall.
+    _posts(world, 30)
+    page = PrawRedditSource(reddit, scan_limit=20).fetch(
+        make_brand(reddit={"include_comments": False}), None, NOW
+    )
+    assert any("may be missed" in e for e in page.errors)
+    assert (
+        not PrawRedditSource(reddit).fetch(make_brand(reddit={"include_comments": False}), None, NOW).errors
+    )

@@ -36,6 +36,7 @@ class AlgoliaHackerNewsSource:
         first_poll_lookback: timedelta = timedelta(hours=24),
         hits_per_page: int = 100,
         max_pages: int = 10,
+        max_slices: int = 5,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.session = session or new_session()
@@ -45,6 +46,8 @@ class AlgoliaHackerNewsSource:
         self.hits_per_page = hits_per_page
         #: Algolia serves at most 1000 hits a query; with 100 a page, 10 pages reach them all.
         self.max_pages = max_pages
+        #: Time slices per term and poll when more than 1000 hits match (see `_search`).
+        self.max_slices = max_slices
 
     def fetch(self, brand: Brand, cursor: str | None, now: datetime) -> SourcePage:
         query = brand.compiled_query()
@@ -62,24 +65,49 @@ class AlgoliaHackerNewsSource:
         settled = now - self.overlap if complete else None
         limit = brand.sources.hackernews.max_items
         page, mark, truncated = mark.advance(matching, limit=limit, overlap=self.overlap, settled=settled)
-        return SourcePage(page, mark.dump(), skipped=skipped, truncated=truncated)
+        errors = (
+            []
+            if complete
+            else [
+                f"hackernews: more than {self.max_slices}000 hits since the cursor; older ones may be missed"
+            ]
+        )
+        return SourcePage(page, mark.dump(), skipped=skipped, truncated=truncated, errors=errors)
 
     def _search(self, term: str, floor: int) -> tuple[list[dict[str, Any]], bool]:
-        """All hits for `term` at or after `floor`, and whether the result set was read to its end."""
+        """All hits for `term` at or after `floor`, and whether they were all read.
+
+        Algolia pages through the newest 1000 hits of a query only. When more match, the next slice
+        asks for hits older than the oldest one read (`created_at_i<=` that second: its same-second
+        hits come again and are deduplicated), until the floor is reached or the budget is spent.
+        """
         hits: list[dict[str, Any]] = []
+        upper: int | None = None
+        for _ in range(self.max_slices):
+            found, total = self._slice(term, floor, upper)
+            hits.extend(found)
+            oldest = min(
+                (h["created_at_i"] for h in found if isinstance(h.get("created_at_i"), int)), default=None
+            )
+            if len(found) >= total or oldest is None or oldest == upper:
+                return hits, True
+            upper = oldest
+        return hits, False
+
+    def _slice(self, term: str, floor: int, upper: int | None) -> tuple[list[dict[str, Any]], int]:
+        """Up to 1000 newest hits in [floor, upper], and how many match in all (nbHits)."""
+        window = f"created_at_i>={floor}" + (f",created_at_i<={upper}" if upper is not None else "")
+        hits: list[dict[str, Any]] = []
+        total = 0
         for page in range(self.max_pages):
-            params = {
-                "query": term,
-                "tags": "(story,comment)",
-                "numericFilters": f"created_at_i>={floor}",
-                "hitsPerPage": self.hits_per_page,
-                "page": page,
-            }
+            params = {"query": term, "tags": "(story,comment)", "numericFilters": window}
+            params |= {"hitsPerPage": self.hits_per_page, "page": page}
             body = get_json(self.session, self.name, f"{self.base_url}/search_by_date", params)
             hits.extend(h for h in body.get("hits") or [] if isinstance(h, dict))
+            total = int(body.get("nbHits") or 0)
             if page + 1 >= int(body.get("nbPages") or 0):
-                return hits, True
-        return hits, False
+                break
+        return hits, total
 
     def _parse(self, hits: Any) -> tuple[list[Mention], int]:
         mentions: list[Mention] = []

@@ -105,7 +105,15 @@ class PrawRedditSource:
         )
         people = RedditPeople(self.reddit, self.max_author_lookups)
         enriched = [self._enrich(m, people) for m in page]
-        return SourcePage(enriched, mark.dump(), skipped=skipped, truncated=truncated, errors=people.errors)
+        # Reddit serves the newest ~1000 items of a listing and no more: say so rather than hide a gap.
+        gap = (
+            []
+            if complete
+            else [f"reddit: over {self.scan_limit} items since the cursor; older ones may be missed"]
+        )
+        return SourcePage(
+            enriched, mark.dump(), skipped=skipped, truncated=truncated, errors=gap + people.errors
+        )
 
     def _scan(self, listing: Any, floor: datetime) -> tuple[list[Mention], int, bool]:
         """Read newest-first down to `floor`: (mentions, malformed count, whether the floor was reached)."""

@@ -29,9 +29,11 @@ _PAGINATION_LIMIT = 1000
 def hn_search(world: SourceWorld, path: str, query: dict[str, str]) -> object:
     """The body of a `search_by_date` response for `query` over the world's visible items."""
     found = _matching(world, query)
+    # As Algolia: nbHits counts every match, but only the newest 1000 can be paged to.
+    reachable = found[:_PAGINATION_LIMIT]
     per_page = max(1, min(int(query.get("hitsPerPage", "20")), 1000))
     page = int(query.get("page", "0"))
-    hits: list[object] = [_hn_hit(i) for i in found[page * per_page : (page + 1) * per_page]]
+    hits: list[object] = [_hn_hit(i) for i in reachable[page * per_page : (page + 1) * per_page]]
     if hits and world.take_malformed(path):
         hits.insert(0, {"objectID": "malformed", "created_at_i": "soon", "_tags": ["story"], "title": None})
     return {
@@ -41,7 +43,7 @@ def hn_search(world: SourceWorld, path: str, query: dict[str, str]) -> object:
         "hits": hits,
         "hitsPerPage": per_page,
         "nbHits": len(found),
-        "nbPages": -(-len(found) // per_page),
+        "nbPages": -(-len(reachable) // per_page),
         "page": page,
         "params": "&".join(f"{k}={v}" for k, v in query.items()),
         "processingTimeMS": 1,
@@ -56,7 +58,6 @@ def _matching(world: SourceWorld, query: dict[str, str]) -> list[HNItem]:
     tags = set(query.get("tags", "story,comment").strip("()").split(","))
     filters = [m.groups() for f in query.get("numericFilters", "").split(",") if (m := _NUMERIC.match(f))]
     terms = search_terms(query.get("query", ""))
-    # The cap applies in insertion order, before sorting: kept as the original fake had it.
     found = [
         item
         for item in world.hn_items.values()
@@ -66,7 +67,7 @@ def _matching(world: SourceWorld, query: dict[str, str]) -> list[HNItem]:
         and all(
             _COMPARE[op](epoch(item.created), float(v)) for name, op, v in filters if name == "created_at_i"
         )
-    ][:_PAGINATION_LIMIT]
+    ]
     found.sort(key=lambda i: (i.created, i.object_id), reverse=True)
     return found
 
