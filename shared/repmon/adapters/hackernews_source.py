@@ -100,7 +100,7 @@ class AlgoliaHackerNewsSource:
         hits: list[dict[str, Any]] = []
         total = 0
         for page in range(self.max_pages):
-            params = {"query": term, "tags": "(story,comment)", "numericFilters": window}
+            params: dict[str, Any] = {"query": term, "tags": "(story,comment)", "numericFilters": window}
             params |= {"hitsPerPage": self.hits_per_page, "page": page}
             body = get_json(self.session, self.name, f"{self.base_url}/search_by_date", params)
             hits.extend(h for h in body.get("hits") or [] if isinstance(h, dict))
