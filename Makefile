@@ -38,8 +38,18 @@ demo: dev
 bench: dev
 	$(BIN)/python -m tests.bench
 
-eval-sentiment: dev
-	$(BIN)/repmon sentiment eval --data ../shared/data/airline_tweets_dev.csv
+# VADER's own human-rated sets ship in the vaderSentiment sdist on PyPI (MIT): fetched once, for eval only.
+GROUND_TRUTH := $(VENV)/vader-ground-truth
+
+$(GROUND_TRUTH)/hutto_ICWSM_2014: | $(STAMP)
+	rm -rf $(GROUND_TRUTH) && mkdir -p $(GROUND_TRUTH)
+	$(BIN)/python -m pip download --quiet --no-deps --no-binary :all: -d $(GROUND_TRUTH) vaderSentiment==3.3.2
+	tar xzf $(GROUND_TRUTH)/vaderSentiment-3.3.2.tar.gz -C $(GROUND_TRUTH) --strip-components=2 \
+		vaderSentiment-3.3.2/additional_resources/hutto_ICWSM_2014.tar.gz
+	tar xzf $(GROUND_TRUTH)/hutto_ICWSM_2014.tar.gz -C $(GROUND_TRUTH)
+
+eval-sentiment: dev $(GROUND_TRUTH)/hutto_ICWSM_2014
+	$(BIN)/repmon sentiment eval --data ../shared/data/airline_tweets_dev.csv --ground-truth $(GROUND_TRUTH)/hutto_ICWSM_2014
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .aws-sam

@@ -11,7 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from repmon.adapters.vader_scorer import CxVaderScorer
-from repmon.cli.sentiment import main, metrics, score_line
+from repmon.cli.sentiment import main, score_line
+from repmon.cli.sentiment_eval import metrics
 
 SCORER = CxVaderScorer()
 
@@ -146,3 +147,25 @@ def test_metrics() -> None:
     assert result["negative_precision"] == 0.5
     assert result["negative_recall"] == 0.5
     assert result["positive_precision"] == 1.0
+
+
+def test_eval_correlates_each_scorer_with_human_ratings(tmp_path: Path) -> None:
+    folder = tmp_path / "hutto"
+    folder.mkdir()
+    (folder / "tweets_GroundTruth.txt").write_text(
+        "1\t3.1\tI love this, best day ever!\n"
+        "2\t-3.0\tThis is horrible and I hate it.\n"
+        "3\t0.1\tThe meeting is at noon.\n"
+        "4\t2.0\tPretty good service, thanks.\n"
+        "not a rating line\n"
+    )
+    code, out = run(["eval", "--ground-truth", str(folder)])
+    assert code == 0
+    row = next(line for line in out if line.startswith("tweets"))
+    _, count, plain, cx = row.split()
+    assert count == "4" and float(plain) > 0.9 and float(cx) > 0.9
+
+
+def test_eval_without_ground_truth_says_so(tmp_path: Path) -> None:
+    code, out = run(["eval", "--ground-truth", str(tmp_path / "absent")])
+    assert code == 0 and "correlation not measured" in out[-1]

@@ -1,0 +1,125 @@
+"""`repmon sentiment eval`: plain VADER against our scorer, on labelled data and on human ratings.
+
+    repmon sentiment eval --data airline_tweets.csv [--ground-truth hutto_ICWSM_2014/]
+
+--data: a CSV with `text` and `airline_sentiment` (or `label`) columns; prints accuracy, macro-F1 and
+per-class precision/recall. --ground-truth: the folder of VADER's own human-rated sets
+(`*_GroundTruth.txt`: id, mean human rating -4..4, text; shipped in the vaderSentiment sdist on PyPI);
+prints the Pearson correlation of each scorer's score with the human ratings, the check that tuning
+for customer-service language has not hurt general sentiment. A missing file is said, not an error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import math
+from pathlib import Path
+from typing import TextIO
+
+from repmon.domain.models import LABELS, Sentiment
+from repmon.ports import SentimentScorer
+
+
+def metrics(gold: list[str], predicted: list[str | None]) -> dict[str, float]:
+    """Accuracy, macro-F1 and per-class precision/recall; an unscored prediction counts as wrong."""
+    result = {"accuracy": sum(g == p for g, p in zip(gold, predicted, strict=True)) / max(len(gold), 1)}
+    f1_sum = 0.0
+    for label in LABELS:
+        hits = sum(g == p == label for g, p in zip(gold, predicted, strict=True))
+        precision = hits / max(predicted.count(label), 1)
+        recall = hits / max(gold.count(label), 1)
+        result[f"{label}_precision"], result[f"{label}_recall"] = precision, recall
+        f1_sum += 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    result["macro_f1"] = f1_sum / len(LABELS)
+    return result
+
+
+def _labelled(path: Path) -> tuple[list[str], list[str]]:
+    """(texts, gold labels) from a CSV with a `text` column and an `airline_sentiment` or `label` one."""
+    texts, gold = [], []
+    with path.open(newline="", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            label = (row.get("airline_sentiment") or row.get("label") or "").strip().lower()
+            if label in LABELS and row.get("text"):
+                texts.append(row["text"])
+                gold.append(label)
+    return texts, gold
+
+
+def _table(results: dict[str, dict[str, float]]) -> list[str]:
+    columns = ["accuracy", "macro_f1"] + [f"{label}_{m}" for label in LABELS for m in ("precision", "recall")]
+    header = f"{'scorer':<8}" + "".join(
+        f"{c.replace('_precision', ' P').replace('_recall', ' R'):>12}" for c in columns
+    )
+    lines = [header]
+    for name, values in results.items():
+        lines.append(f"{name:<8}" + "".join(f"{values[c]:>12.3f}" for c in columns))
+    for name, values in results.items():
+        recall, precision = values["negative_recall"], values["negative_precision"]
+        lines.append(f"{name}: negative recall {recall:.3f} @ precision {precision:.3f}")
+    return lines
+
+
+def evaluate(path: Path, scorers: dict[str, SentimentScorer], stdout: TextIO) -> int:
+    if not path.is_file():
+        stdout.write(f"No labelled data at {path}: nothing to evaluate (pass --data PATH to a CSV).\n")
+        return 0
+    texts, gold = _labelled(path)
+    results: dict[str, dict[str, float]] = {}
+    for name, scorer in scorers.items():
+        verdicts: list[Sentiment] = [scorer.score(text) for text in texts]
+        results[name] = metrics(gold, [verdict.label for verdict in verdicts])
+    stdout.write(f"{len(texts)} labelled texts from {path}\n" + "\n".join(_table(results)) + "\n")
+    return 0
+
+
+def pearson(xs: list[float], ys: list[float]) -> float:
+    mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
+    cov = sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True))
+    spread = math.sqrt(sum((x - mx) ** 2 for x in xs) * sum((y - my) ** 2 for y in ys))
+    return cov / spread if spread else 0.0
+
+
+def read_ground_truth(path: Path) -> list[tuple[float, str]]:
+    """(mean human rating, text) per line of a VADER `*_GroundTruth.txt` file (tab separated)."""
+    rows = []
+    for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+        parts = line.split("\t")
+        if len(parts) >= 3:
+            try:
+                rows.append((float(parts[1]), parts[2]))
+            except ValueError:
+                continue
+        # Lines that are not id/rating/text are headers or blanks.
+    return rows
+
+
+def correlations(folder: Path, scorers: dict[str, SentimentScorer], stdout: TextIO) -> int:
+    files = sorted(folder.glob("*_GroundTruth.txt")) if folder.is_dir() else []
+    if not files:
+        stdout.write(f"No human-rated sets at {folder}: correlation not measured.\n")
+        return 0
+    stdout.write(f"\ncorrelation with human ratings ({folder})\n{'set':<24}{'texts':>7}")
+    stdout.write("".join(f"{name:>10}" for name in scorers) + "\n")
+    for path in files:
+        rows = read_ground_truth(path)
+        human = [rating for rating, _ in rows]
+        values = [pearson(human, [s.score(text).score for _, text in rows]) for s in scorers.values()]
+        name = path.name.removesuffix("_GroundTruth.txt")
+        stdout.write(f"{name:<24}{len(rows):>7}" + "".join(f"{v:>10.3f}" for v in values) + "\n")
+    return 0
+
+
+def run_eval(argv: list[str], scorers: dict[str, SentimentScorer], stdout: TextIO) -> int:
+    parser = argparse.ArgumentParser(prog="repmon sentiment eval")
+    parser.add_argument("--data", type=Path, help="labelled CSV (text, airline_sentiment or label)")
+    parser.add_argument("--ground-truth", type=Path, help="folder of VADER's *_GroundTruth.txt files")
+    args = parser.parse_args(argv)
+    if args.data is None and args.ground_truth is None:
+        parser.error("give --data, --ground-truth or both")
+    if args.data is not None:
+        evaluate(args.data, scorers, stdout)
+    if args.ground_truth is not None:
+        correlations(args.ground_truth, scorers, stdout)
+    return 0
