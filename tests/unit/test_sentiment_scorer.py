@@ -183,3 +183,12 @@ def test_fast_tokeniser_matches_vader(text: str) -> None:
     constants = VaderConstants()
     args = (text, constants.PUNC_LIST, constants.REGEX_REMOVE_PUNCTUATION)
     assert _FastSentiText(*args).words_and_emoticons == SentiText(*args).words_and_emoticons
+
+
+def test_a_review_in_another_language_counts_through_its_stars(cx: CxVaderScorer) -> None:
+    # Given a German review with one star: the text is not read, the stars are
+    verdict = cx.score("Die App stürzt ständig ab und der Kundendienst antwortet nicht.", rating=1)
+    assert (verdict.label, verdict.score, verdict.language) == ("negative", -1.0, "de")
+    assert verdict.reasons == ("1-star rating (text in de not scored)",)
+    assert cx.score("Die App ist sehr gut und schnell.", rating=5).label == "positive"
+    assert cx.score("Die App ist in Ordnung.", rating=3).label == "neutral"

@@ -109,6 +109,17 @@ def _word_reasons(words: list[str], valences: list[float], sign: float) -> list[
     return list(dict.fromkeys(word for _, word in reversed(ranked)))
 
 
+def _foreign(language: str, rating: int | None) -> Sentiment:
+    """Text we cannot read: unscored, unless stars say it for the reviewer (a German 1-star counts)."""
+    if rating is None:
+        return Sentiment(
+            label=None, score=0.0, language=language, reasons=(f"unscored: language {language}",)
+        )
+    label: SentimentLabel = "negative" if rating <= 2 else "positive" if rating >= 4 else "neutral"
+    reason = f"{rating}-star rating (text in {language} not scored)"
+    return Sentiment(label=label, score=(rating - 3) / 2, language=language, reasons=(reason,))
+
+
 class _VaderScorer:
     negative_below = -0.05
     positive_above = 0.05
@@ -122,9 +133,7 @@ class _VaderScorer:
             return Sentiment(label=None, score=0.0, language=UNDETERMINED, reasons=("unscored: empty text",))
         language = detect_language(text)
         if language not in ("en", UNDETERMINED):
-            return Sentiment(
-                label=None, score=0.0, language=language, reasons=(f"unscored: language {language}",)
-            )
+            return _foreign(language, rating)
         score, reasons = self._score_text(text)
         label = _label(score, self.negative_below, self.positive_above)
         if rating is not None:
