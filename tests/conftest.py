@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import os
 import socket
-from collections.abc import Iterator
-
-import pytest
 
 for _name, _value in {
     "AWS_ACCESS_KEY_ID": "testing",
@@ -22,17 +19,28 @@ for _name, _value in {
 os.environ.pop("AWS_PROFILE", None)
 
 _real_connect = socket.socket.connect
+_real_getaddrinfo = socket.getaddrinfo
+_LOCAL_NAMES = ("localhost", "::1", "0.0.0.0")
+
+
+def _local(host: object) -> bool:
+    return not isinstance(host, str) or host.startswith("127.") or host in _LOCAL_NAMES
 
 
 def _loopback_only(self: socket.socket, address: object) -> object:
     host = address[0] if isinstance(address, tuple) else address
-    remote = isinstance(host, str) and not (host.startswith("127.") or host in ("localhost", "::1"))
-    if remote and self.family in (socket.AF_INET, socket.AF_INET6):
+    if self.family in (socket.AF_INET, socket.AF_INET6) and not _local(host):
         raise OSError(f"test tried to reach {host}: tests stay on 127.0.0.1")
     return _real_connect(self, address)  # type: ignore[arg-type]
 
 
-@pytest.fixture(autouse=True)
-def _no_internet(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setattr(socket.socket, "connect", _loopback_only)
-    yield
+def _local_names_only(host: object, *args: object, **kwargs: object) -> object:
+    if not _local(host):
+        raise OSError(f"test tried to resolve {host}: tests stay on 127.0.0.1")
+    return _real_getaddrinfo(host, *args, **kwargs)  # type: ignore[arg-type]
+
+
+# Installed when pytest loads this file, so session fixtures are guarded too, not just tests.
+socket.socket.connect = _loopback_only  # type: ignore[method-assign, assignment]
+socket.getaddrinfo = _local_names_only  # type: ignore[assignment]
+
