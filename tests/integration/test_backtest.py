@@ -81,3 +81,11 @@ def test_backtest_with_an_invalid_watchlist_exits_2_naming_the_problem(files, tm
     bad.write_text("brands:\n  - {id: acme, name: Acme, query: '(acme'}\n")
     assert main(["backtest", "--brands", str(bad), "--mentions", str(mentions)]) == 2
     assert "brand 'acme': query: invalid query" in capsys.readouterr().err
+
+
+def test_a_mistyped_date_that_would_make_the_replay_endless_is_refused_with_exit_2(files, tmp_path, capsys):
+    brands, mentions = files
+    with mentions.open("a") as out:
+        out.write(_line(99_999, datetime(1970, 1, 2, tzinfo=UTC), "acme from long ago") + "\n")
+    assert main(["backtest", "--brands", str(brands), "--mentions", str(mentions)]) == 2
+    assert "1970-01-02T00:00:00Z" in capsys.readouterr().err

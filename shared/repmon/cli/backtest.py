@@ -31,6 +31,9 @@ from repmon.localstack.stack import LocalStack
 from repmon.runtime.mention_lines import LineError, MentionRecord, read_mention_lines
 from repmon.services.collect import score_mention
 
+#: The longest period one backtest replays (a year and a bit: month-on-month comparisons fit).
+MAX_SPAN = timedelta(days=400)
+
 
 @dataclass
 class Replay:
@@ -53,7 +56,9 @@ def read_replay(path: Path, brands: list[Brand], err: TextIO) -> Replay:
     known = {b.id for b in brands}
     replay = Replay()
     try:
-        with path.open(encoding="utf-8") as lines:
+        with path.open(encoding="utf-8", errors="replace") as lines:
+            # A byte that is not UTF-8 becomes U+FFFD in its own line: that line is kept or
+            # rejected on its merits, and never stops the replay.
             for result in read_mention_lines(lines):
                 replay.lines += 1
                 problem = _problem(result, known)
@@ -62,10 +67,23 @@ def read_replay(path: Path, brands: list[Brand], err: TextIO) -> Replay:
                     print(f"{path}:{problem}", file=err)
                 elif isinstance(result, MentionRecord):
                     replay.mentions.append((result.brand_id, result.mention))
-    except (OSError, UnicodeDecodeError) as exc:
+    except OSError as exc:
         raise InvalidConfig(f"{path}: cannot read: {exc}") from None
     replay.mentions.sort(key=lambda pair: pair[1].created_at)
+    _check_span(path, replay)
     return replay
+
+
+def _check_span(path: Path, replay: Replay) -> None:
+    """Refuse a replay so long it would never finish, most often one mistyped date."""
+    if not replay.mentions:
+        return
+    first, last = replay.mentions[0][1].created_at, replay.mentions[-1][1].created_at
+    if last - first > MAX_SPAN:
+        raise InvalidConfig(
+            f"{path}: mentions run from {iso(first)} to {iso(last)}, more than {MAX_SPAN.days} days; "
+            "check for a mistyped date, or replay one period at a time"
+        )
 
 
 def _problem(result: MentionRecord | LineError, known: set[str]) -> str | None:

@@ -88,6 +88,8 @@ def read_mention_lines(lines: Iterable[str]) -> Iterator[MentionRecord | LineErr
             line = MentionLine.model_validate(json.loads(raw))
         except json.JSONDecodeError as exc:
             yield LineError(number, f"not JSON: {exc.msg}")
+        except RecursionError:
+            yield LineError(number, "not JSON: nested too deeply")
         except ValidationError as exc:
             first = exc.errors(include_url=False)[0]
             field = ".".join(str(p) for p in first["loc"]) or "(line)"
