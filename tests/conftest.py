@@ -43,4 +43,3 @@ def _local_names_only(host: object, *args: object, **kwargs: object) -> object:
 # Installed when pytest loads this file, so session fixtures are guarded too, not just tests.
 socket.socket.connect = _loopback_only  # type: ignore[method-assign, assignment]
 socket.getaddrinfo = _local_names_only  # type: ignore[assignment]
-

@@ -36,4 +36,4 @@ def test_each_problem_names_its_line_and_field():
 def test_bad_bytes_and_deep_nesting_are_line_errors_not_crashes():
     results = list(read_mention_lines(["[" * 100_000, '{"source": "reddit", "id": "\ufffd"}']))
     assert all(isinstance(r, LineError) for r in results)
-    assert [r.message for r in results if isinstance(r, LineError)][0] == "not JSON: nested too deeply"
+    assert next(r.message for r in results if isinstance(r, LineError)) == "not JSON: nested too deeply"
