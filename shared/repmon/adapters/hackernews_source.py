@@ -50,7 +50,7 @@ class AlgoliaHackerNewsSource:
         self.max_slices = max_slices
 
     def fetch(self, brand: Brand, cursor: str | None, now: datetime) -> SourcePage:
-        query = brand.compiled_query()
+        query = brand.compiled
         mark = Watermark.parse(cursor, now, self.lookback)
         floor = int(mark.floor(self.overlap).timestamp())
         hits: dict[str, dict[str, Any]] = {}

@@ -86,7 +86,7 @@ class PrawRedditSource:
 
     def fetch(self, brand: Brand, cursor: str | None, now: datetime) -> SourcePage:
         settings = brand.sources.reddit
-        query = brand.compiled_query()
+        query = brand.compiled
         mark = Watermark.parse(cursor, now, self.lookback)
         floor = mark.floor(self.overlap)
         subreddit = self.reddit.subreddit("+".join(settings.subreddits) or "all")

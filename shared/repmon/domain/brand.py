@@ -128,6 +128,3 @@ class Brand(_Strict):
     def compiled(self) -> Query:
         """The parsed query, parsed once per brand object (the collector matches every mention)."""
         return parse_query(self.query)
-
-    def compiled_query(self) -> Query:
-        return self.compiled
