@@ -2,6 +2,7 @@
 
 Adapters in `repmon.adapters` implement them against AWS, praw, nltk and HTTP;
 `tests/fakes.py` implements them in memory. Both are type-checked against these protocols.
+The BI export's ports are beside this file, in `repmon.export_ports`.
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ from typing import Any
 
 from repmon.adapters.dynamo import dynamodb_client, from_wire, query_all, to_wire
 from repmon.adapters.dynamo_items import Item, brand_pk, iso, parse_iso
-from repmon.services.export import FlatRun
+from repmon.export_ports import FlatRun
 
 EXPORT_PK = "EXPORT"
 _FLAT_SK = "FLAT"

@@ -20,7 +20,7 @@ from repmon.adapters.aws import client as aws_client
 from repmon.adapters.dynamo import dynamodb_client, from_wire, query_all, to_wire
 from repmon.adapters.dynamo_export import EXPORT_PK
 from repmon.adapters.dynamo_items import Item, iso, parse_iso
-from repmon.services.export import COMPLETED, FULL, IN_PROGRESS, NativeExport
+from repmon.export_ports import COMPLETED, FULL, IN_PROGRESS, NativeExport
 
 
 class DynamoNativeExports:

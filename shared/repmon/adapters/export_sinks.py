@@ -24,7 +24,7 @@ from typing import IO, Any
 
 from repmon.adapters.aws import client as aws_client
 from repmon.domain.flat import Row
-from repmon.services.export import PartitionStats
+from repmon.export_ports import PartitionStats
 
 PART = "part-00000.json.gz"
 MARKER = "_SUCCESS"

@@ -15,30 +15,26 @@ The run state only advances when every partition was written; a failed run is re
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Protocol
 
 from repmon.domain import flat
 from repmon.domain.errors import RepmonError
-from repmon.services.export_days import (
-    ExportPolicy,
-    ExportReader,
-    ExportResult,
-    PartitionSink,
-    PartitionStats,
-    export_days,
-)
-from repmon.services.export_native import (
+from repmon.export_ports import (
     COMPLETED,
     FAILED,
     FULL,
     IN_PROGRESS,
     INCREMENTAL,
+    ExportLedger,
+    ExportReader,
+    FlatRun,
     NativeExport,
     NativeExports,
-    plan_native,
+    PartitionSink,
+    PartitionStats,
 )
+from repmon.services.export_days import ExportPolicy, ExportResult, export_days
+from repmon.services.export_native import plan_native
 
 __all__ = [
     "COMPLETED",
@@ -69,18 +65,6 @@ class ExportIncomplete(RepmonError):
         super().__init__("; ".join(f"{part}: {error}" for part, error in sorted(result.failed.items())))
         self.failed = result.failed
         self.result = result
-
-
-@dataclass(frozen=True)
-class FlatRun:
-    at: datetime
-    brands: frozenset[str] = frozenset()
-
-
-class ExportLedger(Protocol):
-    def last_run(self) -> FlatRun | None: ...
-
-    def save_run(self, run: FlatRun) -> None: ...
 
 
 def _days_between(first: date, last: date) -> set[date]:

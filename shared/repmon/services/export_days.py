@@ -9,39 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
-from typing import Any, Protocol
+from datetime import date, timedelta
+from typing import Any
 
 from repmon.domain import flat
-from repmon.services.export_native import NativeExport
-
-
-class ExportReader(Protocol):
-    """Reads what the flat tables are built from."""
-
-    def brand_ids(self) -> set[str]:
-        """The brands of the watchlist."""
-        ...
-
-    def items_on(self, table: str, brand_id: str, day: date) -> Iterable[Mapping[str, Any]]:
-        """Every stored item feeding `table` for a brand on a UTC day, in the partition's row order."""
-        ...
-
-    def late_days(self, brand_id: str, polled_since: datetime, created_since: datetime) -> set[date]:
-        """Days of mentions created since `created_since` whose polled_at is at or after `polled_since`."""
-        ...
-
-
-@dataclass(frozen=True)
-class PartitionStats:
-    rows: int
-    bytes: int
-
-
-class PartitionSink(Protocol):
-    def write(self, table: str, day: date, rows: Iterable[flat.Row]) -> PartitionStats:
-        """Replace the (table, day) partition with exactly these rows; readers see old or new, never half."""
-        ...
+from repmon.export_ports import ExportReader, NativeExport, PartitionSink
 
 
 @dataclass(frozen=True)

@@ -2,48 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from datetime import datetime, timedelta
-from typing import Any, Protocol
 
-IN_PROGRESS, COMPLETED, FAILED = "IN_PROGRESS", "COMPLETED", "FAILED"
-FULL, INCREMENTAL = "FULL_EXPORT", "INCREMENTAL_EXPORT"
-
-
-@dataclass(frozen=True)
-class NativeExport:
-    """One DynamoDB point-in-time export as recorded in the table (pk=EXPORT, sk=NATIVE#<to_time>)."""
-
-    to_time: datetime
-    export_type: str
-    from_time: datetime | None = None
-    export_arn: str = ""
-    status: str = IN_PROGRESS
-    s3_prefix: str = ""
-    manifest: str = ""
-    processed: bool = False
-    failure: str = ""
-
-
-class NativeExports(Protocol):
-    def records(self) -> list[NativeExport]:
-        """Every recorded export, oldest first."""
-        ...
-
-    def refresh(self, export: NativeExport) -> NativeExport:
-        """Ask DynamoDB how the export stands, record and return it."""
-        ...
-
-    def start(self, request: NativeExport) -> NativeExport:
-        """Start the requested export and record it."""
-        ...
-
-    def changed_items(self, export: NativeExport) -> Iterator[Mapping[str, Any]]:
-        """The new images of the items a completed export holds."""
-        ...
-
-    def mark_processed(self, export: NativeExport) -> None: ...
+from repmon.export_ports import COMPLETED, FULL, IN_PROGRESS, INCREMENTAL, NativeExport
 
 
 def plan_native(records: Sequence[NativeExport], at: datetime, lag: timedelta) -> NativeExport | None:
