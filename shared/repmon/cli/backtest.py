@@ -110,9 +110,11 @@ def run(
     mentions_file: Path,
     export_dir: Path | None,
     step_minutes: int,
-    out: TextIO = sys.stdout,
-    err: TextIO = sys.stderr,
+    out: TextIO | None = None,
+    err: TextIO | None = None,
 ) -> int:
+    # Resolved per call: a default bound at import time would keep whatever stream was current then.
+    out, err = out or sys.stdout, err or sys.stderr
     if step_minutes < 1:
         raise InvalidConfig("--step-minutes must be at least 1")
     brands = load_watchlist(brands_file)

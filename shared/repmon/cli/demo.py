@@ -49,7 +49,8 @@ def cycle_times(limit: int | None) -> Iterator[datetime]:
         count += 1
 
 
-def run(cycles: int | None = None, out: TextIO = sys.stdout) -> int:
+def run(cycles: int | None = None, out: TextIO | None = None) -> int:
+    out = out or sys.stdout  # per call, not bound at import time
     world = SourceWorld()
     scenario = Scenario.create(world)
     for hour in scenario.hours():
