@@ -4,6 +4,7 @@ duplicate a mention, a count or an email; one bad item or one failing source sto
 
 from __future__ import annotations
 
+import gzip
 import io
 import json
 import uuid
@@ -244,3 +245,21 @@ def test_a_crisis_sends_one_email_per_rule_however_often_the_evaluator_runs(pipe
         e for e in envelopes if e["MessageAttributes"]["rule"]["Value"] == "influencer_negative"
     )
     assert "big_voice" in influencer["Subject"]
+
+
+def test_the_daily_export_runs_on_the_deployed_stack_and_writes_the_flat_tables(pipeline: Pipeline):
+    _populate(pipeline.world)
+    pipeline.cycle(T0)
+    with redirect_stdout(pipeline.stdout):
+        summary = pipeline.runtime.run_schedule("export_for_bi", T0 + timedelta(hours=13))
+    assert summary["rows"]["mentions"] == 6 and summary["partitions"] > 0
+    s3, bucket = pipeline.stack.client("s3"), pipeline.stack.outputs["ExportBucketName"]
+    keys = [o["Key"] for o in s3.list_objects_v2(Bucket=bucket).get("Contents", [])]
+    day = T0.date().isoformat()
+    assert any(k.endswith(f"/flat/mentions/dt={day}/part-00000.json.gz") for k in keys)
+    part = next(k for k in keys if k.endswith(f"/flat/mentions/dt={day}/part-00000.json.gz"))
+    rows = [
+        json.loads(line)
+        for line in gzip.decompress(s3.get_object(Bucket=bucket, Key=part)["Body"].read()).splitlines()
+    ]
+    assert {r["author_handle"] for r in rows}.isdisjoint({"pat", "someone"})  # pseudonymised by default

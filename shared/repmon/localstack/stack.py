@@ -26,8 +26,9 @@ from botocore.exceptions import ClientError
 
 from repmon.localstack.deploy import deploy_stack, read_stack, stack_exists
 from repmon.localstack.lambda_runner import LambdaContext, environment, load_handler
+from repmon.localstack.moto_gaps import refs_to, restore_dropped_table_settings, restore_generated_secrets
 from repmon.localstack.server import MotoServer
-from repmon.localstack.template_loader import REGION, REPO_ROOT, TEMPLATE_PATH
+from repmon.localstack.template_loader import REGION, REPO_ROOT, TEMPLATE_PATH, load_sam_template
 
 FUNCTIONS_ROOT = REPO_ROOT / "functions"
 FAKE_CREDENTIALS = {
@@ -63,6 +64,7 @@ class LocalStack:
         self._endpoint_url = endpoint_url
         self._clients: dict[tuple[str, str, int], Any] = {}
         self._configs: dict[str, dict[str, Any]] = {}
+        self._restored_refs: dict[str, dict[str, str]] = {}
         self._server = None if endpoint_url else MotoServer(isolated=isolated)
 
     @property
@@ -86,11 +88,17 @@ class LocalStack:
     def _deploy_or_attach(self) -> None:
         cloudformation = self.client("cloudformation")
         # An existing endpoint may already hold the stack (a second demo run): attach to it
-        if not stack_exists(cloudformation, self.stack_name):
+        fresh = not stack_exists(cloudformation, self.stack_name)
+        if fresh:
             deploy_stack(
                 cloudformation, self.client("s3"), self.template_path, self.stack_name, self.parameters
             )
         self.outputs, self.resources = read_stack(cloudformation, self.stack_name)
+        template = load_sam_template(self.template_path)
+        if fresh:
+            restore_dropped_table_settings(template, self.resources, self.client("dynamodb"))
+        restored = restore_generated_secrets(template, self.stack_name, self.client("secretsmanager"))
+        self._restored_refs = refs_to(template, restored)
 
     def stop(self) -> None:
         if self._server is not None:
@@ -142,9 +150,13 @@ class LocalStack:
 
     def function_env(self, logical_id_or_name: str) -> dict[str, str]:
         """The function's Environment.Variables as deployed, read back from moto's Lambda."""
-        config = self._configuration(self.function_name(logical_id_or_name))
+        name = self.function_name(logical_id_or_name)
+        config = self._configuration(name)
         variables = config.get("Environment", {}).get("Variables", {})
-        return {name: _env_value(value) for name, value in variables.items()}
+        logical_id = next((k for k, (_, physical) in self.resources.items() if physical == name), "")
+        # Variables that Ref a resource moto could not create, filled with what we restored instead.
+        restored = self._restored_refs.get(logical_id, {})
+        return {**restored, **{key: _env_value(value) for key, value in variables.items()}}
 
     def invoke(
         self,
