@@ -19,6 +19,7 @@ from typing import TextIO
 from repmon.adapters.dynamo_state import DynamoWatchlist
 from repmon.adapters.dynamo_store import DynamoMentionStore
 from repmon.cli import demo_report as report
+from repmon.cli.demo_export import show_export
 from repmon.domain.brand import Brand
 from repmon.domain.reputation import history_span, snapshot
 from repmon.localstack.fake_sources import FakeSources, SourceWorld
@@ -29,7 +30,7 @@ from repmon.localstack.stack import LocalStack
 REDDIT_SECRET = {"client_id": "demo-client", "client_secret": "demo-secret", "user_agent": "repmon-demo/0.1"}
 #: The handlers' INFO logs would bury the demo's own report; warnings and errors still show.
 QUIET = {"POWERTOOLS_LOG_LEVEL": "WARNING"}
-FUNCTIONS = ("plan_polls", "collect_mentions", "evaluate_reputation")
+FUNCTIONS = ("plan_polls", "collect_mentions", "evaluate_reputation", "export_for_bi")
 
 
 @dataclass
@@ -79,6 +80,7 @@ def run(cycles: int | None = None, out: TextIO | None = None) -> int:
         say.mentions(store, state.brands, START, END)
         say.index_history(state.index_history)
         say.emails(state.envelopes)
+        show_export(runtime, END + timedelta(hours=2), START.date(), END.date(), say)
     return 0
 
 
