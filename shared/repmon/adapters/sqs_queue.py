@@ -1,7 +1,8 @@
 """SqsPollJobQueue: poll jobs onto the FIFO queues that feed collect_mentions.
 
 MessageGroupId = brand#source serialises the jobs of one cursor (no two collectors race on it);
-MessageDeduplicationId = brand#source#scheduled time drops a scheduler retry of the same run.
+MessageDeduplicationId = brand#source#scheduled time drops a resend of the same run within SQS's
+5-minute deduplication window (a later one only costs a poll that finds nothing new).
 Reddit jobs go to their own queue, whose consumer concurrency is capped per Reddit client id.
 """
 

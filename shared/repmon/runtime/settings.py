@@ -1,4 +1,7 @@
-"""Typed settings, one model per function, read from the environment once at cold start.
+"""Typed settings, one model per function, read from the environment.
+
+Validation is cheap and runs on each invocation; what is expensive (clients, the scorer) is built
+from the settings once per container and cached by `runtime.wiring`.
 
 The template (template.yaml) sets these variables; `repmon.localstack` reads them back from the
 deployed stack so local runs use exactly what AWS would. All validation errors are reported at once.

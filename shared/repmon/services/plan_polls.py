@@ -15,8 +15,9 @@ class PlanResult:
 
 
 def plan_polls(watchlist: Watchlist, queue: PollJobQueue, scheduled_at: datetime) -> PlanResult:
-    """Enqueue a poll of every enabled source of every brand. The queue deduplicates a job per
-    scheduled time, so a scheduler retry of the same run enqueues nothing new."""
+    """Enqueue a poll of every enabled source of every brand. The FIFO queue drops a job sent again
+    for the same scheduled time within its 5-minute deduplication window; a later retry enqueues it
+    again, which costs one poll that finds nothing new (collecting is idempotent)."""
     brands = watchlist.brands()
     jobs = [PollJob(b.id, source, scheduled_at) for b in brands for source in b.sources.enabled()]
     queue.send(jobs)
