@@ -110,7 +110,7 @@ class AlertLedger(Protocol):
         ...
 
     def sent_between(self, brand_id: str, since: datetime, until: datetime) -> list[Alert]:
-        """Alerts sent for a brand in [since, until), for the log and the BI export."""
+        """Alerts sent for a brand in [since, until) (the BI export reads the same items directly)."""
         ...
 
 

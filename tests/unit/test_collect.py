@@ -111,7 +111,21 @@ def test_given_an_unknown_source_when_collecting_then_a_domain_error_names_it():
         collector.collect(job("mastodon"))
 
 
-def test_influence_is_scored_in_the_range():
-    collector, _, store, _ = world(mention(1, "@acmeair awful"))
+def test_each_mention_carries_its_authors_influence_as_of_the_poll():
+    from repmon.domain.influence import influence
+    from repmon.domain.models import Author, Engagement
+
+    known = Mention(
+        source="reddit",
+        native_id="9",
+        created_at=T0,
+        text="@acmeair awful",
+        author=Author(id="u", handle="big", karma=250_000, account_created_at=T0 - timedelta(days=2000)),
+        engagement=Engagement(score=900, comments=120),
+        community_size=2_000_000,
+    )
+    collector, _, store, _ = world(known, mention(1, "@acmeair awful too", minutes=1))
     collector.collect(job())
-    assert all(0 <= sm.influence <= 100 for sm in store.items.values())
+    stored = {sm.mention.native_id: sm.influence for sm in store.items.values()}
+    assert stored["9"] == influence(known, T0 + timedelta(minutes=60)) and stored["9"] > 60
+    assert stored["1"] < stored["9"]  # no signals: the floor
