@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 from repmon.domain.brand import Brand
 from repmon.domain.models import Alert, HourlyAggregate, Mention, ScoredMention, Sentiment, SentimentLabel
+from repmon.domain.reputation import weight as index_weight
 from repmon.ports import (
     AlertLedger,
     AlertPublisher,
@@ -98,7 +99,7 @@ class InMemoryMentionStore:
     def _count(self, sm: ScoredMention) -> None:
         hour = sm.mention.created_at.replace(minute=0, second=0, microsecond=0)
         agg = self.aggregates.get((sm.brand_id, hour)) or HourlyAggregate(brand_id=sm.brand_id, hour=hour)
-        weight = 1 + sm.influence / 25
+        weight = index_weight(sm.influence)
         scored = sm.sentiment.label is not None
         by_source = dict(agg.by_source)
         by_source[sm.mention.source] = by_source.get(sm.mention.source, 0) + 1

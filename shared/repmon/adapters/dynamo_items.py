@@ -19,6 +19,8 @@ from decimal import Decimal
 from typing import Any
 
 from repmon.domain.models import Author, Engagement, HourlyAggregate, Mention, ScoredMention, Sentiment
+from repmon.domain.reputation import weight
+from repmon.domain.timeutil import iso, parse_iso
 
 Item = dict[str, Any]
 AGGREGATE_COUNTERS = ("mentions", "negative", "neutral", "positive", "unscored")
@@ -35,23 +37,6 @@ def mention_sk(source: str, native_id: str) -> str:
 
 def hour_sk(hour: datetime) -> str:
     return f"HOUR#{hour.astimezone(UTC):%Y-%m-%dT%H}"
-
-
-def iso(value: datetime) -> str:
-    return value.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
-
-
-def parse_iso(value: str) -> datetime:
-    return datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(UTC)
-
-
-def floor_hour(value: datetime) -> datetime:
-    return value.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
-
-
-def weight(influence: float) -> float:
-    """Index weight of a mention: 1 for a nobody, up to 5 for the most influential authors."""
-    return 1.0 + influence / 25.0
 
 
 def to_decimal(value: float) -> Decimal:

@@ -21,6 +21,7 @@ from typing import Any
 from repmon.adapters import dynamo_items as items
 from repmon.adapters.dynamo import batch_get, dynamodb_client, query_all, to_wire
 from repmon.domain.models import HourlyAggregate, ScoredMention
+from repmon.domain.timeutil import floor_hour
 from repmon.ports import Clock, SaveResult
 
 _TRANSACTION_MAX = 100
@@ -140,9 +141,9 @@ class DynamoMentionStore:
         )
 
     def hourly(self, brand_id: str, since: datetime, until: datetime) -> list[HourlyAggregate]:
-        first = items.floor_hour(since)
+        first = floor_hour(since)
         first = first if first == since else first + timedelta(hours=1)
-        last = items.floor_hour(until - timedelta(microseconds=1))
+        last = floor_hour(until - timedelta(microseconds=1))
         if first > last:
             return []
         found = query_all(
@@ -164,7 +165,7 @@ def _sk(sm: ScoredMention) -> str:
 def _by_hour(group: list[ScoredMention]) -> dict[tuple[str, datetime], list[ScoredMention]]:
     hours: dict[tuple[str, datetime], list[ScoredMention]] = {}
     for sm in group:
-        hours.setdefault((sm.brand_id, items.floor_hour(sm.mention.created_at)), []).append(sm)
+        hours.setdefault((sm.brand_id, floor_hour(sm.mention.created_at)), []).append(sm)
     return hours
 
 
@@ -174,7 +175,7 @@ def _transaction_groups(mentions: list[ScoredMention]) -> list[list[ScoredMentio
     current: list[ScoredMention] = []
     hours: set[tuple[str, datetime]] = set()
     for sm in mentions:
-        hour = (sm.brand_id, items.floor_hour(sm.mention.created_at))
+        hour = (sm.brand_id, floor_hour(sm.mention.created_at))
         if current and len(current) + 1 + len(hours | {hour}) > _TRANSACTION_MAX:
             groups.append(current)
             current, hours = [], set()

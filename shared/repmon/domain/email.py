@@ -7,11 +7,11 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from datetime import UTC, datetime
 from typing import Any
 
 from repmon.domain.models import Alert, ScoredMention
 from repmon.domain.rules import INFLUENCER_NEGATIVE, REPUTATION_DROP, REPUTATION_LOW, VOLUME_SPIKE, span_label
+from repmon.domain.timeutil import iso
 
 #: SNS wants an ASCII subject "less than 100 characters"; 99 satisfies every reading of that.
 MAX_SUBJECT = 99
@@ -39,10 +39,6 @@ def shorten(text: str, limit: int) -> str:
     if len(flat) <= limit:
         return flat
     return flat[: max(0, limit - len(ELLIPSIS))].rstrip() + ELLIPSIS
-
-
-def iso(at: datetime) -> str:
-    return at.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
 def render_subject(alert: Alert) -> str:

@@ -40,6 +40,7 @@ from datetime import UTC, datetime, timedelta
 
 from repmon.domain.brand import Thresholds
 from repmon.domain.models import HourlyAggregate
+from repmon.domain.timeutil import floor_hour
 
 HOUR = timedelta(hours=1)
 NEUTRAL = 50.0
@@ -58,8 +59,9 @@ class Span:
         return self.since <= hour < self.until
 
 
-def floor_hour(at: datetime) -> datetime:
-    return at.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+def weight(influence: float) -> float:
+    """A scored mention's weight in the index: 1 for an unknown author, up to 5 for the most influential."""
+    return 1.0 + influence / 25.0
 
 
 def window_end(at: datetime) -> datetime:
