@@ -58,16 +58,17 @@ class LocalRuntime:
         logical_id = "".join(part.capitalize() for part in folder.split("_")) + "Function"
         return self.invoke(folder, schedule_input(logical_id, at))
 
-    def drain(self, queue_output: str, folder: str, batch_size: int = 5) -> DrainResult:
-        """Deliver every visible message of the queue to the function, as Lambda's poller would."""
+    def drain(self, queue_output: str, folder: str) -> DrainResult:
+        """Deliver every visible message of the queue to the function, as Lambda's poller would,
+        in batches of the size the deployed event source mapping says."""
         url = self.stack.outputs[queue_output]
         arn = self.sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"][
             "QueueArn"
         ]
+        batch_size = self._batch_size(arn)
         result = DrainResult()
         while messages := self._receive(url, batch_size):
-            response = self.invoke(folder, _sqs_event(messages, arn)) or {}
-            failed = {f["itemIdentifier"] for f in response.get("batchItemFailures", [])}
+            failed = self._deliver(folder, messages, arn)
             done = [m for m in messages if m["MessageId"] not in failed]
             if done:
                 entries = [{"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(done)]
@@ -76,6 +77,20 @@ class LocalRuntime:
             result.succeeded += len(done)
             result.failed += len(failed)
         return result
+
+    def _deliver(self, folder: str, messages: list[dict[str, Any]], arn: str) -> set[str]:
+        """Invoke with one batch; the ids of the messages that failed (all of them if it raised,
+        as Lambda's poller counts an invocation error: Powertools raises when every record failed)."""
+        try:
+            response = self.invoke(folder, _sqs_event(messages, arn)) or {}
+        except Exception:
+            return {m["MessageId"] for m in messages}
+        return {f["itemIdentifier"] for f in response.get("batchItemFailures", [])}
+
+    def _batch_size(self, queue_arn: str) -> int:
+        mappings = self.stack.client("lambda").list_event_source_mappings(EventSourceArn=queue_arn)
+        sizes = [int(m["BatchSize"]) for m in mappings["EventSourceMappings"]]
+        return sizes[0] if sizes else 10
 
     def _receive(self, url: str, batch_size: int) -> list[dict[str, Any]]:
         response = self.sqs.receive_message(

@@ -6,6 +6,7 @@ Kept apart from `runtime.wiring` so the export function imports nothing the othe
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -61,14 +62,13 @@ def _export_deps(settings: ExportSettings, endpoint: str) -> ExportDeps:
         sink=S3PartitionSink(settings.export_bucket, settings.export_prefix, s3),
         ledger=DynamoExportLedger(settings.table_name, ddb),
         native=native,
-        policy=_policy(settings),
+        policy=_policy(settings, aws_client("secretsmanager", settings.aws_max_attempts)),
     )
 
 
-def _policy(settings: ExportSettings) -> ExportPolicy:
-    # Not cached with the deps' clients: the key is re-read (Powertools caches it for 5 minutes).
+def _policy(settings: ExportSettings, secrets_client: Any) -> ExportPolicy:
     return ExportPolicy(
-        pseudonymise=_LazyPseudonymiser(settings.pseudonym_key_name)
+        pseudonymise=_LazyPseudonymiser(settings.pseudonym_key_name, secrets_client)
         if settings.pseudonymise_authors
         else flat.identity,
         include_text=settings.include_text,
@@ -79,15 +79,21 @@ def _policy(settings: ExportSettings) -> ExportPolicy:
 
 
 class _LazyPseudonymiser:
-    """Reads the key on first use, so building the deps never calls Secrets Manager (and rotation is seen)."""
+    """Reads the key on first use (building the deps never calls Secrets Manager), then keeps it for
+    KEY_MAX_AGE_SECONDS: one key for a whole run, one read per run, and a rotation is seen next time."""
 
-    def __init__(self, secret_name: str) -> None:
-        self.secret_name = secret_name
+    def __init__(self, secret_name: str, client: Any) -> None:
+        self.secret_name, self.client = secret_name, client
+        self._keyed: flat.Pseudonymise | None = None
+        self._read_at = 0.0
 
     def __call__(self, value: str) -> str:
-        from repmon.adapters.pseudonym import secret_pseudonymiser
+        from repmon.adapters.pseudonym import KEY_MAX_AGE_SECONDS, secret_pseudonymiser
 
-        return secret_pseudonymiser(self.secret_name)(value)
+        if self._keyed is None or time.monotonic() - self._read_at > KEY_MAX_AGE_SECONDS:
+            self._keyed = secret_pseudonymiser(self.secret_name, self.client)
+            self._read_at = time.monotonic()
+        return self._keyed(value)
 
 
 def export_all(

@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from repmon.adapters.appstore_source import RssAppStoreSource
+from repmon.adapters.aws import client as aws_client
 from repmon.adapters.hackernews_source import AlgoliaHackerNewsSource
 from repmon.adapters.http import new_session
 from repmon.domain.brand import Brand
@@ -33,7 +34,9 @@ class LazyRedditSource:
             from repmon.adapters.reddit_source import PrawRedditSource, build_reddit
             from repmon.adapters.secrets import load_reddit_credentials
 
-            credentials = load_reddit_credentials(self.settings.reddit_secret_name)
+            # A client for this endpoint: Powertools' default provider is bound to the first one it saw.
+            secrets = aws_client("secretsmanager", self.settings.aws_max_attempts)
+            credentials = load_reddit_credentials(self.settings.reddit_secret_name, client=secrets)
             session = new_session(timeout=self.settings.http_timeout_seconds)
             reddit = build_reddit(
                 credentials, self.settings.reddit_oauth_url, self.settings.reddit_url, session
