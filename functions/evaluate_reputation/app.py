@@ -14,6 +14,8 @@ from repmon.runtime.events import ScheduledEvent
 from repmon.runtime.observability import logger, metrics, tracer
 from repmon.services.evaluate import evaluate_all
 
+SPARE_MILLIS = 15_000
+
 
 @logger.inject_lambda_context
 @tracer.capture_lambda_handler
@@ -21,7 +23,14 @@ from repmon.services.evaluate import evaluate_all
 @event_parser(model=ScheduledEvent)
 def handler(event: ScheduledEvent, context: LambdaContext) -> dict[str, Any]:
     deps = wiring.evaluate_deps()
-    run = evaluate_all(deps.watchlist.brands(), event.scheduled_time, deps.store, deps.ledger, deps.publisher)
+    # Stop with time to spare: what is left goes first in a later run (see evaluate_all).
+    out_of_time = lambda: context.get_remaining_time_in_millis() < SPARE_MILLIS  # noqa: E731
+    run = evaluate_all(
+        deps.watchlist.brands(), event.scheduled_time, deps.store, deps.ledger, deps.publisher, out_of_time
+    )
+    if run.deferred:
+        logger.warning("out of time: brands left for the next run", extra={"deferred": run.deferred})
+    metrics.add_metric(name="BrandsDeferred", unit=MetricUnit.Count, value=len(run.deferred))
     metrics.add_metric(name="AlertsPublished", unit=MetricUnit.Count, value=run.published)
     metrics.add_metric(name="AlertsSuppressed", unit=MetricUnit.Count, value=run.suppressed)
     metrics.add_metric(name="BrandEvaluationErrors", unit=MetricUnit.Count, value=run.errors)

@@ -10,7 +10,13 @@ from repmon.domain.brand import Brand, Notifications
 from repmon.domain.models import Alert, HourlyAggregate, Severity
 from repmon.domain.reputation import baseline_span, index
 from repmon.domain.rules import INFLUENCER_NEGATIVE, REPUTATION_DROP, REPUTATION_LOW, VOLUME_SPIKE
-from repmon.services.evaluate import EvaluationResult, evaluate_all, evaluate_brand, influencer_key
+from repmon.services.evaluate import (
+    EvaluationResult,
+    EvaluationRun,
+    evaluate_all,
+    evaluate_brand,
+    influencer_key,
+)
 from tests.fakes import InMemoryAlertLedger, InMemoryMentionStore, RecordingPublisher, scored_mention
 
 AT = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
@@ -280,3 +286,22 @@ def test_two_overlapping_deliveries_of_one_run_send_each_alert_once():
     world.run(AT)
     # Then each rule's alert went out once
     assert sorted(world.rules_published()) == [REPUTATION_DROP, REPUTATION_LOW]
+
+
+def test_a_run_out_of_time_defers_the_rest_and_no_brand_is_always_last():
+    # Given ten brands and a run that has time for three
+    brands = [_brand(f"b{n}") for n in range(10)]
+    store, ledger, publisher = InMemoryMentionStore(), InMemoryAlertLedger(), RecordingPublisher()
+
+    def run(at: datetime) -> EvaluationRun:
+        budget = iter([False, False, False, True])
+        return evaluate_all(brands, at, store, ledger, publisher, out_of_time=lambda: next(budget, True))
+
+    first = run(AT)
+    # Then three are evaluated and the other seven are named as deferred, not silently dropped
+    assert len(first.results) == 3 and len(first.deferred) == 7
+    assert {r.brand_id for r in first.results} | set(first.deferred) == {b.id for b in brands}
+    # And a retry of the same run takes the same ones, while later runs reach every brand
+    assert [r.brand_id for r in run(AT).results] == [r.brand_id for r in first.results]
+    reached = {r.brand_id for n in range(40) for r in run(AT + n * MIN5).results}
+    assert reached == {b.id for b in brands}

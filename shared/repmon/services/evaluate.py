@@ -7,7 +7,8 @@ One brand failing is recorded and never stops the others.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import hashlib
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -15,6 +16,7 @@ from repmon.domain.brand import Brand
 from repmon.domain.models import Alert
 from repmon.domain.reputation import history_span, snapshot
 from repmon.domain.rules import index_rules
+from repmon.domain.timeutil import iso
 from repmon.ports import AlertLedger, AlertPublisher, MentionStore
 from repmon.services.alerting import (
     INFLUENCER_SCAN,
@@ -57,6 +59,8 @@ class EvaluationRun:
     at: datetime
     results: tuple[EvaluationResult, ...] = ()
     failed: dict[str, str] = field(default_factory=dict)
+    #: Brands left for a later run because this one ran out of time (see `evaluate_all`).
+    deferred: tuple[str, ...] = ()
 
     @property
     def published(self) -> int:
@@ -78,17 +82,40 @@ class EvaluationRun:
 
 
 def evaluate_all(
-    brands: Iterable[Brand], at: datetime, store: MentionStore, ledger: AlertLedger, publisher: AlertPublisher
+    brands: Iterable[Brand],
+    at: datetime,
+    store: MentionStore,
+    ledger: AlertLedger,
+    publisher: AlertPublisher,
+    out_of_time: Callable[[], bool] = lambda: False,
 ) -> EvaluationRun:
-    """Evaluate every brand; one brand failing is recorded in `failed` and never stops the others."""
+    """Evaluate every brand; one brand failing is recorded in `failed` and never stops the others.
+
+    Brands go in an order that changes with `at`, and the run stops when `out_of_time()` says so:
+    if a run cannot finish, the brands it leaves (`deferred`) are different each time, so none is
+    starved, and the next run, five minutes later, evaluates them.
+    """
     results: list[EvaluationResult] = []
     failed: dict[str, str] = {}
-    for brand in brands:
+    ordered = rotation(list(brands), at)
+    for done, brand in enumerate(ordered):
+        if out_of_time():
+            return EvaluationRun(at, tuple(results), failed, tuple(b.id for b in ordered[done:]))
         try:
             results.append(evaluate_brand(brand, at, store, ledger, publisher))
         except Exception as exc:  # the boundary of "one failing brand never stops the others"
             failed[brand.id] = f"{type(exc).__name__}: {exc}"
     return EvaluationRun(at, tuple(results), failed)
+
+
+def rotation(brands: list[Brand], at: datetime) -> list[Brand]:
+    """The brands, sorted by id, from an offset drawn from the scheduled time: the same for a retry
+    of a run, spread evenly over runs whatever the number of brands and the schedule."""
+    ordered = sorted(brands, key=lambda b: b.id)
+    if not ordered:
+        return ordered
+    start = int.from_bytes(hashlib.sha256(iso(at).encode()).digest()[:8], "big") % len(ordered)
+    return ordered[start:] + ordered[:start]
 
 
 def evaluate_brand(
