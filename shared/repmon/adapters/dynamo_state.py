@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from pydantic import ValidationError
 
+from repmon.adapters.clock import SystemClock
 from repmon.adapters.dynamo import batch_write, dynamodb_client, from_wire, query_all, to_wire
 from repmon.adapters.dynamo_items import brand_pk, iso, parse_iso, to_decimal
 from repmon.domain.brand import Brand
@@ -21,11 +22,6 @@ _log = logging.getLogger(__name__)
 _PER_MENTION_STATE_DAYS = 30
 #: How long a claimed, not yet sent alert belongs to the run that claimed it.
 _CLAIM_LEASE = timedelta(minutes=2)
-
-
-class _WallClock:
-    def now(self) -> datetime:
-        return datetime.now(UTC)
 
 
 class DynamoCursorStore:
@@ -59,7 +55,7 @@ class DynamoAlertLedger:
         self, table: str, client: Any = None, clock: Clock | None = None, lease: timedelta = _CLAIM_LEASE
     ) -> None:
         self.table, self.client = table, dynamodb_client(client)
-        self.clock, self.lease = clock or _WallClock(), lease
+        self.clock, self.lease = clock or SystemClock(), lease
 
     def _key(self, brand_id: str, rule_key: str) -> dict[str, Any]:
         return to_wire({"pk": brand_pk(brand_id), "sk": f"RULE#{rule_key}"})

@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, TextIO
 
+from repmon.adapters.clock import ManualClock
 from repmon.adapters.dynamo_items import iso
 from repmon.adapters.dynamo_state import DynamoWatchlist
 from repmon.adapters.dynamo_store import DynamoMentionStore
@@ -42,14 +43,6 @@ class Replay:
     mentions: list[tuple[str, Mention]] = field(default_factory=list)
     invalid: int = 0
     lines: int = 0
-
-
-@dataclass
-class _SimClock:
-    current: datetime
-
-    def now(self) -> datetime:
-        return self.current
 
 
 def read_replay(path: Path, brands: list[Brand], err: TextIO) -> Replay:
@@ -144,7 +137,7 @@ def _replay(stack: LocalStack, replay: Replay, every: timedelta, out: TextIO) ->
     result, pending = _Result(), list(replay.mentions)
     if not pending:
         return result
-    clock = _SimClock(pending[0][1].created_at)
+    clock = ManualClock(pending[0][1].created_at)
     store = DynamoMentionStore(stack.outputs["TableName"], clock, client=stack.client("dynamodb"))
     scorer, inbox, runtime = CxVaderScorer(), AlertInbox(stack), LocalRuntime(stack)
     for at in steps(pending[0][1].created_at, pending[-1][1].created_at, every):

@@ -9,17 +9,12 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from functools import lru_cache
 
+from repmon.adapters.clock import SystemClock
 from repmon.ports import AlertLedger, AlertPublisher, MentionStore, PollJobQueue, Watchlist
 from repmon.runtime.settings import CollectSettings, EvaluateSettings, PlanPollsSettings, load_settings
 from repmon.services.collect import Collector
-
-
-class SystemClock:
-    def now(self) -> datetime:
-        return datetime.now(UTC)
 
 
 @dataclass(frozen=True)

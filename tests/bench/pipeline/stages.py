@@ -8,12 +8,12 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
 from nltk.sentiment.vader import SentimentIntensityAnalyzer
 
 from repmon.adapters.appstore_source import entry_to_review
+from repmon.adapters.clock import ManualClock
 from repmon.adapters.dynamo_store import DynamoMentionStore
 from repmon.adapters.hackernews_source import hit_to_mention
 from repmon.adapters.reddit_source import to_mention
@@ -86,11 +86,6 @@ def deployed_quietly() -> Iterator[LocalStack]:
         stack.stop()
 
 
-class _Clock:
-    def now(self) -> datetime:
-        return NOW
-
-
 class CountingClient:
     """Wraps the DynamoDB client to count what the store really sends: puts, updates, keys read."""
 
@@ -146,7 +141,7 @@ def run_pipeline(stack: LocalStack, timings: Timings) -> tuple[list[ScoredMentio
     table = stack.outputs["TableName"]
     client.describe_table(TableName=table)  # boto3 loads its service model on first use: not our cost
     retention = int(stack.function_env("collect_mentions").get("RETENTION_DAYS", "0"))
-    store = DynamoMentionStore(table, _Clock(), client, retention_days=retention)
+    store = DynamoMentionStore(table, ManualClock(NOW), client, retention_days=retention)
     saved = timings.run("store", lambda: [store.save(p) for p in pages(scored)], len(scored))
     first = Counter(client.counts)
     again = timings.run("re-poll (all known)", lambda: [store.save(p) for p in pages(scored)], len(scored))
