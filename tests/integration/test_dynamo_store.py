@@ -213,3 +213,7 @@ def test_an_unreadable_stored_brand_is_skipped_and_the_others_still_load(ddb, ca
         ddb.put_item(TableName="repmon-test", Item=item | ({"config": {"S": config}} if config else {}))
     assert [b.id for b in watchlist.brands()] == ["acme"]
     assert caplog.text.count("skipped unreadable watchlist item") == 2
+    # ...yet they are known by id, so applying a watchlist without them removes them
+    assert watchlist.brand_ids() == {"acme", "broken", "bare"}
+    assert watchlist.replace([Brand(id="acme", name="Acme", query="acme")]) == (1, 2)
+    assert watchlist.brand_ids() == {"acme"}

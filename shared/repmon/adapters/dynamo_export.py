@@ -13,6 +13,7 @@ from typing import Any
 
 from repmon.adapters.dynamo import dynamodb_client, from_wire, query_all, to_wire
 from repmon.adapters.dynamo_items import Item, brand_pk, iso, parse_iso
+from repmon.adapters.dynamo_state import DynamoWatchlist
 from repmon.export_ports import FlatRun
 
 EXPORT_PK = "EXPORT"
@@ -26,14 +27,7 @@ class DynamoExportReader:
         self.table, self.client = table, dynamodb_client(client)
 
     def brand_ids(self) -> set[str]:
-        found = query_all(
-            self.client,
-            TableName=self.table,
-            KeyConditionExpression="pk = :pk",
-            ExpressionAttributeValues=to_wire({":pk": "WATCHLIST"}),
-            ProjectionExpression="brand_id",
-        )
-        return {str(i["brand_id"]) for i in found if "brand_id" in i}
+        return DynamoWatchlist(self.table, self.client).brand_ids()
 
     def items_on(self, table: str, brand_id: str, day: date) -> Iterator[Item]:
         if table == "mentions":

@@ -183,13 +183,26 @@ class DynamoWatchlist:
         )
         return [brand for brand in map(_brand_or_none, found) if brand is not None]
 
+    def brand_ids(self) -> set[str]:
+        """Every stored brand's id, from its key: unreadable configs included (they can be replaced,
+        removed and exported), and nothing validated, so it is cheap."""
+        found = query_all(
+            self.client,
+            TableName=self.table,
+            KeyConditionExpression="pk = :pk",
+            ExpressionAttributeValues=to_wire({":pk": _WATCHLIST_PK}),
+            ProjectionExpression="sk",
+            ConsistentRead=True,
+        )
+        return {str(item["sk"]).removeprefix("BRAND#") for item in found}
+
     def brand(self, brand_id: str) -> Brand | None:
         key = to_wire({"pk": _WATCHLIST_PK, "sk": f"BRAND#{brand_id}"})
         raw = self.client.get_item(TableName=self.table, Key=key, ConsistentRead=True).get("Item")
         return Brand.model_validate_json(from_wire(raw)["config"]) if raw else None
 
     def replace(self, brands: Sequence[Brand]) -> tuple[int, int]:
-        current = {b.id for b in self.brands()}
+        current = self.brand_ids()
         wanted = {b.id for b in brands}
         puts = [
             {
