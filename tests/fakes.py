@@ -180,9 +180,6 @@ class InMemoryAlertLedger:
     def rearm(self, brand_id: str, rule_key: str, at: datetime) -> None:
         self.states[(brand_id, rule_key)] = RuleState()
 
-    def sent_between(self, brand_id: str, since: datetime, until: datetime) -> list[Alert]:
-        return [a for a in self.sent if a.brand_id == brand_id and since <= a.fired_at < until]
-
 
 class RecordingPublisher:
     def __init__(self) -> None:

@@ -109,10 +109,6 @@ class AlertLedger(Protocol):
         """The condition recovered: the next crossing may fire again."""
         ...
 
-    def sent_between(self, brand_id: str, since: datetime, until: datetime) -> list[Alert]:
-        """Alerts sent for a brand in [since, until) (the BI export reads the same items directly)."""
-        ...
-
 
 class AlertPublisher(Protocol):
     def publish(self, alert: Alert) -> str:

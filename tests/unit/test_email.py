@@ -11,9 +11,9 @@ from hypothesis import strategies as st
 from repmon.domain.email import (
     MAX_EXCERPT,
     render_document,
-    render_email,
     render_json,
     render_subject,
+    render_text,
     shorten,
     to_ascii,
 )
@@ -79,14 +79,14 @@ def test_subject_is_always_short_printable_ascii(name, rule):
 
 @given(text=st.text(max_size=2000))
 def test_any_mention_text_renders_and_excerpts_stay_short(text):
-    _, body = render_email(_alert(text=text))
+    body = render_text(_alert(text=text))
     document = render_document(_alert(text=text))
     assert all(len(m["excerpt"]) <= MAX_EXCERPT for m in document["top_mentions"])
     assert body.startswith("The reputation index")
 
 
 def test_body_lists_what_happened_how_bad_and_the_mentions_with_links():
-    _, body = render_email(_alert())
+    body = render_text(_alert())
     lines = body.splitlines()
     assert lines[0].startswith("The reputation index of Acme Air is 31")
     assert "Severity: CRITICAL" in body and "Reputation index: 31/100 (-21.8 vs 7-day baseline 53)" in body

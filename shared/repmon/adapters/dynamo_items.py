@@ -23,8 +23,6 @@ from repmon.domain.reputation import weight
 from repmon.domain.timeutil import iso, parse_iso
 
 Item = dict[str, Any]
-AGGREGATE_COUNTERS = ("mentions", "negative", "neutral", "positive", "unscored")
-AGGREGATE_SUMS = ("sentiment_sum", "weight_sum", "weighted_sentiment_sum")
 
 
 def brand_pk(brand_id: str) -> str:

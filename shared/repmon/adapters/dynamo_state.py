@@ -11,9 +11,9 @@ from pydantic import ValidationError
 
 from repmon.adapters.clock import SystemClock
 from repmon.adapters.dynamo import batch_write, dynamodb_client, from_wire, query_all, to_wire
-from repmon.adapters.dynamo_items import brand_pk, iso, parse_iso, to_decimal
+from repmon.adapters.dynamo_items import brand_pk, iso, to_decimal
 from repmon.domain.brand import Brand
-from repmon.domain.models import Alert, Severity
+from repmon.domain.models import Alert
 from repmon.ports import Clock, RuleState
 
 _WATCHLIST_PK = "WATCHLIST"
@@ -111,17 +111,6 @@ class DynamoAlertLedger:
             ExpressionAttributeValues=to_wire({":f": False, ":at": iso(at)}),
         )
 
-    def sent_between(self, brand_id: str, since: datetime, until: datetime) -> list[Alert]:
-        found = query_all(
-            self.client,
-            TableName=self.table,
-            KeyConditionExpression="pk = :pk AND sk BETWEEN :lo AND :hi",
-            ExpressionAttributeValues=to_wire(
-                {":pk": brand_pk(brand_id), ":lo": f"ALERT#{iso(since)}", ":hi": f"ALERT#{iso(until)}"}
-            ),
-        )
-        return [_item_alert(i) for i in found]
-
 
 def _alert_item(alert: Alert) -> dict[str, Any]:
     item: dict[str, Any] = {
@@ -141,20 +130,6 @@ def _alert_item(alert: Alert) -> dict[str, Any]:
         if value is not None:
             item[name] = to_decimal(value)
     return item
-
-
-def _item_alert(item: dict[str, Any]) -> Alert:
-    return Alert(
-        alert_id=item["alert_id"],
-        brand_id=item["brand_id"],
-        brand_name=item.get("brand_name", item["brand_id"]),
-        rule=item["rule"],
-        severity=Severity(item["severity"]),
-        fired_at=parse_iso(item["fired_at"]),
-        summary=item.get("summary", ""),
-        index=float(item["index"]) if "index" in item else None,
-        change=float(item["change"]) if "change" in item else None,
-    )
 
 
 def _brand_or_none(item: dict[str, Any]) -> Brand | None:

@@ -132,10 +132,6 @@ def excerpt(sm: ScoredMention) -> str:
     return shorten(sm.mention.full_text, MAX_EXCERPT)
 
 
-def render_email(alert: Alert) -> tuple[str, str]:
-    return render_subject(alert), render_text(alert)
-
-
 def render_document(alert: Alert) -> dict[str, Any]:
     """The machine form. Keys are a public contract: add new ones, never rename or remove."""
     return {
