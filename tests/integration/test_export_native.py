@@ -14,7 +14,6 @@ from typing import Any
 
 import boto3
 import pytest
-from moto import mock_aws
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.core.utils import gzip_compress
 from moto.dynamodb.models import dynamodb_backends
@@ -34,7 +33,20 @@ from repmon.services.export import (
     NativeExport,
 )
 from tests.fakes import FixedClock
-from tests.integration.test_export import BUCKET, PREFIX, T1, TABLE, make_stack, mention, read_partition, run
+from tests.integration import test_export
+from tests.integration.test_export import (
+    BUCKET,
+    PREFIX,
+    T1,
+    TABLE,
+    make_stack,
+    mention,
+    read_partition,
+    run,
+)
+
+# The same fixtures as the flat export tests: moto's table and bucket, and the fixed clock.
+stack, clock = test_export.stack, test_export.clock
 
 AT1 = datetime(2026, 11, 10, 2, tzinfo=UTC)
 AT2 = AT1 + timedelta(days=1)
@@ -46,17 +58,6 @@ def moto_exports() -> list[TableExport]:
     for export in exports:
         export.join(timeout=10)  # moto runs each export in a thread
     return exports
-
-
-@pytest.fixture
-def stack():
-    with mock_aws():
-        yield make_stack()
-
-
-@pytest.fixture
-def clock():
-    return FixedClock(T1)
 
 
 @pytest.fixture
