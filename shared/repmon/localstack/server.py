@@ -18,13 +18,17 @@ import warnings
 from moto.server import ThreadedMotoServer
 
 _READY_TIMEOUT_SECONDS = 30.0
+#: How long a stopping child gets before it is killed. moto.server answers SIGTERM with SystemExit,
+#: which can then wait on request threads that clients' kept-alive connections hold open.
+STOP_GRACE_SECONDS = 5.0
 
 
 class MotoServer:
     """Start with `start()` (returns the endpoint URL), stop with `stop()`."""
 
-    def __init__(self, isolated: bool = False) -> None:
+    def __init__(self, isolated: bool = False, grace_seconds: float = STOP_GRACE_SECONDS) -> None:
         self.isolated = isolated
+        self.grace_seconds = grace_seconds
         self._thread_server: ThreadedMotoServer | None = None
         self._process: subprocess.Popen[bytes] | None = None
 
@@ -34,13 +38,13 @@ class MotoServer:
         return endpoint
 
     def stop(self) -> None:
-        if self._thread_server is not None:
-            self._thread_server.stop()
-            self._thread_server = None
-        if self._process is not None:
-            self._process.terminate()
-            self._process.wait(timeout=10)
-            self._process = None
+        """Idempotent: each server is let go of before it is stopped, so a second call has nothing to do."""
+        thread_server, self._thread_server = self._thread_server, None
+        process, self._process = self._process, None
+        if thread_server is not None:
+            thread_server.stop()
+        if process is not None:
+            stop_child(process, self.grace_seconds)
 
     def _start_thread(self) -> str:
         # werkzeug logs every request at INFO; a deploy is a few hundred of them
@@ -65,6 +69,22 @@ class MotoServer:
         return endpoint
 
 
+def stop_child(process: subprocess.Popen[bytes], grace_seconds: float) -> None:
+    """SIGTERM, then SIGKILL if the child is still there after `grace_seconds`; a no-op once it is gone.
+
+    The server holds nothing worth a clean shutdown (a backtest's state dies with it), and a run that
+    did its work must not fail while waiting for it.
+    """
+    if process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout=grace_seconds)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
 def _free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
@@ -82,7 +102,7 @@ def _wait_until_ready(endpoint: str, process: subprocess.Popen[bytes]) -> None:
                 return
         except OSError:
             time.sleep(0.1)
-    process.terminate()
+    stop_child(process, STOP_GRACE_SECONDS)
     raise RuntimeError(f"moto server at {endpoint} not ready after {_READY_TIMEOUT_SECONDS}s")
 
 
