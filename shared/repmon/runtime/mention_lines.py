@@ -1,6 +1,7 @@
 """The public mention schema (backtest input): one JSON object per line, validated with line numbers.
 
-Only source, id, brand, created_at and text are required:
+Only source, id, brand, created_at and text are required; source is one of the platforms repmon polls
+(reddit, hackernews, appstore), and text may be empty only when a title says something:
     {"source": "reddit", "id": "t3_abc", "brand": "acme", "created_at": "2026-11-01T12:00:00Z",
      "text": "...", "url": "...", "author": {"id": "...", "handle": "...", "followers": 1200,
      "karma": null, "account_created_at": null, "verified": false},
@@ -16,7 +17,7 @@ from datetime import UTC
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
 
-from repmon.domain.models import Author, Engagement, Mention
+from repmon.domain.models import Author, Engagement, Mention, Source
 
 
 class _Lenient(BaseModel):
@@ -39,7 +40,8 @@ class EngagementLine(_Lenient):
 
 
 class MentionLine(_Lenient):
-    source: str = Field(min_length=1, max_length=40)
+    # The platforms we poll: another one would be stored, but no export column or rule expects it.
+    source: Source
     id: str = Field(min_length=1, max_length=200)
     brand: str = Field(min_length=1, max_length=63)
     created_at: AwareDatetime
@@ -54,7 +56,7 @@ class MentionLine(_Lenient):
         a, e = self.author, self.engagement
         created = a.account_created_at.astimezone(UTC) if a.account_created_at else None
         return Mention(
-            source=self.source,
+            source=self.source.value,
             native_id=self.id,
             created_at=self.created_at.astimezone(UTC),
             text=self.text,
@@ -96,4 +98,7 @@ def read_mention_lines(lines: Iterable[str]) -> Iterator[MentionRecord | LineErr
             more = f" (+{exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
             yield LineError(number, f"{field}: {first['msg']}{more}")
         else:
-            yield MentionRecord(number, line.brand, line.to_mention())
+            if line.text.strip() or line.title.strip():
+                yield MentionRecord(number, line.brand, line.to_mention())
+            else:  # nothing to score: it would count as a mention of unknown sentiment
+                yield LineError(number, "text: empty (a mention needs a text or a title)")
