@@ -5,7 +5,8 @@
 
 A partition is written to ``<root>/flat/_tmp/<run id>/...`` first and only then switched into place
 (S3: one CopyObject, which readers see atomically; disk: os.replace), so a reader sees the old
-file or the new one, never half of one. Athena and Hive ignore files whose names start with ``_``.
+file or the new one, never half of one; the temporary copy is then removed (on disk, with the folders
+it emptied). Athena and Hive ignore files whose names start with ``_``.
 Gzip is written with mtime 0, so the same rows always give the same bytes.
 """
 
@@ -116,4 +117,18 @@ class LocalDirSink:
         marker_temp = temp.with_name(MARKER)
         marker_temp.write_bytes(_marker(count, size, sha256))
         os.replace(marker_temp, folder / MARKER)
+        _remove_empty_folders(temp.parent, stop=self.root / "flat")
         return PartitionStats(rows=count, bytes=size)
+
+
+def _remove_empty_folders(folder: Path, stop: Path) -> None:
+    """Remove `folder` and its parents up to (not including) `stop` while they are empty.
+
+    What is not empty belongs to a partition still being written (this run's or another's): kept.
+    """
+    while folder != stop and stop in folder.parents:
+        try:
+            folder.rmdir()
+        except OSError:  # not empty, or already gone
+            return
+        folder = folder.parent
