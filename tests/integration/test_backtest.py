@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import gzip
+import hashlib
+import hmac
 import json
 import random
 from datetime import UTC, datetime, timedelta
@@ -9,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from repmon.cli import backtest
 from repmon.cli.main import main
 
 START = datetime(2026, 10, 1, tzinfo=UTC)
@@ -43,6 +47,8 @@ def files(tmp_path: Path) -> tuple[Path, Path]:
     lines.insert(3, "{broken")
     lines.insert(7, json.dumps({"source": "reddit", "id": "x"}))
     lines.insert(9, _line(10_000, START, "who?", brand="unknown"))
+    lines.insert(11, _line(10_001, START, "Acme again").replace('"reddit"', '"twitter"'))
+    lines.insert(13, _line(10_002, START, "   "))
     lines.append(lines[20])  # the same mention twice
     mentions = tmp_path / "mentions.jsonl"
     mentions.write_text("\n".join(lines) + "\n")
@@ -52,6 +58,15 @@ def files(tmp_path: Path) -> tuple[Path, Path]:
         "    thresholds: {window_hours: 4, baseline_hours: 24}\n"
     )
     return brands, mentions
+
+
+def _authors(export: Path) -> set[str]:
+    rows = [
+        json.loads(line)
+        for part in export.glob("flat/mentions/dt=*/part-00000.json.gz")
+        for line in gzip.decompress(part.read_bytes()).splitlines()
+    ]
+    return {row["author_id"] for row in rows}
 
 
 def test_backtest_prints_each_alert_once_as_a_json_line_and_reports_bad_lines(files, tmp_path, capsys):
@@ -67,12 +82,63 @@ def test_backtest_prints_each_alert_once_as_a_json_line_and_reports_bad_lines(fi
     assert all(a["time"] >= "2026-10-02T03:00:00Z" for a in alerts)  # nothing before the crisis
     assert f"{mentions}:4: skipped: not JSON" in err
     assert f"{mentions}:8: skipped: " in err and f"{mentions}:10: skipped: brand 'unknown'" in err
-    assert "3 skipped" in err and "(1 duplicates)" in err
-    assert list((tmp_path / "export").rglob("*.json.gz")), "the flat export was written"
-    # The same replay gives the same alerts: a backtest is reproducible.
-    assert main(args) == 0
+    assert f"{mentions}:12: skipped: source: " in err and f"{mentions}:14: skipped: text: empty" in err
+    assert "5 skipped" in err and "(1 duplicates)" in err and "total alerts: " in err
+    # The export: partitions only, authors pseudonymised by default (a new key each run)
+    export = tmp_path / "export"
+    assert list(export.rglob("*.json.gz")), "the flat export was written"
+    assert not (export / "flat" / "_tmp").exists()
+    assert "authors pseudonymised with a new random key" in err
+    authors = _authors(export)
+    assert authors and all(len(a) == 64 and not a.startswith("u") for a in authors)
+    # The same replay gives the same alerts: a backtest is reproducible; with the stack's key, the
+    # export's pseudonyms are the deployed export's.
+    key = tmp_path / "key"
+    key.write_text("a key of at least sixteen bytes\n")
+    again_export = tmp_path / "again"
+    assert main([*args, "--export-dir", str(again_export), "--pseudonym-key-file", str(key)]) == 0
     again = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert again == alerts
+    expected = {
+        hmac.new(b"a key of at least sixteen bytes", f"reddit:u{n}".encode(), hashlib.sha256).hexdigest()
+        for n in range(40)
+    }
+    assert _authors(again_export) == expected
+
+
+class _NoStack:
+    def __init__(self, **_: object) -> None:
+        raise AssertionError("a stack was started for an input that cannot be replayed")
+
+
+@pytest.mark.parametrize("content", ["", "\n\n", '{"source": "twitter"}\n'])
+def test_an_input_without_a_valid_mention_exits_2_before_any_stack_starts(
+    files, tmp_path, capsys, monkeypatch, content
+):
+    brands, _ = files
+    monkeypatch.setattr(backtest, "LocalStack", _NoStack)
+    mentions = tmp_path / "empty.jsonl"
+    mentions.write_text(content)
+    assert main(["backtest", "--brands", str(brands), "--mentions", str(mentions)]) == 2
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        f"error: {mentions}: no valid mentions ({1 if 'twitter' in content else 0} lines, "
+        f"{1 if 'twitter' in content else 0} skipped): nothing to replay"
+    )
+
+
+def test_an_export_dir_that_cannot_be_created_exits_2_before_any_stack_starts(
+    files, tmp_path, capsys, monkeypatch
+):
+    brands, mentions = files
+    monkeypatch.setattr(backtest, "LocalStack", _NoStack)
+    (tmp_path / "a-file").write_text("")
+    args = ["backtest", "--brands", str(brands), "--mentions", str(mentions)]
+    assert main([*args, "--export-dir", str(tmp_path / "a-file" / "export")]) == 2
+    assert f"--export-dir {tmp_path / 'a-file' / 'export'}: cannot create" in capsys.readouterr().err
+    short = tmp_path / "short.key"
+    short.write_text("tiny\n")
+    assert main([*args, "--export-dir", str(tmp_path / "out"), "--pseudonym-key-file", str(short)]) == 2
+    assert f"--pseudonym-key-file {short}: key is shorter than 16 bytes" in capsys.readouterr().err
 
 
 def test_backtest_with_an_invalid_watchlist_exits_2_naming_the_problem(files, tmp_path, capsys):
@@ -80,7 +146,7 @@ def test_backtest_with_an_invalid_watchlist_exits_2_naming_the_problem(files, tm
     bad = tmp_path / "bad.yaml"
     bad.write_text("brands:\n  - {id: acme, name: Acme, query: '(acme'}\n")
     assert main(["backtest", "--brands", str(bad), "--mentions", str(mentions)]) == 2
-    assert "brand 'acme': query: invalid query" in capsys.readouterr().err
+    assert "brand 'acme', query: invalid query" in capsys.readouterr().err
 
 
 def test_a_mistyped_date_that_would_make_the_replay_endless_is_refused_with_exit_2(files, tmp_path, capsys):

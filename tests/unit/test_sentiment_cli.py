@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from repmon.adapters.vader_scorer import CxVaderScorer
 from repmon.cli.sentiment import main, score_line
 from repmon.cli.sentiment_eval import metrics
+from repmon.domain.errors import InvalidConfig
 
 SCORER = CxVaderScorer()
 
@@ -133,10 +134,16 @@ def test_eval_prints_both_scorers(tmp_path: Path) -> None:
     assert any("negative recall" in line for line in out)
 
 
-def test_unknown_arguments_print_usage() -> None:
-    code, out = run(["frobnicate"])
-    assert code == 2
-    assert out[0].startswith("usage")
+def test_unknown_arguments_print_usage_on_stderr_and_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        run(["frobnicate"])
+    assert stopped.value.code == 2
+    assert capsys.readouterr().err.startswith("usage: repmon sentiment")
+
+
+def test_eval_without_any_input_exits_2_saying_what_to_give() -> None:
+    with pytest.raises(InvalidConfig, match="--data CSV, --ground-truth DIR or both"):
+        run(["eval"])
 
 
 def test_metrics() -> None:

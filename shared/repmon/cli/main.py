@@ -4,40 +4,95 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 import traceback
 from collections.abc import Sequence
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from repmon.domain.errors import InvalidConfig, RepmonError
+
+if TYPE_CHECKING:
+    from repmon.domain.brand import Brand
 
 EXIT_USAGE = 2
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="repmon", description="Serverless reputation monitoring.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     sub = parser.add_subparsers(dest="command", required=True)
     brands = sub.add_parser("brands", help="validate or apply a watchlist file").add_subparsers(
         dest="action", required=True
     )
     validate = brands.add_parser("validate", help="check a watchlist file; exit 2 on any problem")
-    validate.add_argument("file", type=Path)
+    validate.add_argument("file", type=Path, help="watchlist YAML")
     apply = brands.add_parser("apply", help="store a watchlist where the functions read it")
-    apply.add_argument("file", type=Path)
+    apply.add_argument("file", type=Path, help="watchlist YAML")
     target = apply.add_mutually_exclusive_group()
-    target.add_argument("--table", default=os.environ.get("TABLE_NAME"), help="the stack's TableName output")
-    target.add_argument("--stack", help="a deployed stack's name: its TableName output is used")
-    sub.add_parser(
-        "sentiment", help="score JSON lines from stdin (see `repmon sentiment --help`)", add_help=False
+    target.add_argument(
+        "--table",
+        default=os.environ.get("TABLE_NAME"),
+        metavar="NAME",
+        help="the stack's TableName output (default: $TABLE_NAME)",
     )
+    target.add_argument(
+        "--stack",
+        metavar="NAME",
+        help="a deployed stack's name: its TableName output is used (default: none)",
+    )
+    # Parsed by repmon.cli.sentiment (dispatched before this parser); listed here for `repmon --help`.
+    sub.add_parser("sentiment", help="score JSON lines from stdin (see `repmon sentiment --help`)")
     demo = sub.add_parser("demo", help="run the pipeline end to end on an embedded local stack")
-    demo.add_argument("--cycles", type=int, default=None, help="scheduled cycles to simulate")
-    backtest = sub.add_parser("backtest", help="replay historical mentions and print the alerts they raise")
-    backtest.add_argument("--brands", type=Path, required=True, help="watchlist YAML")
-    backtest.add_argument("--mentions", type=Path, required=True, help="JSON lines, one mention each")
-    backtest.add_argument("--export-dir", type=Path, default=None, help="also write the flat BI export here")
-    backtest.add_argument("--step-minutes", type=int, default=5, help="evaluator schedule to simulate")
+    demo.add_argument(
+        "--cycles", type=int, default=None, help="scheduled cycles to simulate (default: all of them)"
+    )
+    _backtest_arguments(
+        sub.add_parser("backtest", help="replay historical mentions and print the alerts they raise")
+    )
     return parser
+
+
+def _backtest_arguments(backtest: argparse.ArgumentParser) -> None:
+    backtest.add_argument("--brands", type=Path, required=True, metavar="FILE", help="watchlist YAML")
+    backtest.add_argument(
+        "--mentions", type=Path, required=True, metavar="FILE", help="JSON lines, one mention each"
+    )
+    backtest.add_argument(
+        "--step-minutes",
+        type=int,
+        default=5,
+        metavar="N",
+        help="evaluator schedule to simulate (default: %(default)s)",
+    )
+    backtest.add_argument(
+        "--export-dir",
+        type=Path,
+        metavar="DIR",
+        help="also write the flat BI export here (default: no export)",
+    )
+    authors = backtest.add_mutually_exclusive_group()
+    authors.add_argument(
+        "--pseudonym-key-file",
+        type=Path,
+        metavar="FILE",
+        help="HMAC key for the export's author pseudonyms, e.g. the stack's PseudonymKey secret "
+        "(default: a new random key each run)",
+    )
+    authors.add_argument(
+        "--raw-authors",
+        action="store_true",
+        help="export author ids and handles as they are (default: pseudonymised)",
+    )
+
+
+def _version() -> str:
+    try:
+        return version("repmon")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        return "unknown"
 
 
 def _brands(args: argparse.Namespace) -> int:
@@ -52,11 +107,30 @@ def _brands(args: argparse.Namespace) -> int:
         raise InvalidConfig(
             "brands apply: give --stack NAME or --table (the TableName output), or set TABLE_NAME"
         )
-    from repmon.adapters.dynamo_state import DynamoWatchlist
-
-    stored, removed = DynamoWatchlist(table).replace(brands)
+    stored, removed = _store(table, brands)
     print(f"{args.file}: stored {stored} brand(s) in {table}, removed {removed}")
     return 0
+
+
+def _store(table: str, brands: Sequence[Brand]) -> tuple[int, int]:
+    """Replace the stored watchlist; AWS's refusals become one line naming the table (exit 2)."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    from repmon.adapters.dynamo_state import DynamoWatchlist
+
+    watchlist = DynamoWatchlist(table)
+    try:
+        return watchlist.replace(brands)
+    except ClientError as exc:
+        error = exc.response.get("Error", {})
+        if error.get("Code") == "ResourceNotFoundException":
+            raise InvalidConfig(
+                f"table {table!r} not found in {watchlist.client.meta.region_name}: give the stack's "
+                "TableName output, or --stack NAME (and check AWS_REGION)"
+            ) from None
+        raise InvalidConfig(f"table {table!r}: {error.get('Code')}: {error.get('Message')}") from None
+    except BotoCoreError as exc:  # no credentials, no endpoint
+        raise InvalidConfig(f"table {table!r}: {exc}") from None
 
 
 def _table_of(stack: str) -> str:
@@ -77,14 +151,24 @@ def _dispatch(argv: Sequence[str]) -> int:
         from repmon.cli.demo import run as run_demo
 
         return run_demo(cycles=args.cycles)
+    from repmon.cli.backtest import ExportOptions
     from repmon.cli.backtest import run as run_backtest
 
-    return run_backtest(args.brands, args.mentions, args.export_dir, args.step_minutes)
+    export = (
+        ExportOptions(args.export_dir, args.pseudonym_key_file, args.raw_authors)
+        if args.export_dir is not None
+        else None
+    )
+    return run_backtest(args.brands, args.mentions, export, args.step_minutes)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     try:
-        return _dispatch(list(sys.argv[1:] if argv is None else argv))
+        code = _dispatch(list(sys.argv[1:] if argv is None else argv))
+        sys.stdout.flush()  # here, not at exit: a reader that left early is handled below
+        return code
+    except BrokenPipeError:
+        return _reader_left()
     except InvalidConfig as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -98,6 +182,17 @@ def main(argv: Sequence[str] | None = None) -> int:
             traceback.print_exc()
         print(f"error: {type(exc).__name__}: {exc} (set REPMON_DEBUG=1 for details)", file=sys.stderr)
         return 1
+
+
+def _reader_left() -> int:
+    """The reader of stdout left (`repmon sentiment | head -1`): stop quietly, as a shell tool does.
+
+    stdout goes to devnull so that the interpreter's last flush at exit does not fail again
+    (https://docs.python.org/3/library/signal.html#note-on-sigpipe); 141 is 128 + SIGPIPE.
+    """
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    return 128 + signal.SIGPIPE
 
 
 if __name__ == "__main__":

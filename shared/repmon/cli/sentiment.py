@@ -11,13 +11,23 @@ object, never a crash, so a batch job can zip inputs with outputs. Lines are str
 
 from __future__ import annotations
 
+import argparse
 import json
 from collections.abc import Iterable
 from typing import Any, TextIO
 
+from repmon.cli.sentiment_eval import add_eval_arguments
 from repmon.ports import SentimentScorer
 
-USAGE = "usage: repmon sentiment [eval --data PATH [--ground-truth DIR]]  (JSON lines on stdin)"
+_DESCRIPTION = """\
+Score JSON lines from stdin, one verdict line out per line in, in order. Lines are streamed.
+
+in:   {"id": any, "text": "...", "rating": 1..5 (optional: a review's stars)}
+out:  {"id": ..., "label": "negative"|"neutral"|"positive"|null, "score": -1.0..1.0,
+       "language": "en", "reasons": [...]}
+      label null: not scored (another language); the reasons say why
+bad line:  {"id": ... (when there is one), "label": null, "score": 0.0, "error": "what is wrong"}
+"""
 
 
 class LineError(ValueError):
@@ -78,21 +88,39 @@ def score_stream(lines: Iterable[str], scorer: SentimentScorer, stdout: TextIO) 
         stdout.write(json.dumps(score_line(line.rstrip("\r\n"), scorer), ensure_ascii=False) + "\n")
 
 
+def parser() -> argparse.ArgumentParser:
+    """`repmon sentiment [eval ...]`; argparse answers --help (exit 0) and bad arguments (exit 2)."""
+    command = argparse.ArgumentParser(
+        prog="repmon sentiment",
+        usage="%(prog)s [-h] [eval ...] < mentions.jsonl",
+        description=_DESCRIPTION,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    actions = command.add_subparsers(dest="action", title="commands", prog="repmon sentiment")
+    add_eval_arguments(
+        actions.add_parser(
+            "eval",
+            help="compare plain VADER with our scorer on labelled data",
+            description="Plain VADER against our scorer: accuracy, macro-F1 and per-class "
+            "precision/recall on a labelled CSV; correlation with VADER's human ratings.",
+        )
+    )
+    return command
+
+
 def main(argv: list[str], stdin: TextIO, stdout: TextIO) -> int:
     """Entry point of `repmon sentiment`; the scorers are imported here so other commands stay light."""
+    args = parser().parse_args(argv)
     from repmon.adapters.vader_lexicon import LexiconNotInstalled
     from repmon.adapters.vader_scorer import CxVaderScorer, PlainVaderScorer
 
     try:
-        if not argv:
+        if args.action is None:
             score_stream(stdin, CxVaderScorer(), stdout)
             return 0
-        if argv[0] != "eval":
-            stdout.write(USAGE + "\n")
-            return 2
         from repmon.cli.sentiment_eval import run_eval
 
-        return run_eval(argv[1:], {"plain": PlainVaderScorer(), "cx": CxVaderScorer()}, stdout)
+        return run_eval(args, {"plain": PlainVaderScorer(), "cx": CxVaderScorer()}, stdout)
     except LexiconNotInstalled as error:
         stdout.write(f"{error}\n")
         return 1

@@ -17,6 +17,7 @@ import math
 from pathlib import Path
 from typing import TextIO
 
+from repmon.domain.errors import InvalidConfig
 from repmon.domain.models import LABELS, Sentiment
 from repmon.ports import SentimentScorer
 
@@ -111,13 +112,18 @@ def correlations(folder: Path, scorers: dict[str, SentimentScorer], stdout: Text
     return 0
 
 
-def run_eval(argv: list[str], scorers: dict[str, SentimentScorer], stdout: TextIO) -> int:
-    parser = argparse.ArgumentParser(prog="repmon sentiment eval")
-    parser.add_argument("--data", type=Path, help="labelled CSV (text, airline_sentiment or label)")
-    parser.add_argument("--ground-truth", type=Path, help="folder of VADER's *_GroundTruth.txt files")
-    args = parser.parse_args(argv)
+def add_eval_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--data", type=Path, help="labelled CSV (text, airline_sentiment or label) (default: none)"
+    )
+    parser.add_argument(
+        "--ground-truth", type=Path, help="folder of VADER's *_GroundTruth.txt files (default: none)"
+    )
+
+
+def run_eval(args: argparse.Namespace, scorers: dict[str, SentimentScorer], stdout: TextIO) -> int:
     if args.data is None and args.ground_truth is None:
-        parser.error("give --data, --ground-truth or both")
+        raise InvalidConfig("sentiment eval: give --data CSV, --ground-truth DIR or both")
     if args.data is not None:
         evaluate(args.data, scorers, stdout)
     if args.ground_truth is not None:

@@ -127,7 +127,8 @@ def export_to_directory(
 ) -> int:
     """`repmon backtest --export-dir`: every day with data, same layout as S3, under `export_dir`.
 
-    Author handles stay raw unless a key is given (backtests replay recorded, already public data).
+    Author ids and handles go through the deployed export's HMAC pseudonymiser under `pseudonym_key`
+    (the backtest passes one unless --raw-authors), and stay raw without one.
     Returns the number of rows written across the three tables.
     """
     from repmon.adapters.export_sinks import LocalDirSink

@@ -1,0 +1,21 @@
+"""`repmon brands apply` against AWS (in-process moto): a wrong table is named, exit 2, no traceback."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from moto import mock_aws
+
+from repmon.cli.main import main
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def test_applying_to_a_table_that_does_not_exist_names_it_and_exits_2(capsys):
+    with mock_aws():
+        code = main(["brands", "apply", str(REPO / "brands.example.yaml"), "--table", "nope"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err.startswith("error: table 'nope' not found in us-east-1")
+    assert "ResourceNotFoundException" not in err and "Traceback" not in err
+    assert len(err.splitlines()) == 1
