@@ -2,20 +2,27 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml shared/requirements.txt | cksum | cut -d' ' -f1)
 # NLTK looks in $(sys.prefix)/nltk_data, so the lexicon baked in here is found with no env var.
 NLTK_DATA_DIR := $(VENV)/nltk_data
+# Wheels of the layer's requirements, for this machine and for Lambda (arm64, CPython 3.12): the
+# artifact tests build the layer from them alone (PIP_NO_INDEX), so no test downloads anything.
+WHEELHOUSE := $(VENV)/wheelhouse
+PIP_DOWNLOAD := $(BIN)/python -m pip download --quiet --only-binary=:all: -d $(WHEELHOUSE)
 
 .PHONY: dev test test-fast lint demo bench eval-sentiment clean
 
 dev: $(STAMP)
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml shared/requirements.txt
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "repmon needs Python 3.11+"'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	$(BIN)/python -m repmon.adapters.vader_lexicon $(NLTK_DATA_DIR)
+	$(PIP_DOWNLOAD) -r shared/requirements.txt vaderSentiment==3.3.2
+	$(PIP_DOWNLOAD) --platform manylinux2014_aarch64 --implementation cp --python-version 3.12 \
+		-r shared/requirements.txt vaderSentiment==3.3.2
 	rm -f $(VENV)/.installed-*
 	touch $@
 

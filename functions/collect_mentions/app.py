@@ -13,13 +13,12 @@ from pydantic import ValidationError
 
 from repmon.runtime import wiring
 from repmon.runtime.events import PollJobMessage
-from repmon.runtime.observability import logger, metrics, tracer
+from repmon.runtime.observability import logger, metrics
 
 # Only the failed job's own group (brand#source) waits for its retry; other brands go on.
 processor = SqsFifoPartialProcessor(skip_group_on_error=True)
 
 
-@tracer.capture_method
 def record_handler(record: SQSRecord) -> None:
     try:
         job = PollJobMessage.model_validate_json(record.body).to_job()
@@ -48,7 +47,6 @@ def record_handler(record: SQSRecord) -> None:
 
 
 @logger.inject_lambda_context
-@tracer.capture_lambda_handler
 @metrics.log_metrics
 def handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
     return process_partial_response(

@@ -11,14 +11,13 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from repmon.domain.errors import EvaluationIncomplete
 from repmon.runtime import wiring
 from repmon.runtime.events import ScheduledEvent
-from repmon.runtime.observability import logger, metrics, tracer
+from repmon.runtime.observability import logger, metrics
 from repmon.services.evaluate import evaluate_all
 
 SPARE_MILLIS = 15_000
 
 
 @logger.inject_lambda_context
-@tracer.capture_lambda_handler
 @metrics.log_metrics
 @event_parser(model=ScheduledEvent)
 def handler(event: ScheduledEvent, context: LambdaContext) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from repmon.runtime import export_wiring
 from repmon.runtime.events import ScheduledEvent
-from repmon.runtime.observability import logger, metrics, tracer
+from repmon.runtime.observability import logger, metrics
 from repmon.services.export import ExportIncomplete, ExportResult, run_export
 
 
@@ -21,7 +21,6 @@ def _count(result: ExportResult) -> None:
 
 
 @logger.inject_lambda_context
-@tracer.capture_lambda_handler
 @metrics.log_metrics
 @event_parser(model=ScheduledEvent)
 def handler(event: ScheduledEvent, context: LambdaContext) -> dict[str, Any]:

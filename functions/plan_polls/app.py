@@ -10,12 +10,11 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from repmon.runtime import wiring
 from repmon.runtime.events import ScheduledEvent
-from repmon.runtime.observability import logger, metrics, tracer
+from repmon.runtime.observability import logger, metrics
 from repmon.services.plan_polls import plan_polls
 
 
 @logger.inject_lambda_context
-@tracer.capture_lambda_handler
 @metrics.log_metrics
 @event_parser(model=ScheduledEvent)
 def handler(event: ScheduledEvent, context: LambdaContext) -> dict[str, Any]:

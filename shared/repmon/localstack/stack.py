@@ -8,6 +8,8 @@
 Functions are deployed as placeholders (moto stores them but never runs them); `invoke` runs the
 real handler in this process with the environment the deployed function has, pointed at moto.
 `isolated=True` runs moto in a child process, immune to `mock_aws` resetting this process's moto.
+With `artifact`, each invocation is instead a cold start in a fresh interpreter that sees only the
+built layer and the runtime's boto3, as in Lambda (`repmon.localstack.artifact`).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
+from repmon.localstack.artifact import BuiltArtifact
 from repmon.localstack.deploy import deploy_stack, read_stack, stack_exists
 from repmon.localstack.lambda_runner import LambdaContext, environment, load_handler
 from repmon.localstack.moto_gaps import refs_to, restore_dropped_table_settings, restore_generated_secrets
@@ -52,11 +55,13 @@ class LocalStack:
         isolated: bool = False,
         template_path: Path = TEMPLATE_PATH,
         functions_root: Path = FUNCTIONS_ROOT,
+        artifact: BuiltArtifact | None = None,
     ) -> None:
         self.parameters = dict(parameters or {})
         self.stack_name = stack_name
         self.template_path = template_path
         self.functions_root = functions_root
+        self.artifact = artifact
         self.outputs: dict[str, str] = {}
         #: logical id -> (resource type, physical id) of every resource moto created
         self.resources: dict[str, tuple[str, str]] = {}
@@ -184,6 +189,9 @@ class LocalStack:
             timeout_seconds=float(config.get("Timeout", 3)),
         )
         app_path = (functions_root or self.functions_root) / function_dir_name / "app.py"
+        if self.artifact is not None:
+            fields = {**vars(context), "invoked_function_arn": context.invoked_function_arn}
+            return self.artifact.invoke(app_path.parent, event, env, fields)
         with environment(env):
             handler = load_handler(app_path)
             return handler(event, context)
