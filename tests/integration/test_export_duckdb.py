@@ -1,7 +1,9 @@
 """Every example query of infra/athena, run by DuckDB over a local export, against what DynamoDB holds.
 
-The queries are the Athena text unchanged: `?` parameters (Athena's console prompts for them) and
-the views of infra/athena/duckdb/views.sql give the same table names and column types as the DDL.
+Each query has two forms: infra/athena/queries (Athena, `?` parameters the console prompts for) and
+infra/athena/duckdb/queries (the same text, the days read from DuckDB variables, so the file runs as
+is in the CLI). The views of infra/athena/duckdb/views.sql read the export named by the variable
+`repmon_root` and give the same table names and column types as the DDL.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from tests.integration.test_export import TABLE, make_stack, mention, seed_alert
 cfn = template_helpers.cfn  # the transformed template.yaml, shared fixture
 
 ATHENA = Path(__file__).resolve().parents[2] / "infra" / "athena"
+QUERIES = ("reputation_index_daily", "top_negative_mentions", "share_of_voice", "mentions_per_source")
 DAYS = [date(2026, 11, 1), date(2026, 11, 2), date(2026, 11, 3)]
 FIRST, LAST = DAYS[0].isoformat(), DAYS[-1].isoformat()
 SINCE, UNTIL = datetime(2026, 11, 1, tzinfo=UTC), datetime(2026, 11, 4, tzinfo=UTC)
@@ -51,7 +54,7 @@ def seed(ddb) -> DynamoMentionStore:
 
 @pytest.fixture(scope="module")
 def exported(tmp_path_factory):
-    root = tmp_path_factory.mktemp("export")
+    root = tmp_path_factory.mktemp("bi export")  # a space: paths are quoted wherever they are used
     with mock_aws():
         ddb, _ = make_stack()
         store = seed(ddb)
@@ -61,18 +64,44 @@ def exported(tmp_path_factory):
         yield root, store, result, empty
 
 
-@pytest.fixture
-def db(exported, monkeypatch):
-    monkeypatch.chdir(exported[0])  # the views read flat/... relative to the export folder
+def connect(root: Path | str, first: str = f"'{FIRST}'", last: str = f"'{LAST}'"):
     con = duckdb.connect()
+    con.execute("SET VARIABLE repmon_root = ?", [str(root)])
     con.execute((ATHENA / "duckdb" / "views.sql").read_text())
+    con.execute(f"SET VARIABLE first_day = {first}")
+    con.execute(f"SET VARIABLE last_day = {last}")
     return con
 
 
-def query(con, name: str) -> list[dict]:
-    cursor = con.execute((ATHENA / "queries" / f"{name}.sql").read_text(), [FIRST, LAST])
+@pytest.fixture
+def db(exported, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # not the export folder: the views read it from repmon_root
+    return connect(exported[0])
+
+
+def as_dicts(cursor) -> list[dict]:
     names = [d[0] for d in cursor.description]
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def query(con, name: str) -> list[dict]:
+    return as_dicts(con.execute((ATHENA / "duckdb" / "queries" / f"{name}.sql").read_text()))
+
+
+def athena_query(con, name: str) -> list[dict]:
+    return as_dicts(con.execute((ATHENA / "queries" / f"{name}.sql").read_text(), [FIRST, LAST]))
+
+
+def duckdb_form(name: str) -> str:
+    """What infra/athena/duckdb/queries/<name>.sql must hold: the Athena text, its two `?` the days."""
+    athena = (ATHENA / "queries" / f"{name}.sql").read_text()
+    assert athena.count("?") == 2, f"{name}.sql: expected exactly two ? (first day, last day)"
+    body = athena.replace("?", "repmon_day('first_day')", 1).replace("?", "repmon_day('last_day')", 1)
+    header = (
+        f"-- DuckDB form of infra/athena/queries/{name}.sql: the same text, its two ? read from\n"
+        "-- SET VARIABLE first_day / last_day (see ../views.sql); test_export_duckdb.py keeps them equal.\n"
+    )
+    return header + body
 
 
 def day_span(day: date) -> tuple[datetime, datetime]:
@@ -87,14 +116,19 @@ def test_given_a_local_export_when_listed_then_every_day_with_data_has_all_three
         assert sorted(p.name for p in (root / "flat" / table).iterdir()) == [f"dt={d}" for d in DAYS]
 
 
-def test_given_the_index_query_when_run_then_it_matches_the_product_index_per_brand_and_day(exported, db):
-    store = exported[1]
-    rows = query(db, "reputation_index_daily")
-    assert len(rows) == len(BRANDS) * len(DAYS)
+def assert_index_rows(store, rows: list[dict]) -> None:
+    """reputation_index_daily.sql's rows (values, or the CLI's text): the product's index per brand, day."""
+    assert sorted((r["brand_id"], str(r["dt"])) for r in rows) == [(b, str(d)) for b in BRANDS for d in DAYS]
     for row in rows:
-        hours = store.hourly(row["brand_id"], *day_span(date.fromisoformat(row["dt"])))
-        assert row["mentions"] == sum(h.mentions for h in hours)
-        assert row["reputation_index"] == pytest.approx(reputation.index(hours), abs=1e-9)
+        hours = store.hourly(row["brand_id"], *day_span(date.fromisoformat(str(row["dt"]))))
+        assert int(row["mentions"]) == sum(h.mentions for h in hours)
+        assert int(row["scored_mentions"]) == sum(h.negative + h.neutral + h.positive for h in hours)
+        shown = None if row["reputation_index"] in (None, "NULL") else float(row["reputation_index"])
+        assert shown == pytest.approx(reputation.index(hours), abs=1e-9)
+
+
+def test_given_the_index_query_when_run_then_it_matches_the_product_index_per_brand_and_day(exported, db):
+    assert_index_rows(exported[1], query(db, "reputation_index_daily"))
 
 
 def test_given_the_top_negative_query_when_run_then_it_lists_what_the_store_ranks_first(exported, db):
@@ -127,9 +161,37 @@ def test_given_the_per_source_query_when_run_then_it_matches_the_stored_mentions
             assert rows[(brand, source)]["negative"] == sum(sm.sentiment.label == "negative" for sm in mine)
 
 
-def test_given_the_query_folder_then_every_example_query_is_checked_here():
-    checked = {"reputation_index_daily", "top_negative_mentions", "share_of_voice", "mentions_per_source"}
-    assert {p.stem for p in (ATHENA / "queries").glob("*.sql")} == checked
+def test_given_the_query_folders_then_every_example_query_is_checked_here():
+    assert {p.stem for p in (ATHENA / "queries").glob("*.sql")} == set(QUERIES)
+    assert {p.stem for p in (ATHENA / "duckdb" / "queries").glob("*.sql")} == set(QUERIES)
+
+
+@pytest.mark.parametrize("name", QUERIES)
+def test_given_an_athena_query_then_its_duckdb_form_is_the_same_text_with_the_days_from_variables(name):
+    assert (ATHENA / "duckdb" / "queries" / f"{name}.sql").read_text() == duckdb_form(name)
+
+
+@pytest.mark.parametrize("name", QUERIES)
+def test_given_both_forms_of_a_query_when_run_then_they_return_the_same_rows(db, name):
+    assert query(db, name) == athena_query(db, name) != []
+
+
+def test_given_no_export_root_when_the_views_load_then_the_error_says_to_set_it():
+    with pytest.raises(duckdb.Error, match=r"SET VARIABLE repmon_root = '/path/to/export'"):
+        duckdb.connect().execute((ATHENA / "duckdb" / "views.sql").read_text())
+
+
+@pytest.mark.parametrize("unset", ["first_day", "last_day"])
+def test_given_a_day_not_set_when_a_query_runs_then_the_error_names_the_variable(exported, unset):
+    con = connect(exported[0])
+    con.execute(f"RESET VARIABLE {unset}")
+    with pytest.raises(duckdb.Error, match=rf"SET VARIABLE {unset} = 'YYYY-MM-DD'"):
+        query(con, "reputation_index_daily")
+
+
+def test_given_days_as_dates_and_a_root_ending_in_a_slash_then_the_rows_are_the_same(exported, db):
+    con = connect(f"{exported[0]}/", first=f"DATE '{FIRST}'", last=f"DATE '{LAST}'")
+    assert query(con, "reputation_index_daily") == query(db, "reputation_index_daily")
 
 
 def _ddl_columns(text: str) -> dict[str, str]:
@@ -147,10 +209,8 @@ def test_given_the_athena_ddl_and_duckdb_views_then_their_columns_are_the_docume
     assert list(re.findall(r"'(\w+)': '", view))[1:] == list(COLUMNS[table])  # [0] is hive_types' dt
 
 
-def test_given_an_empty_day_when_read_by_duckdb_then_it_is_zero_rows_not_an_error(exported, monkeypatch):
-    monkeypatch.chdir(exported[3])
-    con = duckdb.connect()
-    con.execute((ATHENA / "duckdb" / "views.sql").read_text())
+def test_given_an_empty_day_when_read_by_duckdb_then_it_is_zero_rows_not_an_error(exported):
+    con = connect(exported[3])
     assert con.execute("SELECT count(*) FROM mentions").fetchone() == (0,)
     assert query(con, "reputation_index_daily") == []
 

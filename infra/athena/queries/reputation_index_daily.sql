@@ -1,7 +1,7 @@
 -- Reputation index per brand per UTC day, the product's own formula (shared/repmon/domain/reputation.py):
 --   index = 50 + 50 * sum(weighted_sentiment_sum) / (sum(weight_sum) + 40), clamped to 0..100;
 --   40 is the prior K (phantom neutral mentions); NULL when the day has no scored mention.
--- Parameters (Athena: the console prompts for them; DuckDB: execute(sql, [from, to])): first day, last day.
+-- Parameters: first day, last day ('YYYY-MM-DD'); the console prompts for them (or EXECUTE ... USING).
 SELECT
   brand_id,
   dt,

@@ -1,8 +1,8 @@
 """The analysts' side of `repmon demo`: the daily BI export on the local stack, queried with DuckDB.
 
 The real export_for_bi handler writes the flat tables to the stack's bucket; they are copied to a
-temporary folder and the example query `reputation_index_daily.sql` runs over them unchanged, with
-the same DuckDB views analysts use (infra/athena/duckdb/views.sql).
+temporary folder and the example query `reputation_index_daily.sql` (its DuckDB form) runs over them
+with the same DuckDB views and variables analysts use (infra/athena/duckdb/views.sql).
 """
 
 from __future__ import annotations
@@ -56,11 +56,11 @@ def _copy_flat(runtime: LocalRuntime, folder: Path) -> int:
 def _query(folder: Path, name: str, first: date, last: date) -> list[dict[str, Any]]:
     import duckdb  # a dev dependency: the demo runs in .venv, never in Lambda
 
-    con = duckdb.connect()
-    con.execute(f"SET file_search_path = '{folder}'")
+    con = duckdb.connect()  # as infra/athena/README.md shows analysts
+    con.execute("SET VARIABLE repmon_root = ?", [str(folder)])
     con.execute((ATHENA / "duckdb" / "views.sql").read_text())
-    cursor = con.execute(
-        (ATHENA / "queries" / f"{name}.sql").read_text(), [first.isoformat(), last.isoformat()]
-    )
+    con.execute("SET VARIABLE first_day = ?", [first])
+    con.execute("SET VARIABLE last_day = ?", [last])
+    cursor = con.execute((ATHENA / "duckdb" / "queries" / f"{name}.sql").read_text())
     names = [column[0] for column in cursor.description]
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
