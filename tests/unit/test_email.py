@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from hypothesis import given
 from hypothesis import strategies as st
 
+from repmon.domain.brand import Brand
 from repmon.domain.email import (
     MAX_EXCERPT,
     render_document,
@@ -17,11 +19,24 @@ from repmon.domain.email import (
     shorten,
     to_ascii,
 )
-from repmon.domain.models import Alert, Severity
-from repmon.domain.rules import INFLUENCER_NEGATIVE, REPUTATION_DROP, REPUTATION_LOW, RULES, VOLUME_SPIKE
+from repmon.domain.models import Alert, Author, Engagement, Mention, ScoredMention, Sentiment, Severity
+from repmon.domain.reputation import Snapshot
+from repmon.domain.rules import (
+    INFLUENCER_NEGATIVE,
+    REPUTATION_DROP,
+    REPUTATION_LOW,
+    RULES,
+    VOLUME_SPIKE,
+    Decision,
+    reputation_drop,
+    reputation_low,
+    volume_spike,
+)
 from tests.fakes import scored_mention
 
 AT = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
+BRAND = Brand(id="acme", name="Acme Air", query='"acme air"')
+SNAP = Snapshot(AT, 55.0, 55.0, 40, 30, 300, 2.0, 2.0, 1, 1)
 
 
 def _alert(rule: str = REPUTATION_DROP, name: str = "Acme Air", text: str = "", **details: object) -> Alert:
@@ -52,10 +67,10 @@ def _alert(rule: str = REPUTATION_DROP, name: str = "Acme Air", text: str = "", 
 
 def test_subject_reads_at_a_glance_for_each_rule():
     low, drop = render_subject(_alert(REPUTATION_LOW)), render_subject(_alert(REPUTATION_DROP))
-    assert low == "[CRITICAL] Acme Air: reputation 31 (-22 vs 7-day) - 5 negative mentions"
-    assert drop == "[CRITICAL] Acme Air: reputation down 22 to 31 vs 7-day - 5 negative mentions"
+    assert low == "[CRITICAL] Acme Air: reputation 31, under 35 - 5 of 40 mentions negative"
+    assert drop == "[CRITICAL] Acme Air: reputation down 22 to 31 (was 53) - 5 of 40 mentions negative"
     assert (
-        render_subject(_alert(VOLUME_SPIKE))
+        render_subject(_alert(VOLUME_SPIKE, threshold=20.0))
         == "[CRITICAL] Acme Air: 240 mentions in the last hour (8.0x normal)"
     )
     assert render_subject(_alert(INFLUENCER_NEGATIVE)) == (
@@ -89,9 +104,9 @@ def test_body_lists_what_happened_how_bad_and_the_mentions_with_links():
     body = render_text(_alert())
     lines = body.splitlines()
     assert lines[0].startswith("The reputation index of Acme Air is 31")
-    assert "Severity: CRITICAL" in body and "Reputation index: 31/100 (-21.8 vs 7-day baseline 53)" in body
-    assert "1. reddit by @someone | sentiment -0.82 | influence 91" in body
-    assert "2. hackernews by @someone | sentiment -0.40 | influence 12" in body
+    assert "Severity: CRITICAL" in body and "Reputation index: 31/100 (-22 vs 7-day baseline 53)" in body
+    assert "1. Reddit by @someone | sentiment -0.82 | influence 91" in body
+    assert "2. Hacker News by @someone | sentiment -0.40 | influence 12" in body
     assert "https://example.test/reddit/t3_a" in body and '"Worst airline ever, lost my bag"' in body
     assert "brand: acme | rule: reputation_drop | alert: 0123456789abcdef" in body
     assert lines[-1] == "evaluated at 2026-11-01T12:00:00Z"
@@ -132,3 +147,102 @@ def test_json_form_has_stable_keys():
         "influence": 91,
         "excerpt": "Worst airline ever, lost my bag",
     }
+
+
+def _from_rule(decision: Decision, snap: Snapshot) -> Alert:
+    """The alert the evaluator would build from a rule's decision (same summary, index, change)."""
+    details = dict(decision.details) | {"window_hours": 24, "baseline_hours": 168, "window_mentions": 40}
+    details |= {"reputation_low": 35.0, "reputation_drop": 15.0, "window_negative": 30}
+    return Alert(
+        "id",
+        "acme",
+        "Acme Air",
+        decision.rule,
+        decision.severity,
+        AT,
+        decision.summary,
+        snap.window_index,
+        snap.change,
+        (),
+        details,
+    )
+
+
+def test_subject_body_and_summary_show_the_same_numbers_never_across_the_threshold():
+    # Given an index 34.69 (under the floor of 35), 15.46 under its baseline (over the drop of 15)
+    snap = replace(SNAP, window_index=34.69, baseline_index=50.17)
+    drop = _from_rule(reputation_drop(BRAND, snap), snap)
+    low = _from_rule(reputation_low(BRAND, snap), snap)
+    # Then every part of each message shows 34.7 and 15.5, never "35" next to "below 35"
+    assert render_subject(low) == "[WARNING] Acme Air: reputation 34.7, under 35 - 30 of 40 mentions negative"
+    assert low.summary.startswith(
+        "The reputation index of Acme Air is 34.7 over the last 24 h (alert below 35)"
+    )
+    assert render_subject(drop) == (
+        "[WARNING] Acme Air: reputation down 15.5 to 34.7 (was 50.2) - 30 of 40 mentions negative"
+    )
+    assert "is 34.7, 15.5 points under its 7-day baseline of 50.2 (alert at a drop of 15)" in drop.summary
+    for alert in (low, drop):
+        document = render_document(alert)
+        assert "Reputation index: 34.7/100 (-15.5 vs 7-day baseline 50.2)" in document["text"]
+        assert document["summary"] == alert.summary and alert.summary in document["text"]
+
+
+def test_volume_figures_match_between_subject_body_and_summary():
+    snap = replace(SNAP, last_hour=20.4, baseline_hourly=2.9166)
+    decision = volume_spike(BRAND, snap)
+    alert = _from_rule(decision, snap)
+    assert "about 20.4 mentions in the last hour, 7.0x the usual 2.9 per hour (alert at 20)" in alert.summary
+    assert render_subject(alert) == "[WARNING] Acme Air: 20.4 mentions in the last hour (7.0x normal)"
+    assert "Last hour: about 20.4 mentions, usually 2.9 per hour (alert at 20)" in render_text(alert)
+
+
+def test_mention_lines_show_the_platform_numbers_behind_the_influence_score():
+    post = Mention(
+        source="reddit",
+        native_id="t3_b",
+        created_at=AT,
+        title="Acme Air stranded 300 of us in Denver",
+        text="Cancelled at midnight, no staff.",
+        url="https://example.test/t3_b",
+        author=Author(id="fran", handle="fran", karma=508_000),
+        engagement=Engagement(score=5400, comments=860),
+        community="travel",
+        community_size=2_400_000,
+    )
+    review = Mention(
+        source="appstore",
+        native_id="9",
+        created_at=AT,
+        title="Useless today",
+        text="Cannot rebook.",
+        rating=1,
+        author=Author(id="r", handle="reviewer7"),
+        engagement=Engagement(score=3, votes=12),
+        community="us",
+    )
+    story = Mention(
+        source="hackernews",
+        native_id="7",
+        created_at=AT,
+        text="Acme Air is down again",
+        engagement=Engagement(score=1234, comments=56),
+        community="Airline IT outages",
+    )
+    sentiment = Sentiment("negative", -0.96)
+    mentions = tuple(ScoredMention("acme", m, sentiment, 87.2) for m in (post, review, story))
+    body = render_text(replace(_alert(INFLUENCER_NEGATIVE), top_mentions=mentions))
+    assert (
+        "1. Reddit r/travel by @fran | sentiment -0.96 | influence 87 "
+        "(karma 508k, 5.4k upvotes, 860 comments)" in body
+    )
+    # Title and body never run together
+    assert '   "Acme Air stranded 300 of us in Denver - Cancelled at midnight, no staff."' in body
+    assert "2. App Store US by @reviewer7 | sentiment -0.96 | influence 87 (rated 1/5, 12 votes)" in body
+    assert (
+        '3. Hacker News on "Airline IT outages" | sentiment -0.96 | influence 87 (1.2k points, 56 comments)'
+        in body
+    )
+    assert render_document(replace(_alert(), top_mentions=mentions))["top_mentions"][0]["excerpt"] == (
+        "Acme Air stranded 300 of us in Denver - Cancelled at midnight, no staff."
+    )

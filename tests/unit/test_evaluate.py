@@ -260,6 +260,8 @@ def test_index_alerts_carry_the_most_negative_mentions_of_the_window():
     alert = next(a for a in world.run(AT).published if a.rule == REPUTATION_LOW)
     assert [m.sentiment.score for m in alert.top_mentions] == [-0.9, -0.5, -0.2]
     assert alert.details["window_hours"] == 24 and alert.details["baseline_hours"] == 168
+    # The index thresholds travel with every alert, so its email shows the index as the rule did
+    assert (alert.details["reputation_low"], alert.details["reputation_drop"]) == (35.0, 15.0)
 
 
 class ReentrantPublisher(RecordingPublisher):

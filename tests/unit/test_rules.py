@@ -148,3 +148,16 @@ def test_an_index_hovering_at_the_threshold_never_recovers(values):
     actions = [reputation_low(BRAND, replace(CALM, window_index=v)).action for v in [30.0, *values]]
     # Then the rule never re-arms, so it can never fire a second time
     assert Action.RECOVER not in actions
+
+
+def test_a_summary_never_contradicts_its_own_threshold():
+    # Given an index of 34.69 under the floor of 35 / Then it is not rounded up to the floor
+    low = reputation_low(BRAND, replace(CALM, window_index=34.69, baseline_index=40.0))
+    assert low.action is Action.FIRE
+    assert "is 34.7 over the last 24 h (alert below 35)" in low.summary
+    # Given a drop of 15.46 against a threshold of 15 / Then index, drop and baseline share a decimal
+    drop = reputation_drop(BRAND, replace(CALM, window_index=47.94, baseline_index=63.4))
+    assert "is 47.9, 15.5 points under its 7-day baseline of 63.4 (alert at a drop of 15)" in drop.summary
+    # Given 20.4 mentions against a bar of 20 / Then the volume is not shown at the bar
+    spike = volume_spike(BRAND, replace(CALM, last_hour=20.4, baseline_hourly=2.0))
+    assert "about 20.4 mentions in the last hour, 10.2x the usual 2.0 per hour (alert at 20)" in spike.summary

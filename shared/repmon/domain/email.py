@@ -9,15 +9,35 @@ import re
 import unicodedata
 from typing import Any
 
+from repmon.domain.brand import Thresholds
+from repmon.domain.email_mentions import MAX_EXCERPT, excerpt, mention_lines, shorten
+from repmon.domain.figures import IndexFigures, index_figures
 from repmon.domain.models import Alert, ScoredMention
-from repmon.domain.rules import INFLUENCER_NEGATIVE, REPUTATION_DROP, REPUTATION_LOW, VOLUME_SPIKE, span_label
+from repmon.domain.rules import (
+    INFLUENCER_NEGATIVE,
+    REPUTATION_DROP,
+    REPUTATION_LOW,
+    VOLUME_SPIKE,
+    ratio_text,
+    span_label,
+    usual_volume,
+    volume_figures,
+)
 from repmon.domain.timeutil import iso
+
+__all__ = [
+    "MAX_EXCERPT",
+    "render_document",
+    "render_json",
+    "render_subject",
+    "render_text",
+    "shorten",
+    "to_ascii",
+]
 
 #: SNS wants an ASCII subject "less than 100 characters"; 99 satisfies every reading of that.
 MAX_SUBJECT = 99
 MAX_NAME = 40
-MAX_EXCERPT = 160
-ELLIPSIS = "..."
 # Typography that NFKD does not reduce to ASCII but has an obvious ASCII spelling.
 _ASCII_LOOKALIKES = str.maketrans(
     {"…": "...", "‘": "'", "’": "'", "“": '"', "”": '"', "–": "-", "—": "-", "−": "-", "ß": "ss"}
@@ -33,40 +53,36 @@ def to_ascii(text: str) -> str:
     return _SPACES.sub(" ", ascii_only).strip()
 
 
-def shorten(text: str, limit: int) -> str:
-    """Collapse whitespace and cut to `limit` characters, marking a cut with '...'."""
-    flat = _SPACES.sub(" ", text).strip()
-    if len(flat) <= limit:
-        return flat
-    return flat[: max(0, limit - len(ELLIPSIS))].rstrip() + ELLIPSIS
-
-
 def render_subject(alert: Alert) -> str:
-    """E.g. "[CRITICAL] Acme Air: reputation 31 (-22 vs 7-day) - 5 negative mentions"."""
+    """E.g. "[CRITICAL] Acme Air: reputation down 22 to 31 (was 53) - 5 of 40 mentions negative"."""
     name = shorten(to_ascii(alert.brand_name), MAX_NAME) or alert.brand_id
     text = f"[{alert.severity.value.upper()}] {name}: {_headline(alert)}"
     return shorten(to_ascii(text), MAX_SUBJECT)
 
 
 def _headline(alert: Alert) -> str:
-    d = alert.details
-    negative = _count(d.get("window_negative", 0), "negative mention")
-    index = f"{alert.index:.0f}" if alert.index is not None else "n/a"
-    if alert.rule == REPUTATION_DROP and alert.change is not None:
-        return (
-            f"reputation down {-alert.change:.0f} to {index} vs {_span(d.get('baseline_hours'))} - {negative}"
-        )
-    if alert.rule in (REPUTATION_LOW, REPUTATION_DROP):
-        versus = (
-            f" ({alert.change:+.0f} vs {_span(d.get('baseline_hours'))})" if alert.change is not None else ""
-        )
-        return f"reputation {index}{versus} - {negative}"
+    d, shown = alert.details, figures(alert)
+    negative = f"{d.get('window_negative', 0)} of {d.get('window_mentions', 0)} mentions negative"
+    if alert.rule == REPUTATION_DROP and shown and shown.drop is not None:
+        return f"reputation down {shown.drop} to {shown.index} (was {shown.baseline}) - {negative}"
+    if alert.rule == REPUTATION_LOW and shown:
+        return f"reputation {shown.index}, under {shown.floor} - {negative}"
     if alert.rule == VOLUME_SPIKE:
-        ratio = f" ({d['ratio']}x normal)" if "ratio" in d else ""
-        return f"{float(d.get('value', 0)):.0f} mentions in the last hour{ratio}"
+        ratio = f" ({ratio_text(d)}x normal)" if "ratio" in d else ""
+        return f"{volume_figures(d)[0]} mentions in the last hour{ratio}"
     if alert.rule == INFLUENCER_NEGATIVE:
         return _influencer_headline(alert)
     return alert.rule.replace("_", " ")
+
+
+def figures(alert: Alert) -> IndexFigures | None:
+    """The index as the rule's summary shows it (same helper, same inputs, same text)."""
+    if alert.index is None:
+        return None
+    d, defaults = alert.details, Thresholds()
+    floor = float(d.get("reputation_low", defaults.reputation_low))
+    drop = float(d.get("reputation_drop", defaults.reputation_drop))
+    return index_figures(alert.index, alert.change, floor=floor, drop_threshold=drop)
 
 
 def _influencer_headline(alert: Alert) -> str:
@@ -84,7 +100,7 @@ def render_text(alert: Alert) -> str:
     if alert.top_mentions:
         lines += ["", "Top mentions:"]
         for rank, mention in enumerate(alert.top_mentions, start=1):
-            lines += _mention_lines(rank, mention)
+            lines += mention_lines(rank, mention)
     lines += [
         "",
         "--",
@@ -95,41 +111,22 @@ def render_text(alert: Alert) -> str:
 
 
 def _facts(alert: Alert) -> list[str]:
-    d = alert.details
+    d, shown = alert.details, figures(alert)
     facts = [f"Severity: {alert.severity.value.upper()}"]
-    if alert.index is not None:
-        versus = ""
-        if alert.change is not None and "baseline_index" in d:
-            base = float(d["baseline_index"])
-            versus = f" ({alert.change:+.1f} vs {_span(d.get('baseline_hours'))} baseline {base:.0f})"
-        facts.append(f"Reputation index: {alert.index:.0f}/100{versus}")
+    if shown:
+        versus = f" ({shown.change} vs {_span(d.get('baseline_hours'))} baseline {shown.baseline})"
+        facts.append(f"Reputation index: {shown.index}/100{versus if shown.change else ''}")
     if "window_mentions" in d:
         window = f"last {d.get('window_hours', '?')} h"
         facts.append(f"Mentions ({window}): {d['window_mentions']}, {d.get('window_negative', 0)} negative")
     if alert.rule == VOLUME_SPIKE:
+        volume, bar = volume_figures(d)
         facts.append(
-            f"Last hour: ~{float(d.get('value', 0)):.0f} mentions, usual {d.get('baseline_hourly', 0)}/h"
+            f"Last hour: about {volume} mentions, usually {usual_volume(d)} per hour (alert at {bar})"
         )
     if alert.rule == INFLUENCER_NEGATIVE:
         facts.append(f"Influential negative mentions: {d.get('mentions', len(alert.top_mentions))}")
     return facts
-
-
-def _mention_lines(rank: int, sm: ScoredMention) -> list[str]:
-    author = f" by @{sm.mention.author.handle}" if sm.mention.author.handle else ""
-    where = f" in {sm.mention.community}" if sm.mention.community else ""
-    head = (
-        f"{rank}. {sm.mention.source}{where}{author} | sentiment {sm.sentiment.score:+.2f} "
-        f"| influence {sm.influence:.0f}"
-    )
-    lines = [head, f'   "{excerpt(sm)}"']
-    if sm.mention.url:
-        lines.append(f"   {sm.mention.url}")
-    return lines
-
-
-def excerpt(sm: ScoredMention) -> str:
-    return shorten(sm.mention.full_text, MAX_EXCERPT)
 
 
 def render_document(alert: Alert) -> dict[str, Any]:

@@ -72,6 +72,11 @@ class Mention:
         """Title and body together: what the brand query and the scorer read."""
         return f"{self.title}\n{self.text}" if self.title else self.text
 
+    @property
+    def display_text(self) -> str:
+        """Title and body on one line for people, with a separator so they never run together."""
+        return " - ".join(part.strip() for part in (self.title, self.text) if part.strip())
+
 
 @dataclass(frozen=True, slots=True)
 class Sentiment:

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from repmon.domain.brand import Brand, Thresholds
+from repmon.domain.figures import IndexFigures, beside, index_figures, number
 from repmon.domain.models import ScoredMention, Severity
 from repmon.domain.reputation import Snapshot
 
@@ -89,9 +90,10 @@ def reputation_low(brand: Brand, snap: Snapshot) -> Decision:
     if snap.window_index is None:
         return Decision(REPUTATION_LOW, Action.HOLD)
     past = t.reputation_low - snap.window_index
+    shown = figures(t, snap.window_index, snap.change)
     summary = (
-        f"The reputation index of {brand.name} is {snap.window_index:.0f} over the last "
-        f"{t.window_hours} h (alert below {t.reputation_low:.0f})."
+        f"The reputation index of {brand.name} is {shown.index} over the last "
+        f"{t.window_hours} h (alert below {shown.floor})."
     )
     details: Details = {"threshold": t.reputation_low, "value": round(snap.window_index, 2)}
     return Decision(REPUTATION_LOW, _hysteresis(past, t.recovery_margin), _grade(past), summary, details)
@@ -99,16 +101,17 @@ def reputation_low(brand: Brand, snap: Snapshot) -> Decision:
 
 def reputation_drop(brand: Brand, snap: Snapshot) -> Decision:
     t = brand.thresholds
-    if snap.change is None or snap.baseline_scored < MIN_BASELINE_SCORED:
+    if snap.window_index is None or snap.change is None or snap.baseline_scored < MIN_BASELINE_SCORED:
         return Decision(REPUTATION_DROP, Action.HOLD)
     drop = -snap.change
     past = drop - t.reputation_drop
     # "N points under" includes exactly N, where _hysteresis would hold: test it first.
     action = Action.FIRE if past >= 0 else _hysteresis(past, t.recovery_margin)
+    shown = figures(t, snap.window_index, snap.change)
     summary = (
-        f"The reputation index of {brand.name} is {snap.window_index:.0f}, {drop:.0f} points under its "
-        f"{span_label(t.baseline_hours)} baseline of {snap.baseline_index:.0f} "
-        f"(alert at a drop of {t.reputation_drop:.0f})."
+        f"The reputation index of {brand.name} is {shown.index}, {shown.drop} points under its "
+        f"{span_label(t.baseline_hours)} baseline of {shown.baseline} "
+        f"(alert at a drop of {shown.drop_threshold})."
     )
     details: Details = {"threshold": t.reputation_drop, "value": round(drop, 2)}
     return Decision(REPUTATION_DROP, action, _grade(past), summary, details)
@@ -128,12 +131,27 @@ def volume_spike(brand: Brand, snap: Snapshot) -> Decision:
         action = Action.RECOVER if volume < bar * VOLUME_RECOVERY else Action.HOLD
     details: Details = {"threshold": round(bar, 2), "value": round(volume, 2)}
     details["baseline_hourly"] = round(snap.baseline_hourly, 2)
-    usual = f"{snap.baseline_hourly:.1f} per hour" if snap.baseline_hourly else "no mentions before"
     if snap.baseline_hourly:
         details["ratio"] = round(volume / snap.baseline_hourly, 2)
-        usual = f"{details['ratio']}x the usual {usual}"
-    summary = f"{brand.name} had about {volume:.0f} mentions in the last hour, {usual} (alert at {bar:.0f})."
+    shown, at = volume_figures(details)
+    usual = f"{usual_volume(details)} per hour" if snap.baseline_hourly else "no mentions before"
+    if "ratio" in details:
+        usual = f"{ratio_text(details)}x the usual {usual}"
+    summary = f"{brand.name} had about {shown} mentions in the last hour, {usual} (alert at {at})."
     return Decision(VOLUME_SPIKE, action, _volume_severity(snap, bar), summary, details)
+
+
+def volume_figures(details: Details) -> tuple[str, str]:
+    """The last hour's volume beside its bar, from the details (as the email shows them)."""
+    return beside(float(details.get("value", 0)), float(details.get("threshold", 0)))
+
+
+def usual_volume(details: Details) -> str:
+    return number(float(details.get("baseline_hourly", 0)), 1)
+
+
+def ratio_text(details: Details) -> str:
+    return number(float(details.get("ratio", 0)), 1)
 
 
 def _volume_severity(snap: Snapshot, bar: float) -> Severity:
@@ -183,6 +201,11 @@ def influencer_negative(brand: Brand, mentions: Iterable[ScoredMention]) -> Deci
 def index_rules(brand: Brand, snap: Snapshot) -> list[Decision]:
     """The three rules that judge the brand as a whole (one state each)."""
     return [reputation_low(brand, snap), reputation_drop(brand, snap), volume_spike(brand, snap)]
+
+
+def figures(t: Thresholds, index: float, change: float | None) -> IndexFigures:
+    """The index (and drop) as every message about this brand shows them."""
+    return index_figures(index, change, floor=t.reputation_low, drop_threshold=t.reputation_drop)
 
 
 def span_label(hours: int) -> str:

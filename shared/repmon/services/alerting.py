@@ -149,6 +149,8 @@ def _alert(run: BrandRun, decision: Decision, the_id: str, top: Sequence[ScoredM
     details = dict(decision.details)
     details |= {"window_hours": t.window_hours, "baseline_hours": t.baseline_hours}
     details |= {"window_mentions": snap.window_mentions, "window_negative": snap.window_negative}
+    # Every email shows the index beside these (domain.figures), whichever rule fired.
+    details |= {"reputation_low": t.reputation_low, "reputation_drop": t.reputation_drop}
     if snap.baseline_index is not None:
         details["baseline_index"] = round(snap.baseline_index, 2)
     return Alert(

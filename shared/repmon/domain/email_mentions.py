@@ -1,0 +1,86 @@
+"""How one mention reads in an alert: where and by whom, how far it carries, what it says. Pure.
+
+The influence score (0-100) is ours; next to it go the platform's own numbers it was computed from,
+which a reputation manager recognises at a glance: "influence 87 (karma 508k, 5.4k upvotes)".
+"""
+
+from __future__ import annotations
+
+import re
+
+from repmon.domain.models import Mention, ScoredMention, Source
+
+MAX_EXCERPT = 160
+ELLIPSIS = "..."
+_SPACES = re.compile(r"\s+")
+_PLATFORMS = {
+    Source.REDDIT.value: "Reddit",
+    Source.HACKERNEWS.value: "Hacker News",
+    Source.APPSTORE.value: "App Store",
+}
+
+
+def shorten(text: str, limit: int) -> str:
+    """Collapse whitespace and cut to `limit` characters, marking a cut with '...'."""
+    flat = _SPACES.sub(" ", text).strip()
+    if len(flat) <= limit:
+        return flat
+    return flat[: max(0, limit - len(ELLIPSIS))].rstrip() + ELLIPSIS
+
+
+def excerpt(sm: ScoredMention, limit: int = MAX_EXCERPT) -> str:
+    return shorten(sm.mention.display_text, limit)
+
+
+def compact(n: int) -> str:
+    """1234 -> '1.2k', 508000 -> '508k', 2400000 -> '2.4M'."""
+    for size, unit in ((1_000_000, "M"), (1_000, "k")):
+        if abs(n) >= size:
+            value = n / size
+            return f"{value:.1f}".rstrip("0").rstrip(".") + unit if abs(value) < 10 else f"{value:.0f}{unit}"
+    return str(n)
+
+
+def where(m: Mention) -> str:
+    """'Reddit r/travel', 'App Store US', 'Hacker News on "a thread"'."""
+    platform = _PLATFORMS.get(m.source, m.source)
+    if not m.community:
+        return platform
+    if m.source == Source.REDDIT.value:
+        return f"{platform} r/{m.community.removeprefix('r/')}"
+    if m.source == Source.APPSTORE.value:
+        return f"{platform} {m.community.upper()}"
+    if m.community == m.title:  # a story is its own thread
+        return platform
+    return f'{platform} on "{shorten(m.community, 60)}"'
+
+
+def reach(m: Mention) -> list[str]:
+    """The platform's own numbers behind the influence score, those the mention has."""
+    e, a = m.engagement, m.author
+    found = [f"karma {compact(a.karma)}"] if a.karma is not None else []
+    if a.followers is not None:
+        found.append(f"{compact(a.followers)} followers")
+    if m.rating is not None:
+        found.append(f"rated {m.rating}/5")
+    noun = {Source.REDDIT.value: "upvotes", Source.HACKERNEWS.value: "points"}.get(m.source)
+    if noun and e.score > 0:
+        found.append(f"{compact(e.score)} {noun}")
+    if e.votes > 0:
+        found.append(f"{compact(e.votes)} votes")
+    if e.comments > 0:
+        found.append(f"{compact(e.comments)} comments")
+    return found
+
+
+def mention_lines(rank: int, sm: ScoredMention) -> list[str]:
+    m = sm.mention
+    author = f" by @{m.author.handle}" if m.author.handle else ""
+    numbers = reach(m)
+    behind = f" ({', '.join(numbers)})" if numbers else ""
+    scores = f"sentiment {sm.sentiment.score:+.2f} | influence {sm.influence:.0f}{behind}"
+    head = f"{rank}. {where(m)}{author} | {scores}"
+    lines = [head, f'   "{excerpt(sm)}"']
+    if m.url:
+        lines.append(f"   {m.url}")
+    return lines
