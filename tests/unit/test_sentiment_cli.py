@@ -176,3 +176,17 @@ def test_eval_correlates_each_scorer_with_human_ratings(tmp_path: Path) -> None:
 def test_eval_without_ground_truth_says_so(tmp_path: Path) -> None:
     code, out = run(["eval", "--ground-truth", str(tmp_path / "absent")])
     assert code == 0 and "correlation not measured" in out[-1]
+
+
+def test_eval_reads_a_csv_with_a_stray_byte_instead_of_failing(tmp_path: Path) -> None:
+    data = tmp_path / "labelled.csv"
+    data.write_bytes(b'text,label\n"caf\xe9 staff were rude",negative\n"Loved it!",positive\n')
+    code, out = run(["eval", "--data", str(data)])
+    assert code == 0 and out[0].startswith("2 labelled texts")
+
+
+def test_eval_on_a_csv_without_labelled_rows_exits_2_naming_the_file_and_columns(tmp_path: Path) -> None:
+    data = tmp_path / "unlabelled.csv"
+    data.write_text("body,stars\nhello,5\n", encoding="utf-8")
+    with pytest.raises(InvalidConfig, match=f"{data}: no labelled rows.*text.*label"):
+        run(["eval", "--data", str(data)])

@@ -118,15 +118,15 @@ def _store(table: str, brands: Sequence[Brand]) -> tuple[int, int]:
 
     from repmon.adapters.dynamo_state import DynamoWatchlist
 
-    watchlist = DynamoWatchlist(table)
     try:
+        watchlist = DynamoWatchlist(table)
         return watchlist.replace(brands)
     except ClientError as exc:
         error = exc.response.get("Error", {})
         if error.get("Code") == "ResourceNotFoundException":
             raise InvalidConfig(
-                f"table {table!r} not found in {watchlist.client.meta.region_name}: give the stack's "
-                "TableName output, or --stack NAME (and check AWS_REGION)"
+                f"table {table!r} not found in {watchlist.client.meta.region_name}: "
+                "give the stack's TableName output, or --stack NAME (and check AWS_REGION)"
             ) from None
         raise InvalidConfig(f"table {table!r}: {error.get('Code')}: {error.get('Message')}") from None
     except BotoCoreError as exc:  # no credentials, no endpoint

@@ -39,12 +39,22 @@ def metrics(gold: list[str], predicted: list[str | None]) -> dict[str, float]:
 def _labelled(path: Path) -> tuple[list[str], list[str]]:
     """(texts, gold labels) from a CSV with a `text` column and an `airline_sentiment` or `label` one."""
     texts, gold = [], []
-    with path.open(newline="", encoding="utf-8") as handle:
-        for row in csv.DictReader(handle):
-            label = (row.get("airline_sentiment") or row.get("label") or "").strip().lower()
-            if label in LABELS and row.get("text"):
-                texts.append(row["text"])
-                gold.append(label)
+    # A stray non-UTF-8 byte becomes U+FFFD in its own text: one row scored a little off, none lost.
+    with path.open(newline="", encoding="utf-8", errors="replace") as handle:
+        rows = csv.DictReader(handle)
+        try:
+            for row in rows:
+                label = (row.get("airline_sentiment") or row.get("label") or "").strip().lower()
+                if label in LABELS and row.get("text"):
+                    texts.append(row["text"])
+                    gold.append(label)
+        except csv.Error as exc:
+            raise InvalidConfig(f"{path}:{rows.line_num}: not CSV: {exc}") from None
+    if not texts:
+        raise InvalidConfig(
+            f"{path}: no labelled rows (need a `text` column and an `airline_sentiment` or `label` "
+            f"column holding {', '.join(LABELS)})"
+        )
     return texts, gold
 
 
@@ -66,7 +76,10 @@ def evaluate(path: Path, scorers: dict[str, SentimentScorer], stdout: TextIO) ->
     if not path.is_file():
         stdout.write(f"No labelled data at {path}: nothing to evaluate (pass --data PATH to a CSV).\n")
         return 0
-    texts, gold = _labelled(path)
+    try:
+        texts, gold = _labelled(path)
+    except OSError as exc:
+        raise InvalidConfig(f"{path}: cannot read: {exc.strerror or exc}") from None
     results: dict[str, dict[str, float]] = {}
     for name, scorer in scorers.items():
         verdicts: list[Sentiment] = [scorer.score(text) for text in texts]
