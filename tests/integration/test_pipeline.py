@@ -263,3 +263,46 @@ def test_the_daily_export_runs_on_the_deployed_stack_and_writes_the_flat_tables(
         for line in gzip.decompress(s3.get_object(Bucket=bucket, Key=part)["Body"].read()).splitlines()
     ]
     assert {r["author_handle"] for r in rows}.isdisjoint({"pat", "someone"})  # pseudonymised by default
+
+
+def test_without_the_reddit_secret_reddit_is_off_not_failing_and_starts_once_it_exists(moto_endpoint: str):
+    # Reddit's API access waits for Reddit's approval: a stack deployed before it has no secret yet
+    world = SourceWorld(now=T0)
+    _populate(world)
+    with FakeSources(world) as sources:
+        stack = LocalStack(
+            endpoint_url=moto_endpoint,
+            stack_name=f"t{uuid.uuid4().hex[:10]}",
+            parameters={"RedditSecretName": f"repmon/pending-{uuid.uuid4().hex[:6]}"},
+        ).start()
+        DynamoWatchlist(stack.outputs["TableName"], client=stack.client("dynamodb")).replace(BRANDS)
+        endpoints = {
+            "REDDIT_OAUTH_URL": sources.reddit_url,
+            "REDDIT_URL": sources.reddit_url,
+            "HACKERNEWS_API_URL": sources.hackernews_url,
+            "APPSTORE_RSS_URL": sources.appstore_url,
+        }
+        runtime = LocalRuntime(stack, env={"collect_mentions": endpoints})
+        out = io.StringIO()
+        with redirect_stdout(out):
+            runtime.run_schedule("plan_polls", T0)
+            reddit = runtime.drain("RedditPollJobQueueUrl", "collect_mentions")
+            others = runtime.drain("PollJobQueueUrl", "collect_mentions")
+        # Then the Reddit jobs succeed empty (nothing retried or dead-lettered), saying why in the log
+        assert (reddit.succeeded, reddit.failed, others.failed) == (2, 0, 0)
+        assert "reddit is off until its credentials exist" in out.getvalue()
+        store = DynamoMentionStore(
+            stack.outputs["TableName"], FixedClock(T0), client=stack.client("dynamodb")
+        )
+        sources_seen = {m.mention.source for m in store.mentions_between("acme", T0 - timedelta(hours=2), T0)}
+        assert sources_seen == {"hackernews", "appstore"}
+        # When the secret is created, the next poll reads Reddit from where it would have started
+        stack.create_secret(
+            stack.function_env("collect_mentions")["REDDIT_SECRET_NAME"],
+            {"client_id": "id", "client_secret": "s", "user_agent": "repmon-tests/1"},
+        )
+        with redirect_stdout(out):
+            runtime.run_schedule("plan_polls", T0 + timedelta(minutes=15))
+            runtime.drain("RedditPollJobQueueUrl", "collect_mentions")
+        mentions = store.mentions_between("acme", T0 - timedelta(hours=2), T0)
+        assert sum(m.mention.source == "reddit" for m in mentions) == 3

@@ -155,7 +155,7 @@ def test_credentials_come_from_secrets_manager_and_never_print():
     from moto import mock_aws
 
     from repmon.adapters.secrets import load_reddit_credentials
-    from repmon.domain.errors import InvalidConfig
+    from repmon.domain.errors import InvalidConfig, SourceNotConfigured
 
     with mock_aws():
         client = boto3.client("secretsmanager", region_name="us-east-1")
@@ -172,7 +172,7 @@ def test_credentials_come_from_secrets_manager_and_never_print():
         with pytest.raises(InvalidConfig, match="user_agent") as err:
             load_reddit_credentials("repmon/bad", client=client, max_age=0)
         assert "s3cr3t" not in str(err.value)
-        with pytest.raises(InvalidConfig):
+        with pytest.raises(SourceNotConfigured, match="'repmon/absent' does not exist"):
             load_reddit_credentials("repmon/absent", client=client)
 
 

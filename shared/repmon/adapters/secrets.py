@@ -9,7 +9,7 @@ from aws_lambda_powertools.utilities.parameters.exceptions import GetParameterEr
 from botocore.exceptions import ClientError
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 
-from repmon.domain.errors import InvalidConfig, SourceUnavailable
+from repmon.domain.errors import InvalidConfig, SourceNotConfigured, SourceUnavailable
 
 #: Secrets Manager errors no retry will fix: the secret is absent, or we may not read it.
 _PERMANENT = {"ResourceNotFoundException", "AccessDeniedException", "AccessDenied", "DecryptionFailure"}
@@ -58,6 +58,8 @@ def load_reddit_credentials(
 def _translate(name: str, exc: GetParameterError) -> Exception:
     cause = exc.__cause__ or exc.__context__
     code = cause.response.get("Error", {}).get("Code", "") if isinstance(cause, ClientError) else ""
-    if code in _PERMANENT or "ResourceNotFound" in str(exc):
+    if code == "ResourceNotFoundException" or "ResourceNotFound" in str(exc):
+        return SourceNotConfigured(f"secret {name!r} does not exist")
+    if code in _PERMANENT:
         return InvalidConfig(f"secret {name!r} cannot be read: {code or 'not found'}")
     return SourceUnavailable("secretsmanager", f"reading {name!r} failed: {code or type(cause).__name__}")

@@ -20,6 +20,14 @@ class InvalidConfig(RepmonError):
     """Configuration or credentials that no retry will fix; a person has to act."""
 
 
+class SourceNotConfigured(InvalidConfig):
+    """A source's credentials do not exist (yet): the source is off, which is not a failure to retry.
+
+    Reddit's API access now waits for Reddit's approval; until its secret is created, Reddit jobs
+    say so and succeed empty instead of filling the dead-letter queue every poll.
+    """
+
+
 class UnknownSource(RepmonError):
     """A poll job names a source this deployment has no adapter for."""
 

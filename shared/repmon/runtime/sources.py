@@ -14,6 +14,7 @@ from repmon.adapters.aws import client as aws_client
 from repmon.adapters.hackernews_source import AlgoliaHackerNewsSource
 from repmon.adapters.http import new_session
 from repmon.domain.brand import Brand
+from repmon.domain.errors import SourceNotConfigured
 from repmon.domain.models import Source
 from repmon.ports import MentionSource, SourcePage
 from repmon.runtime.observability import logger
@@ -30,6 +31,16 @@ class LazyRedditSource:
         self._source: Any = None
 
     def fetch(self, brand: Brand, cursor: str | None, now: datetime) -> SourcePage:
+        try:
+            source = self._built()
+        except SourceNotConfigured as exc:
+            # Off until the secret exists (Reddit's approval can take weeks): an empty poll, no
+            # retry, no dead letter; the next poll reads the secret again.
+            return SourcePage([], cursor, errors=[f"reddit is off until its credentials exist: {exc}"])
+        page: SourcePage = source.fetch(brand, cursor, now)
+        return page
+
+    def _built(self) -> Any:
         if self._source is None:
             from repmon.adapters.reddit_source import PrawRedditSource, build_reddit
             from repmon.adapters.secrets import load_reddit_credentials
@@ -42,8 +53,7 @@ class LazyRedditSource:
                 credentials, self.settings.reddit_oauth_url, self.settings.reddit_url, session
             )
             self._source = PrawRedditSource(reddit, logger=logger)
-        page: SourcePage = self._source.fetch(brand, cursor, now)
-        return page
+        return self._source
 
 
 def build_sources(settings: CollectSettings) -> dict[str, MentionSource]:
