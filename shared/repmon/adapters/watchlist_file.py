@@ -1,66 +1,124 @@
-"""Reads the watchlist YAML and reports EVERY problem with its file, brand and field."""
+"""Reads the watchlist YAML and reports EVERY problem as `file:line: brand 'id', field: what is wrong`."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
+from repmon.adapters.watchlist_messages import describe, unknown_key
+from repmon.adapters.watchlist_yaml import Document, YamlProblem, parse
 from repmon.domain.brand import Brand
 from repmon.domain.errors import WatchlistInvalid
+
+#: (line or None, the problem after "file:line: "); sorted by line, so they read top to bottom.
+_Problem = tuple[int | None, str]
+_PLAIN_KEY = re.compile(r"[A-Za-z0-9_-]+")
+_NEEDS_BRANDS = "expected a top-level 'brands:' list with at least one brand"
 
 
 def load_watchlist(path: Path) -> list[Brand]:
     """Parse and validate a watchlist file; raise WatchlistInvalid listing all problems at once."""
-    document = _read_yaml(path)
-    entries = document.get("brands") if isinstance(document, dict) else None
-    if not isinstance(entries, list) or not entries:
-        raise WatchlistInvalid([f"{path}: expected a top-level 'brands:' list with at least one brand"])
-    problems = [f"{path}: unknown top-level key {k!r}" for k in document if k != "brands"]
+    document = _parse(path)
+    entries, problems = _entries(document)
     brands: list[Brand] = []
-    for position, entry in enumerate(entries, start=1):
-        label = _brand_label(entry, position)
+    for index, entry in enumerate(entries):
         try:
             brands.append(Brand.model_validate(entry))
         except ValidationError as exc:
-            problems += [f"{path}: brand {label}: {_field(err)}: {_message(err)}" for err in exc.errors()]
-    problems += _duplicates(path, entries)
+            problems += [_brand_problem(document, entries, index, err) for err in exc.errors()]
+    problems += [
+        (line, f"{_subject(entries, where)}: given twice (first on line {first}); keep one")
+        for where, line, first in document.duplicate_keys()
+    ]
+    problems += _duplicate_ids(document, entries)
     if problems:
-        raise WatchlistInvalid(problems)
+        raise WatchlistInvalid([_at(path, line, text) for line, text in sorted(problems, key=_by_line)])
     return brands
 
 
-def _read_yaml(path: Path) -> Any:
+def _parse(path: Path) -> Document:
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return parse(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise WatchlistInvalid([f"{path}: cannot read: {exc.strerror or exc}"]) from None
     except UnicodeDecodeError:
         raise WatchlistInvalid([f"{path}: not UTF-8 text"]) from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise WatchlistInvalid([f"{path}: invalid YAML{where}: {getattr(exc, 'problem', exc)}"]) from None
+    except YamlProblem as exc:
+        raise WatchlistInvalid([_at(path, exc.line, f"invalid YAML: {exc.message}")]) from None
 
 
-def _brand_label(entry: object, position: int) -> str:
-    if isinstance(entry, dict) and isinstance(entry.get("id"), str):
-        return repr(entry["id"])
-    return f"#{position}"
+def _entries(document: Document) -> tuple[list[Any], list[_Problem]]:
+    """The brand entries, or the problems that leave none to check."""
+    top = document.value
+    if not isinstance(top, dict):
+        return [], [(document.line_of(()) or 1, _NEEDS_BRANDS)]
+    problems = [
+        (document.line_of((key,)), f"top-level key {key!r}: {unknown_key(str(key), ['brands'])}")
+        for key in top
+        if key != "brands"
+    ]
+    entries = top.get("brands")
+    if "brands" not in top:
+        return [], [*problems, (document.line_of(()), _NEEDS_BRANDS)]
+    if not isinstance(entries, list) or not entries:
+        shape = "should be a list of brands ('- id: ...' entries)" if entries else "lists no brand"
+        return [], [*problems, (document.line_of(("brands",)), f"brands: {shape}")]
+    return entries, problems
 
 
-def _field(err: Any) -> str:
-    path = [str(p) for p in err["loc"]]
-    return ".".join(path) if path else "(brand)"
+def _brand_problem(document: Document, entries: list[Any], index: int, err: Any) -> _Problem:
+    loc = err["loc"]
+    if err["type"] == "invalid_key":  # a key that is not text (`1: x`): a key, not a list index
+        loc = (*loc[:-1], str(loc[-1]))
+    where = ("brands", index, *loc)
+    line = document.line_of(where)
+    if not err["loc"] and err["type"] in ("model_type", "model_attributes_type", "dict_type"):
+        return line, f"{_subject(entries, where)}: should be a mapping with at least id, name and query"
+    return line, f"{_subject(entries, where)}: {describe(err, Brand, document.source_line(line))}"
 
 
-def _message(err: Any) -> str:
-    return str(err["msg"]).removeprefix("Value error, ")
+def _duplicate_ids(document: Document, entries: list[Any]) -> list[_Problem]:
+    seen: dict[str, int | None] = {}
+    problems: list[_Problem] = []
+    for index, entry in enumerate(entries):
+        brand_id = entry.get("id") if isinstance(entry, dict) else None
+        if not isinstance(brand_id, str):
+            continue
+        line = document.line_of(("brands", index, "id"))
+        if brand_id in seen:
+            count = sum(1 for e in entries if isinstance(e, dict) and e.get("id") == brand_id)
+            also = f"also line {seen[brand_id]}"
+            problems.append(
+                (line, f"brand {brand_id!r}, id: used by {count} brands ({also}); ids must be unique")
+            )
+        seen.setdefault(brand_id, line)
+    return problems
 
 
-def _duplicates(path: Path, entries: list[Any]) -> list[str]:
-    ids: list[str] = [e["id"] for e in entries if isinstance(e, dict) and isinstance(e.get("id"), str)]
-    repeated = sorted({i for i in ids if ids.count(i) > 1})
-    return [f"{path}: brand {i!r}: id: used by {ids.count(i)} brands; ids must be unique" for i in repeated]
+def _subject(entries: list[Any], where: tuple[str | int, ...]) -> str:
+    """`brand 'acme', sources.reddit.subreddits[1]`: the brand by id (or position) and the field."""
+    if len(where) < 2 or where[0] != "brands" or not isinstance(where[1], int):
+        return _field(where)
+    entry = entries[where[1]] if where[1] < len(entries) else None
+    brand_id = entry.get("id") if isinstance(entry, dict) else None
+    label = f"brand {brand_id!r}" if isinstance(brand_id, str) else f"brand #{where[1] + 1}"
+    return f"{label}, {_field(where[2:])}" if len(where) > 2 else label
+
+
+def _field(path: tuple[str | int, ...]) -> str:
+    text = ""
+    for part in path:
+        name = str(part) if _PLAIN_KEY.fullmatch(str(part)) else repr(part)  # one line, whatever the key
+        text += f"[{part}]" if isinstance(part, int) else f".{name}" if text else name
+    return text
+
+
+def _at(path: Path, line: int | None, text: str) -> str:
+    return f"{path}:{line}: {text}" if line else f"{path}: {text}"
+
+
+def _by_line(problem: _Problem) -> int:
+    return problem[0] or 0
