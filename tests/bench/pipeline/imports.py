@@ -1,4 +1,6 @@
-"""Cold start of each function in a fresh interpreter: import app.py, build its deps, which packages load."""
+"""Cold start of each function as Lambda runs it: a fresh interpreter that sees only the layer built by
+shared/Makefile (for this machine's platform, from make dev's wheelhouse) and the runtime's boto3;
+import app.py, build its deps, which packages load."""
 
 from __future__ import annotations
 
@@ -6,10 +8,14 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 from collections import Counter
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
+
+from repmon.localstack.artifact import build_layer, runtime_sdk_dir
 
 REPO = Path(__file__).resolve().parents[3]
 
@@ -17,6 +23,8 @@ REPO = Path(__file__).resolve().parents[3]
 #: invocation does (wiring is lazy: clients, scorer and lexicon are a cold-start cost too).
 _PROBE = """
 import importlib, importlib.util, json, sys, time
+sys.path[:0] = json.loads(sys.argv[1])
+del sys.argv[1]
 start = time.perf_counter()
 spec = importlib.util.spec_from_file_location("app", sys.argv[1])
 module = importlib.util.module_from_spec(spec)
@@ -87,14 +95,29 @@ class ImportCost:
         return "deps" if package in self.after_deps else "-"
 
 
+@cache
+def _built_paths() -> tuple[str, str]:
+    """The built layer's python/ and the runtime's boto3 folder, built once per bench run."""
+    root = Path(tempfile.mkdtemp(prefix="repmon-bench-layer-"))
+    layer = build_layer(root / "layer", wheelhouse=REPO / ".venv" / "wheelhouse")
+    return str(layer), str(runtime_sdk_dir(root / "runtime"))
+
+
 def import_cost(function: str, rounds: int = 3) -> ImportCost:
     """Best of `rounds` fresh interpreters importing the function's app.py, plus one -X importtime run."""
     app = REPO / "functions" / function / "app.py"
-    env = {**os.environ, **_FUNCTION_ENV, "POWERTOOLS_SERVICE_NAME": function}
-    args = [str(app), *([_DEPS[function]] if function in _DEPS else [])]
+    layer, runtime = _built_paths()
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        **_FUNCTION_ENV,
+        "POWERTOOLS_SERVICE_NAME": function,
+        "NLTK_DATA": f"{layer}/nltk_data",
+    }
+    paths = json.dumps([str(app.parent), layer, runtime])
+    args = [paths, str(app), *([_DEPS[function]] if function in _DEPS else [])]
     runs = [_probe(args, env) for _ in range(rounds)]
     traced = subprocess.run(
-        [sys.executable, "-X", "importtime", "-c", _PROBE, str(app)],
+        [sys.executable, "-I", "-S", "-X", "importtime", "-c", _PROBE, paths, str(app)],
         env=env,
         capture_output=True,
         text=True,
@@ -114,7 +137,7 @@ def import_cost(function: str, rounds: int = 3) -> ImportCost:
 
 def _probe(args: list[str], env: dict[str, str]) -> dict[str, Any]:
     done = subprocess.run(
-        [sys.executable, "-c", _PROBE, *args], env=env, capture_output=True, text=True, check=True
+        [sys.executable, "-I", "-S", "-c", _PROBE, *args], env=env, capture_output=True, text=True, check=True
     )
     result: dict[str, Any] = json.loads(done.stdout)
     return result
