@@ -12,8 +12,9 @@ from repmon.domain.errors import InvalidConfig
 
 def stack_output(stack_name: str, key: str, client: Any = None) -> str:
     """The value of output `key` of CloudFormation stack `stack_name`; InvalidConfig says what is missing."""
-    cloudformation = client or aws_client("cloudformation")
     try:
+        # Built inside the try: with no region configured, building the client is what fails
+        cloudformation = client or aws_client("cloudformation")
         stacks = cloudformation.describe_stacks(StackName=stack_name)["Stacks"]
     except (ClientError, BotoCoreError) as exc:
         raise InvalidConfig(f"stack {stack_name!r}: {exc}") from None
