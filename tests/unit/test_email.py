@@ -71,13 +71,15 @@ def test_subject_reads_at_a_glance_for_each_rule():
     assert drop == "[CRITICAL] Acme Air: reputation down 22 to 31 (was 53) - 5 of 40 mentions negative"
     assert (
         render_subject(_alert(VOLUME_SPIKE, threshold=20.0))
-        == "[CRITICAL] Acme Air: 240 mentions in the last hour (8.0x normal)"
+        == "[CRITICAL] Acme Air: about 240 mentions in the last hour (8.0x normal)"
     )
     assert render_subject(_alert(INFLUENCER_NEGATIVE)) == (
         "[CRITICAL] Acme Air: 2 negative mentions by influential authors"
     )
     single = _alert(INFLUENCER_NEGATIVE, mentions=1)
-    assert render_subject(single) == "[CRITICAL] Acme Air: negative mention by @someone (influence 91)"
+    assert (
+        render_subject(single) == "[CRITICAL] Acme Air: negative mention by @someone on Reddit (influence 91)"
+    )
 
 
 def test_subject_transliterates_and_truncates_long_names():
@@ -193,7 +195,7 @@ def test_volume_figures_match_between_subject_body_and_summary():
     decision = volume_spike(BRAND, snap)
     alert = _from_rule(decision, snap)
     assert "about 20.4 mentions in the last hour, 7.0x the usual 2.9 per hour (alert at 20)" in alert.summary
-    assert render_subject(alert) == "[WARNING] Acme Air: 20.4 mentions in the last hour (7.0x normal)"
+    assert render_subject(alert) == "[WARNING] Acme Air: about 20.4 mentions in the last hour (7.0x normal)"
     assert "Last hour: about 20.4 mentions, usually 2.9 per hour (alert at 20)" in render_text(alert)
 
 

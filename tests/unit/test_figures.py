@@ -73,11 +73,21 @@ def test_index_figures_without_a_baseline():
 
 
 @given(index=_SCALE, baseline=_SCALE, floor=_CONFIG, drop=_CONFIG)
-def test_index_figures_keep_both_sides(index, baseline, floor, drop):
+def test_index_figures_keep_both_sides_and_add_up(index, baseline, floor, drop):
     shown = index_figures(index, index - baseline, floor=floor, drop_threshold=drop)
     assert _side(float(shown.index), float(shown.floor)) == _side(index, floor)
-    assert shown.drop is not None
+    assert shown.drop is not None and shown.baseline is not None
     assert _side(float(shown.drop), float(shown.drop_threshold)) == _side(-(index - baseline), drop)
+    # "down 16 to 50 (was 65)" never: the shown index plus the shown drop is the shown baseline
+    places = len(shown.baseline.partition(".")[2])
+    assert shown.baseline == number(float(shown.index) + float(shown.drop), places)
+    assert abs(float(shown.baseline) - baseline) <= 2.5 * 10**-places + 1e-9
+
+
+def test_index_figures_take_a_decimal_when_whole_numbers_do_not_add_up():
+    # Given 49.6, 15.8 under 65.4: whole numbers would read "down 16 to 50 (was 65)"
+    shown = index_figures(49.6, -15.8, floor=35.0, drop_threshold=15.0)
+    assert (shown.index, shown.drop, shown.baseline) == ("49.6", "15.8", "65.4")
 
 
 def test_number_rounds_to_the_given_places():

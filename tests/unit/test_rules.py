@@ -161,3 +161,13 @@ def test_a_summary_never_contradicts_its_own_threshold():
     # Given 20.4 mentions against a bar of 20 / Then the volume is not shown at the bar
     spike = volume_spike(BRAND, replace(CALM, last_hour=20.4, baseline_hourly=2.0))
     assert "about 20.4 mentions in the last hour, 10.2x the usual 2.0 per hour (alert at 20)" in spike.summary
+
+
+def test_one_influencer_negative_says_who_where_and_how_far_it_carries():
+    loud = scored_mention("acme", AT, -0.96, 87.2, handle="fran")
+    loud = replace(loud, mention=replace(loud.mention, author=replace(loud.mention.author, karma=508_000)))
+    decision = influencer_negative(BRAND, [loud])
+    assert decision.summary == (
+        "A negative mention of Acme Air by @fran on Reddit (sentiment -0.96), from an influential "
+        "author: influence 87 (karma 508k)."
+    )

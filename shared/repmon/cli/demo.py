@@ -31,6 +31,8 @@ from repmon.localstack.stack import LocalStack
 REDDIT_SECRET = {"client_id": "demo-client", "client_secret": "demo-secret", "user_agent": "repmon-demo/0.1"}
 #: The handlers' INFO logs would bury the demo's own report; warnings and errors still show.
 QUIET = {"POWERTOOLS_LOG_LEVEL": "WARNING"}
+#: The demo runs the BI export once, this long after its last cycle.
+EXPORT_AFTER = timedelta(minutes=30)
 FUNCTIONS = ("plan_polls", "collect_mentions", "evaluate_reputation", "export_for_bi")
 
 
@@ -71,16 +73,19 @@ def run(cycles: int | None = None, out: TextIO | None = None) -> int:
         # Read only (the handlers write), so the clock that stamps polled_at is never asked.
         store = DynamoMentionStore(stack.outputs["TableName"], SystemClock(), stack.client("dynamodb"))
         say.header(state.brands)
-        for at in cycle_times(cycles):
-            world.now = at
-            _cycle(runtime, at)
+        last = START
+        for last in cycle_times(cycles):
+            world.now = last
+            _cycle(runtime, last)
             received = inbox.receive()
             state.envelopes += received
-            say.progress(at, _tally(store, state, at), _indexes(store, state, at), len(received))
-        say.mentions(store, state.brands, START, END)
+            rules = [report.attribute(envelope, "rule") for envelope in received]
+            say.progress(last, _tally(store, state, last), _indexes(store, state, last), rules)
+        say.mentions(store, state.brands, START, last)
         say.index_history(state.index_history)
         say.emails(state.envelopes)
-        show_export(runtime, END + timedelta(hours=2), START.date(), END.date(), say)
+        # Once, half an hour after the last cycle (daily in production), over the days simulated.
+        show_export(runtime, last + EXPORT_AFTER, START.date(), (last + EXPORT_AFTER).date(), say)
     return 0
 
 

@@ -25,7 +25,10 @@ def show_export(runtime: LocalRuntime, at: datetime, first: date, last: date, sa
     with redirect_stdout(io.StringIO()):  # the handler's EMF metric lines
         summary = runtime.run_schedule("export_for_bi", at)
     counts = ", ".join(f"{n} {table}" for table, n in summary["rows"].items())
-    say.line(f"\nDaily BI export at {at:%a %H:%M}Z: {counts} rows, {summary['partitions']} day partitions")
+    days = summary["days"]
+    span = f"{len(days)} days, {days[0]} to {days[-1]}" if days else "no day"
+    say.line(f"\nBI export (daily in production), run at {at:%a %H:%M}Z over {span}:")
+    say.line(f"  rows: {counts}; {summary['partitions']} partitions (one per table and day)")
     with tempfile.TemporaryDirectory() as folder:
         copied = _copy_flat(runtime, Path(folder))
         rows = _query(Path(folder), "reputation_index_daily", first, last)

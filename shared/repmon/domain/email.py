@@ -10,7 +10,7 @@ import unicodedata
 from typing import Any
 
 from repmon.domain.brand import Thresholds
-from repmon.domain.email_mentions import MAX_EXCERPT, excerpt, mention_lines, shorten
+from repmon.domain.email_mentions import MAX_EXCERPT, excerpt, mention_lines, platform, shorten
 from repmon.domain.figures import IndexFigures, index_figures
 from repmon.domain.models import Alert, ScoredMention
 from repmon.domain.rules import (
@@ -69,7 +69,7 @@ def _headline(alert: Alert) -> str:
         return f"reputation {shown.index}, under {shown.floor} - {negative}"
     if alert.rule == VOLUME_SPIKE:
         ratio = f" ({ratio_text(d)}x normal)" if "ratio" in d else ""
-        return f"{volume_figures(d)[0]} mentions in the last hour{ratio}"
+        return f"about {volume_figures(d)[0]} mentions in the last hour{ratio}"
     if alert.rule == INFLUENCER_NEGATIVE:
         return _influencer_headline(alert)
     return alert.rule.replace("_", " ")
@@ -89,8 +89,8 @@ def _influencer_headline(alert: Alert) -> str:
     count = int(alert.details.get("mentions", len(alert.top_mentions)))
     if count == 1 and alert.top_mentions:
         top = alert.top_mentions[0]
-        who = f"@{top.mention.author.handle}" if top.mention.author.handle else top.mention.source
-        return f"negative mention by {who} (influence {top.influence:.0f})"
+        who = f"by @{top.mention.author.handle} " if top.mention.author.handle else ""
+        return f"negative mention {who}on {platform(top.mention)} (influence {top.influence:.0f})"
     return f"{_count(count, 'negative mention')} by influential authors"
 
 

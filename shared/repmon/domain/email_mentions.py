@@ -41,6 +41,10 @@ def compact(n: int) -> str:
     return str(n)
 
 
+def platform(m: Mention) -> str:
+    return _PLATFORMS.get(m.source, m.source)
+
+
 def where(m: Mention) -> str:
     """'Reddit r/travel', 'App Store US', 'Hacker News on "a thread"'."""
     platform = _PLATFORMS.get(m.source, m.source)

@@ -73,20 +73,23 @@ class IndexFigures:
 
 
 def index_figures(index: float, change: float | None, *, floor: float, drop_threshold: float) -> IndexFigures:
-    """The index beside the floor and the drop beside its threshold, all at the same decimals, so
-    index + drop reads as the baseline wherever the message shows them together."""
+    """The index beside the floor and the drop beside its threshold, at the same decimals, with as
+    many more (up to MAX_PLACES) as it takes for "index + drop = baseline" to add up as shown."""
     shown, floor_text = beside(index, floor)
     if change is None:
         return IndexFigures(shown, floor_text, limit(drop_threshold))
     places = places_of(shown)
-    while True:
+    while True:  # places only grow, up to MAX_PLACES, so the loop ends
         shown, _ = beside(index, floor, places)
         drop, drop_text = beside(-change, drop_threshold, places)
         needed = max(places_of(shown), places_of(drop))
-        if needed == places:
+        if needed > places:
+            places = needed
+            continue
+        baseline = number(float(shown) + float(drop), places)
+        if baseline == number(index - change, places) or places >= MAX_PLACES:
             break
-        places = needed  # grows to MAX_PLACES at most, so the loop ends
-    baseline = number(index - change, places)
+        places += 1
     return IndexFigures(shown, floor_text, drop_text, baseline, drop, _as_change(drop))
 
 

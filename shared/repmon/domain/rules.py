@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from repmon.domain.brand import Brand, Thresholds
+from repmon.domain.email_mentions import reach, where
 from repmon.domain.figures import IndexFigures, beside, index_figures, number
 from repmon.domain.models import ScoredMention, Severity
 from repmon.domain.reputation import Snapshot
@@ -185,17 +186,25 @@ def influencer_negative(brand: Brand, mentions: Iterable[ScoredMention]) -> Deci
     )
     if not found:
         return Decision(INFLUENCER_NEGATIVE, Action.HOLD)
-    top = found[0]
-    who = f"@{top.mention.author.handle}" if top.mention.author.handle else "an author"
-    noun = "mention" if len(found) == 1 else "mentions"
-    summary = (
-        f"{len(found)} negative {noun} of {brand.name} by influential authors; the most influential: "
-        f"{who} on {top.mention.source} "
-        f"(influence {top.influence:.0f}, sentiment {top.sentiment.score:+.2f})."
-    )
+    summary = _influencer_summary(brand, found)
     severity = most_severe(influencer_severity(m, t) for m in found)
     details: Details = {"threshold": t.influencer_min, "mentions": len(found)}
     return Decision(INFLUENCER_NEGATIVE, Action.FIRE, severity, summary, details)
+
+
+def _influencer_summary(brand: Brand, found: list[ScoredMention]) -> str:
+    """Who said it, where, and the platform's numbers behind "influential" (the reader's proof)."""
+    top = found[0]
+    who = f" by @{top.mention.author.handle}" if top.mention.author.handle else ""
+    numbers = reach(top.mention)
+    carries = f"influence {top.influence:.0f}" + (f" ({', '.join(numbers)})" if numbers else "")
+    said = f"{who} on {where(top.mention)} (sentiment {top.sentiment.score:+.2f})"
+    if len(found) == 1:
+        return f"A negative mention of {brand.name}{said}, from an influential author: {carries}."
+    return (
+        f"{len(found)} negative mentions of {brand.name} by influential authors; "
+        f"the most influential{said}: {carries}."
+    )
 
 
 def index_rules(brand: Brand, snap: Snapshot) -> list[Decision]:

@@ -13,42 +13,25 @@ from datetime import UTC, datetime, timedelta
 
 from repmon.domain.brand import Brand
 from repmon.localstack.fake_sources import SourceWorld
+from repmon.localstack.scenario_texts import (
+    BAD_REVIEW_TITLES,
+    CALM_ACME,
+    CRISIS_ACME,
+    GLOBEX,
+    GOOD_REVIEW_TITLES,
+    RECOVERED_ACME,
+    TextMaker,
+)
 
 START = datetime(2026, 11, 2, 0, 0, tzinfo=UTC)
 CRISIS = START + timedelta(hours=27)  # day two, 03:00
 RECOVERY = START + timedelta(hours=33)
 END = START + timedelta(hours=40)
 ACME_APP = "1234567890"
+#: The Hacker News thread the comments go to: an outage thread from the crisis on.
+_HN_THREADS = {True: "Ask HN: Which US airline do you trust?", False: "Acme Air outage grounds flights"}
 #: Short windows so a 40-hour demo shows every rule; production defaults are 24 h and 7 days.
 _DEMO_THRESHOLDS = {"window_hours": 4, "baseline_hours": 24, "volume_spike_min": 12}
-
-CALM_ACME = [
-    "Smooth flight with @acmeair this morning, crew was lovely",
-    "Acme Air boarding was quick today, no complaints",
-    "Booked Acme Air for the holidays, fares looked fair",
-    "Decent legroom on Acme Air, snacks were fine",
-    "Acme Air landed ten minutes early, nice",
-    "Anyone flown Acme Air to Lisbon? Thinking about it",
-]
-CRISIS_ACME = [
-    "@acmeair flight cancelled again, three hours on hold and still no answer",
-    "Stuck at the gate for 4 hours, Acme Air says nothing. Where is my refund?",
-    "Acme Air lost my bag and nobody replies to emails. Worst airline ever",
-    "Thanks @acmeair for the 5 hour delay and zero updates, really great",
-    "Acme Air app is down, can't rebook, phone line drops after an hour of waiting",
-    "Acme Air cancelled every morning flight out of Denver, absolute chaos",
-]
-RECOVERED_ACME = [
-    "Acme Air rebooked me quickly in the end and refunded the fees, appreciated",
-    "Credit to @acmeair staff at the desk today, they were calm and helpful",
-    "Acme Air flights back on schedule, made my connection",
-]
-GLOBEX = [
-    "Globex bank app makes transfers easy",
-    "Opened a Globex bank account today, quick process",
-    "Globex bank card arrived in two days, nice",
-    "Globex bank support answered my question in minutes",
-]
 
 
 def demo_brands() -> list[Brand]:
@@ -80,6 +63,8 @@ class Scenario:
 
     world: SourceWorld
     rng: random.Random
+    #: Texts draw from their own generator, so timing and volumes are the same whatever the texts.
+    texts: TextMaker
 
     @classmethod
     def create(cls, world: SourceWorld, seed: int = 7) -> Scenario:
@@ -101,7 +86,7 @@ class Scenario:
                 created=START - timedelta(days=30 + 40 * n),
             )
         world.set_appstore_feed(ACME_APP, "us", dated=True)
-        return cls(world, random.Random(seed))
+        return cls(world, random.Random(seed), TextMaker(random.Random(seed + 1)))
 
     def hours(self) -> Iterator[datetime]:
         hour = START
@@ -116,7 +101,7 @@ class Scenario:
         for _ in range(self.rng.randint(18, 26) if crisis else self.rng.randint(2, 4)):
             self._acme(hour, acme_texts)
         for _ in range(self.rng.randint(1, 2)):
-            self._reddit(hour, self.rng.choice(GLOBEX), "personalfinance")
+            self._reddit(hour, self.texts.draw(GLOBEX), "personalfinance")
         if hour == CRISIS + timedelta(hours=1):
             self.world.add_reddit_post(
                 title="Acme Air stranded 300 of us in Denver overnight with no hotel and no refund",
@@ -131,8 +116,8 @@ class Scenario:
     def _at(self, hour: datetime) -> datetime:
         return hour + timedelta(minutes=self.rng.randint(0, 59), seconds=self.rng.randint(0, 59))
 
-    def _acme(self, hour: datetime, texts: list[str]) -> None:
-        text, roll = self.rng.choice(texts), self.rng.random()
+    def _acme(self, hour: datetime, templates: tuple[str, ...]) -> None:
+        text, roll = self.texts.draw(templates), self.rng.random()
         if roll < 0.6:
             self._reddit(hour, text, self.rng.choice(["travel", "flights"]))
         elif roll < 0.8:
@@ -141,14 +126,14 @@ class Scenario:
                 text=text,
                 author=f"hn_user{self.rng.randint(1, 99)}",
                 created=self._at(hour),
-                story_id=41_000_000,
-                story_title="Airline IT outages",
+                story_id=41_000_000 if templates is CALM_ACME else 41_000_001,
+                story_title=_HN_THREADS[templates is CALM_ACME],
             )
         else:
-            rating = 1 if texts is CRISIS_ACME else self.rng.choice([4, 5])
+            rating = 1 if templates is CRISIS_ACME else self.rng.choice([4, 5])
             self.world.add_appstore_review(
                 app_id=ACME_APP,
-                title="Useless when it matters" if rating == 1 else "Does the job",
+                title=self.texts.rng.choice(BAD_REVIEW_TITLES if rating == 1 else GOOD_REVIEW_TITLES),
                 content=text,
                 rating=rating,
                 author=f"reviewer{self.rng.randint(1, 999)}",
