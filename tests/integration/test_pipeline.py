@@ -265,7 +265,9 @@ def test_the_daily_export_runs_on_the_deployed_stack_and_writes_the_flat_tables(
     assert {r["author_handle"] for r in rows}.isdisjoint({"pat", "someone"})  # pseudonymised by default
 
 
-def test_without_the_reddit_secret_reddit_is_off_not_failing_and_starts_once_it_exists(moto_endpoint: str):
+def test_without_the_reddit_secret_reddit_is_off_not_failing_and_starts_once_it_exists(
+    moto_endpoint: str, caplog: pytest.LogCaptureFixture
+):
     # Reddit's API access waits for Reddit's approval: a stack deployed before it has no secret yet
     world = SourceWorld(now=T0)
     _populate(world)
@@ -290,7 +292,8 @@ def test_without_the_reddit_secret_reddit_is_off_not_failing_and_starts_once_it_
             others = runtime.drain("PollJobQueueUrl", "collect_mentions")
         # Then the Reddit jobs succeed empty (nothing retried or dead-lettered), saying why in the log
         assert (reddit.succeeded, reddit.failed, others.failed) == (2, 0, 0)
-        assert "reddit is off until its credentials exist" in out.getvalue()
+        # The Powertools logger writes to stdout, or to pytest's log capture once another test set it up
+        assert "reddit is off until its credentials exist" in out.getvalue() + caplog.text
         store = DynamoMentionStore(
             stack.outputs["TableName"], FixedClock(T0), client=stack.client("dynamodb")
         )
