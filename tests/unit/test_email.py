@@ -248,3 +248,60 @@ def test_mention_lines_show_the_platform_numbers_behind_the_influence_score():
     assert render_document(replace(_alert(), top_mentions=mentions))["top_mentions"][0]["excerpt"] == (
         "Acme Air stranded 300 of us in Denver - Cancelled at midnight, no staff."
     )
+
+
+# Third-party strings (handles, communities, titles, texts, links) reach people's inboxes.
+_HOSTILE = (
+    "\n\r\t\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029\u202e\u202a\u2066\u2067\u2069\u200e\u200f\u061c\x00\x1b"
+)
+_BIDI = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
+
+
+def _hostile_mention(handle: str, community: str, title: str, text: str, url: str) -> ScoredMention:
+    mention = Mention(
+        source="reddit",
+        native_id="t3_x",
+        created_at=AT,
+        title=title,
+        text=text,
+        url=url,
+        author=Author(id="x", handle=handle, karma=90_000),
+        community=community,
+    )
+    return ScoredMention("acme", mention, Sentiment("negative", -0.9), 88.0)
+
+
+def test_a_forged_line_in_a_handle_or_text_stays_inside_its_field():
+    # Given a handle and a text that try to add lines of their own to the email
+    forged = "bob\n\nURGENT: reset your password at https://evil.test\n--"
+    sm = _hostile_mention(
+        forged, "travel\r\nSeverity: INFO", "\u202etxt.exe", forged, "https://x.test/\nCall us"
+    )
+    alert = replace(_alert(INFLUENCER_NEGATIVE, mentions=1), top_mentions=(sm,))
+    body, plain = (
+        render_text(alert),
+        render_text(replace(alert, top_mentions=(_hostile_mention("b", "t", "", "x", "u"),))),
+    )
+    # Then the body has exactly the lines of a harmless one, and no line starts with the forgery
+    assert len(body.splitlines()) == len(plain.splitlines())
+    assert not any(line.startswith(("URGENT", "Severity: INFO", "Call us")) for line in body.splitlines())
+    assert "\u202e" not in body and "\u202e" not in render_json(alert)
+
+
+_fields = st.text(alphabet=st.characters(codec="utf-8") | st.sampled_from(_HOSTILE), max_size=400)
+
+
+@given(handle=_fields, community=_fields, title=_fields, text=_fields, url=_fields)
+def test_no_third_party_string_adds_lines_or_controls_to_an_email(handle, community, title, text, url):
+    sm = _hostile_mention(handle, community, title, text, "https://x.test/" + url)
+    alert = replace(_alert(INFLUENCER_NEGATIVE, mentions=1), top_mentions=(sm,))
+    plain = replace(alert, top_mentions=(_hostile_mention("b", "t", "", "x", "u"),))
+    body, document = render_text(alert), render_document(alert)
+    assert len(body.splitlines()) == len(render_text(plain).splitlines())
+    assert not any(ch in _BIDI for ch in body)
+    assert all(ch.isprintable() for line in body.splitlines() for ch in line if ch != " ")
+    for value in document["top_mentions"][0].values():
+        if isinstance(value, str):
+            assert value.isprintable() and not any(ch in _BIDI for ch in value) and len(value) <= 500
+    subject = render_subject(alert)
+    assert subject.isascii() and subject.isprintable() and len(subject) <= 99

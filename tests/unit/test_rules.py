@@ -171,3 +171,12 @@ def test_one_influencer_negative_says_who_where_and_how_far_it_carries():
         "A negative mention of Acme Air by @fran on Reddit (sentiment -0.96), from an influential "
         "author: influence 87 (karma 508k)."
     )
+
+
+def test_an_influencer_summary_keeps_a_hostile_handle_on_one_line():
+    # Given an influential author whose handle carries a forged line and a bidi override
+    loud = scored_mention("acme", AT, -0.9, 95, handle="bob\nURGENT: reset your password\u202e")
+    # When the rule summarises it / Then the handle stays inside the sentence, stripped of controls
+    summary = influencer_negative(BRAND, [loud]).summary
+    assert "\n" not in summary and "\u202e" not in summary
+    assert "@bob URGENT: reset your password on Reddit" in summary

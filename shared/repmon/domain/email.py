@@ -10,19 +10,21 @@ import unicodedata
 from typing import Any
 
 from repmon.domain.brand import Thresholds
-from repmon.domain.email_mentions import MAX_EXCERPT, excerpt, mention_lines, platform, shorten
+from repmon.domain.email_mentions import (
+    MAX_EXCERPT,
+    MAX_ID,
+    excerpt,
+    handle,
+    link,
+    mention_lines,
+    platform,
+    shorten,
+)
 from repmon.domain.figures import IndexFigures, index_figures
 from repmon.domain.models import Alert, ScoredMention
-from repmon.domain.rules import (
-    INFLUENCER_NEGATIVE,
-    REPUTATION_DROP,
-    REPUTATION_LOW,
-    VOLUME_SPIKE,
-    ratio_text,
-    span_label,
-    usual_volume,
-    volume_figures,
-)
+from repmon.domain.rule_text import ratio_text, span_label, usual_volume, volume_figures
+from repmon.domain.rules import INFLUENCER_NEGATIVE, REPUTATION_DROP, REPUTATION_LOW, VOLUME_SPIKE
+from repmon.domain.safe_text import safe_field
 from repmon.domain.timeutil import iso
 
 __all__ = [
@@ -38,6 +40,8 @@ __all__ = [
 #: SNS wants an ASCII subject "less than 100 characters"; 99 satisfies every reading of that.
 MAX_SUBJECT = 99
 MAX_NAME = 40
+#: A summary is our sentence around third-party names; it stays one line all the same.
+MAX_SUMMARY = 1000
 # Typography that NFKD does not reduce to ASCII but has an obvious ASCII spelling.
 _ASCII_LOOKALIKES = str.maketrans(
     {"…": "...", "‘": "'", "’": "'", "“": '"', "”": '"', "–": "-", "—": "-", "−": "-", "ß": "ss"}
@@ -89,14 +93,14 @@ def _influencer_headline(alert: Alert) -> str:
     count = int(alert.details.get("mentions", len(alert.top_mentions)))
     if count == 1 and alert.top_mentions:
         top = alert.top_mentions[0]
-        who = f"by @{top.mention.author.handle} " if top.mention.author.handle else ""
+        who = f"by @{handle(top.mention)} " if handle(top.mention) else ""
         return f"negative mention {who}on {platform(top.mention)} (influence {top.influence:.0f})"
     return f"{_count(count, 'negative mention')} by influential authors"
 
 
 def render_text(alert: Alert) -> str:
     """The email body: what happened, how bad, the top mentions with links, then where it came from."""
-    lines = [alert.summary, "", *_facts(alert)]
+    lines = [safe_field(alert.summary, MAX_SUMMARY), "", *_facts(alert)]
     if alert.top_mentions:
         lines += ["", "Top mentions:"]
         for rank, mention in enumerate(alert.top_mentions, start=1):
@@ -134,13 +138,13 @@ def render_document(alert: Alert) -> dict[str, Any]:
     return {
         "alert_id": alert.alert_id,
         "brand": alert.brand_id,
-        "brand_name": alert.brand_name,
+        "brand_name": safe_field(alert.brand_name, MAX_SUMMARY),
         "rule": alert.rule,
         "severity": alert.severity.value,
         "fired_at": iso(alert.fired_at),
         "index": _round(alert.index),
         "change": _round(alert.change),
-        "summary": alert.summary,
+        "summary": safe_field(alert.summary, MAX_SUMMARY),
         "top_mentions": [_mention_document(sm) for sm in alert.top_mentions],
         "details": dict(alert.details),
         # The email as sent, for chat and ticketing integrations that relay it as is.
@@ -156,8 +160,8 @@ def render_json(alert: Alert) -> str:
 def _mention_document(sm: ScoredMention) -> dict[str, Any]:
     return {
         "source": sm.mention.source,
-        "id": sm.mention.native_id,
-        "url": sm.mention.url,
+        "id": safe_field(sm.mention.native_id, MAX_ID),
+        "url": link(sm.mention),
         "created_at": iso(sm.mention.created_at),
         "sentiment": round(sm.sentiment.score, 4),
         "label": sm.sentiment.label,

@@ -6,13 +6,15 @@ which a reputation manager recognises at a glance: "influence 87 (karma 508k, 5.
 
 from __future__ import annotations
 
-import re
-
 from repmon.domain.models import Mention, ScoredMention, Source
+from repmon.domain.safe_text import safe_field
 
 MAX_EXCERPT = 160
-ELLIPSIS = "..."
-_SPACES = re.compile(r"\s+")
+#: Caps on the other third-party fields of an alert (handles, communities, links, native ids).
+MAX_HANDLE = 40
+MAX_COMMUNITY = 60
+MAX_URL = 500
+MAX_ID = 200
 _PLATFORMS = {
     Source.REDDIT.value: "Reddit",
     Source.HACKERNEWS.value: "Hacker News",
@@ -21,15 +23,20 @@ _PLATFORMS = {
 
 
 def shorten(text: str, limit: int) -> str:
-    """Collapse whitespace and cut to `limit` characters, marking a cut with '...'."""
-    flat = _SPACES.sub(" ", text).strip()
-    if len(flat) <= limit:
-        return flat
-    return flat[: max(0, limit - len(ELLIPSIS))].rstrip() + ELLIPSIS
+    """One safe line of at most `limit` characters, marking a cut with '...' (see `safe_field`)."""
+    return safe_field(text, limit)
 
 
 def excerpt(sm: ScoredMention, limit: int = MAX_EXCERPT) -> str:
-    return shorten(sm.mention.display_text, limit)
+    return safe_field(sm.mention.display_text, limit)
+
+
+def handle(m: Mention) -> str:
+    return safe_field(m.author.handle or "", MAX_HANDLE)
+
+
+def link(m: Mention) -> str:
+    return safe_field(m.url or "", MAX_URL)
 
 
 def compact(n: int) -> str:
@@ -48,15 +55,16 @@ def platform(m: Mention) -> str:
 def where(m: Mention) -> str:
     """'Reddit r/travel', 'App Store US', 'Hacker News on "a thread"'."""
     platform = _PLATFORMS.get(m.source, m.source)
-    if not m.community:
+    community = safe_field(m.community or "", MAX_COMMUNITY)
+    if not community:
         return platform
     if m.source == Source.REDDIT.value:
-        return f"{platform} r/{m.community.removeprefix('r/')}"
+        return f"{platform} r/{community.removeprefix('r/')}"
     if m.source == Source.APPSTORE.value:
-        return f"{platform} {m.community.upper()}"
+        return f"{platform} {community.upper()}"
     if m.community == m.title:  # a story is its own thread
         return platform
-    return f'{platform} on "{shorten(m.community, 60)}"'
+    return f'{platform} on "{community}"'
 
 
 def reach(m: Mention) -> list[str]:
@@ -79,12 +87,12 @@ def reach(m: Mention) -> list[str]:
 
 def mention_lines(rank: int, sm: ScoredMention) -> list[str]:
     m = sm.mention
-    author = f" by @{m.author.handle}" if m.author.handle else ""
+    author = f" by @{handle(m)}" if handle(m) else ""
     numbers = reach(m)
     behind = f" ({', '.join(numbers)})" if numbers else ""
     scores = f"sentiment {sm.sentiment.score:+.2f} | influence {sm.influence:.0f}{behind}"
     head = f"{rank}. {where(m)}{author} | {scores}"
     lines = [head, f'   "{excerpt(sm)}"']
-    if m.url:
-        lines.append(f"   {m.url}")
+    if link(m):
+        lines.append(f"   {link(m)}")
     return lines

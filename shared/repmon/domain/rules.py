@@ -19,15 +19,20 @@ or not enough data). Only RECOVER re-arms a rule, so a value hovering at its thr
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
 from repmon.domain.brand import Brand, Thresholds
-from repmon.domain.email_mentions import reach, where
-from repmon.domain.figures import IndexFigures, beside, index_figures, number
 from repmon.domain.models import ScoredMention, Severity
 from repmon.domain.reputation import Snapshot
+from repmon.domain.rule_text import (
+    Details,
+    drop_summary,
+    influencer_summary,
+    low_summary,
+    volume_summary,
+)
 
 REPUTATION_LOW = "reputation_low"
 REPUTATION_DROP = "reputation_drop"
@@ -43,8 +48,6 @@ MIN_BASELINE_SCORED = 20
 VOLUME_RECOVERY = 0.75
 
 _RANK = {Severity.INFO: 0, Severity.WARNING: 1, Severity.CRITICAL: 2}
-
-Details = dict[str, float | int | str]
 
 
 class Action(StrEnum):
@@ -91,11 +94,7 @@ def reputation_low(brand: Brand, snap: Snapshot) -> Decision:
     if snap.window_index is None:
         return Decision(REPUTATION_LOW, Action.HOLD)
     past = t.reputation_low - snap.window_index
-    shown = figures(t, snap.window_index, snap.change)
-    summary = (
-        f"The reputation index of {brand.name} is {shown.index} over the last "
-        f"{t.window_hours} h (alert below {shown.floor})."
-    )
+    summary = low_summary(brand, snap.window_index, snap.change)
     details: Details = {"threshold": t.reputation_low, "value": round(snap.window_index, 2)}
     return Decision(REPUTATION_LOW, _hysteresis(past, t.recovery_margin), _grade(past), summary, details)
 
@@ -108,12 +107,7 @@ def reputation_drop(brand: Brand, snap: Snapshot) -> Decision:
     past = drop - t.reputation_drop
     # "N points under" includes exactly N, where _hysteresis would hold: test it first.
     action = Action.FIRE if past >= 0 else _hysteresis(past, t.recovery_margin)
-    shown = figures(t, snap.window_index, snap.change)
-    summary = (
-        f"The reputation index of {brand.name} is {shown.index}, {shown.drop} points under its "
-        f"{span_label(t.baseline_hours)} baseline of {shown.baseline} "
-        f"(alert at a drop of {shown.drop_threshold})."
-    )
+    summary = drop_summary(brand, snap.window_index, snap.change)
     details: Details = {"threshold": t.reputation_drop, "value": round(drop, 2)}
     return Decision(REPUTATION_DROP, action, _grade(past), summary, details)
 
@@ -134,25 +128,8 @@ def volume_spike(brand: Brand, snap: Snapshot) -> Decision:
     details["baseline_hourly"] = round(snap.baseline_hourly, 2)
     if snap.baseline_hourly:
         details["ratio"] = round(volume / snap.baseline_hourly, 2)
-    shown, at = volume_figures(details)
-    usual = f"{usual_volume(details)} per hour" if snap.baseline_hourly else "no mentions before"
-    if "ratio" in details:
-        usual = f"{ratio_text(details)}x the usual {usual}"
-    summary = f"{brand.name} had about {shown} mentions in the last hour, {usual} (alert at {at})."
+    summary = volume_summary(brand, details, snap.baseline_hourly)
     return Decision(VOLUME_SPIKE, action, _volume_severity(snap, bar), summary, details)
-
-
-def volume_figures(details: Details) -> tuple[str, str]:
-    """The last hour's volume beside its bar, from the details (as the email shows them)."""
-    return beside(float(details.get("value", 0)), float(details.get("threshold", 0)))
-
-
-def usual_volume(details: Details) -> str:
-    return number(float(details.get("baseline_hourly", 0)), 1)
-
-
-def ratio_text(details: Details) -> str:
-    return number(float(details.get("ratio", 0)), 1)
 
 
 def _volume_severity(snap: Snapshot, bar: float) -> Severity:
@@ -186,37 +163,20 @@ def influencer_negative(brand: Brand, mentions: Iterable[ScoredMention]) -> Deci
     )
     if not found:
         return Decision(INFLUENCER_NEGATIVE, Action.HOLD)
-    summary = _influencer_summary(brand, found)
+    summary = influencer_summary(brand, found)
     severity = most_severe(influencer_severity(m, t) for m in found)
     details: Details = {"threshold": t.influencer_min, "mentions": len(found)}
     return Decision(INFLUENCER_NEGATIVE, Action.FIRE, severity, summary, details)
 
 
-def _influencer_summary(brand: Brand, found: list[ScoredMention]) -> str:
-    """Who said it, where, and the platform's numbers behind "influential" (the reader's proof)."""
-    top = found[0]
-    who = f" by @{top.mention.author.handle}" if top.mention.author.handle else ""
-    numbers = reach(top.mention)
-    carries = f"influence {top.influence:.0f}" + (f" ({', '.join(numbers)})" if numbers else "")
-    said = f"{who} on {where(top.mention)} (sentiment {top.sentiment.score:+.2f})"
-    if len(found) == 1:
-        return f"A negative mention of {brand.name}{said}, from an influential author: {carries}."
-    return (
-        f"{len(found)} negative mentions of {brand.name} by influential authors; "
-        f"the most influential{said}: {carries}."
-    )
+#: The three rules that judge the brand as a whole (one state each), by name.
+INDEX_RULES: tuple[tuple[str, Callable[[Brand, Snapshot], Decision]], ...] = (
+    (REPUTATION_LOW, reputation_low),
+    (REPUTATION_DROP, reputation_drop),
+    (VOLUME_SPIKE, volume_spike),
+)
 
 
 def index_rules(brand: Brand, snap: Snapshot) -> list[Decision]:
-    """The three rules that judge the brand as a whole (one state each)."""
-    return [reputation_low(brand, snap), reputation_drop(brand, snap), volume_spike(brand, snap)]
-
-
-def figures(t: Thresholds, index: float, change: float | None) -> IndexFigures:
-    """The index (and drop) as every message about this brand shows them."""
-    return index_figures(index, change, floor=t.reputation_low, drop_threshold=t.reputation_drop)
-
-
-def span_label(hours: int) -> str:
-    """168 -> '7-day', 36 -> '36-hour'."""
-    return f"{hours // 24}-day" if hours % 24 == 0 else f"{hours}-hour"
+    """The three index rules' decisions (the evaluator runs them one by one, see INDEX_RULES)."""
+    return [rule(brand, snap) for _, rule in INDEX_RULES]
