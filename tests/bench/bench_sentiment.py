@@ -3,6 +3,8 @@
     .venv/bin/python -m tests.bench.bench_sentiment
 
 Target: CxVaderScorer at most 0.5 ms a text (language check, normalisation, rules included).
+Adversarial: one 40 KB text built to make a regex backtrack ("can you " * 5000, no "?") scores in
+well under 0.5 s: the cost is linear in length (tests/unit/test_cx_linear.py bounds the ratio).
 """
 
 from __future__ import annotations
@@ -29,6 +31,10 @@ _BODIES = [
     "can you change my seat to an aisle please",
 ]
 _CLOSERS = ["", "!", "!!", "?", " https://t.co/x{n}", " #fail", " :(", " thank you"]
+
+
+#: Built to make the old "asks for information" regex backtrack: quadratic before, linear now.
+ADVERSARIAL = "can you " * 5000
 
 
 def texts(count: int, seed: int = 7) -> list[str]:
@@ -62,6 +68,9 @@ def main() -> None:
     print(f"{len(sample)} texts, best of 3 passes")
     print(f"bare nltk VADER   {bare_ms:.3f} ms/text")
     print(f"CxVaderScorer     {cx_ms:.3f} ms/text  ({cx_ms / bare_ms:.1f}x; target <= 0.5 ms)")
+    adversarial = per_text_ms(cx.score, [ADVERSARIAL]) / 1000
+    size = len(ADVERSARIAL) // 1000
+    print(f"adversarial text  {adversarial:.3f} s for {size} KB  (target < 0.5 s; was 0.5-6 s)")
 
 
 if __name__ == "__main__":

@@ -19,7 +19,7 @@ import re
 
 from repmon.domain.cx_lexicon import CX_LEXICON, POLITE_WORDS, REQUEST_WORDS
 from repmon.domain.cx_normalise import EMOJI_WORDS, handle_words, normalise
-from repmon.domain.cx_phrases import BROKEN, NO_HELP, WAITING, Rule, RuleHit
+from repmon.domain.cx_phrases import BROKEN, NO_HELP, WAITING, Rule, RuleHit, question_clause
 from repmon.domain.cx_tone import EXASPERATION, SARCASM, UNMET
 from repmon.domain.models import SentimentLabel
 
@@ -51,10 +51,11 @@ _SHOUT = RuleHit("shouting", -0.8)
 def rule_hits(normalised: str) -> list[RuleHit]:
     """Every rule that matches the normalised text, at most once each."""
     lowered = normalised.lower()
+    question = question_clause(lowered)
     hits = [
         RuleHit(rule.reason, rule.valence, rule.sarcasm, rule.mutes)
         for pattern, rule in _COMPILED
-        if pattern.search(lowered)
+        if pattern.search(question if rule.question else lowered)
     ]
     if _SHOUTING.search(normalised):
         hits.append(_SHOUT)

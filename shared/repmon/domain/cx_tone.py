@@ -82,11 +82,13 @@ EXASPERATION: tuple[Rule, ...] = (
     ),
     Rule(r"\b(?:fix|do better)\b", -0.8, "asks for a fix"),
     Rule(r"\bhow (?:is|was) (?:this|that|it) (?:acceptable|ok|okay|possible|fair)\b", -1.5, "unacceptable"),
-    # A plain request for facts is the commonest neutral message to customer service.
+    # A plain request for facts is the commonest neutral message to customer service: the words
+    # in the clause that ends at the first "?".
     Rule(
-        r"^[^?]*\b(?:is there|are there|do you|does it|can you|could you|can i|will (?:you|there|my|the|it)|"
-        r"any (?:idea|chance|update|word|news|info)|when (?:will|is|does|do)|how (?:do|can) i)\b[^?.!]*\?",
+        r"\b(?:is there|are there|do you|does it|can you|could you|can i|will (?:you|there|my|the|it)|"
+        r"any (?:idea|chance|update|word|news|info)|when (?:will|is|does|do)|how (?:do|can) i)\b",
         0.8,
         "asks for information",
+        question=True,
     ),
 )
