@@ -293,7 +293,8 @@ def test_without_the_reddit_secret_reddit_is_off_not_failing_and_starts_once_it_
         # Then the Reddit jobs succeed empty (nothing retried or dead-lettered), saying why in the log
         assert (reddit.succeeded, reddit.failed, others.failed) == (2, 0, 0)
         # The Powertools logger writes to stdout, or to pytest's log capture once another test set it up
-        assert "reddit is off until its credentials exist" in out.getvalue() + caplog.text
+        logged = out.getvalue() + "".join(str(vars(r)) for r in caplog.records)
+        assert "reddit is off until its credentials exist" in logged
         store = DynamoMentionStore(
             stack.outputs["TableName"], FixedClock(T0), client=stack.client("dynamodb")
         )
