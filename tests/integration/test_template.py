@@ -195,6 +195,56 @@ def test_the_export_bucket_is_encrypted_private_tls_only_and_expires_temporary_f
     )
     lifecycle = bucket["LifecycleConfiguration"]["Rules"]
     assert any("_tmp" in str(r.get("Prefix", r.get("Filter", ""))) for r in lifecycle)
-    [policy] = [p for p in _resources(cfn, "AWS::S3::BucketPolicy").values()]
-    denies = [s for s in policy["Properties"]["PolicyDocument"]["Statement"] if s["Effect"] == "Deny"]
-    assert any(s["Condition"]["Bool"]["aws:SecureTransport"] in (False, "false") for s in denies)
+    for bucket_id in ("ExportBucket", "ExportAccessLogBucket"):
+        denies = [s for s in _bucket_policy(cfn, bucket_id) if s["Effect"] == "Deny"]
+        assert any(
+            s.get("Condition", {}).get("Bool", {}).get("aws:SecureTransport") in (False, "false")
+            for s in denies
+        ), bucket_id
+
+
+def _bucket_policy(cfn: Template, bucket_id: str) -> list[Template]:
+    [policy] = [
+        p["Properties"]["PolicyDocument"]["Statement"]
+        for p in _resources(cfn, "AWS::S3::BucketPolicy").values()
+        if p["Properties"]["Bucket"] == {"Ref": bucket_id}
+    ]
+    return list(policy)
+
+
+def test_the_pseudonym_key_outlives_stack_replacement_and_deletion(cfn: Template) -> None:
+    # A new key would give every author a new pseudonym: analysts' counts across the change break.
+    key = cfn["Resources"]["PseudonymKey"]
+    assert (key["DeletionPolicy"], key["UpdateReplacePolicy"]) == ("Retain", "Retain")
+
+
+def test_the_export_bucket_logs_access_to_a_private_bucket_with_its_own_lifecycle(cfn: Template) -> None:
+    logging = _props(cfn, "ExportBucket")["LoggingConfiguration"]
+    assert logging["DestinationBucketName"] == {"Ref": "ExportAccessLogBucket"}
+    logs = _props(cfn, "ExportAccessLogBucket")
+    [rule] = logs["BucketEncryption"]["ServerSideEncryptionConfiguration"]
+    assert rule["ServerSideEncryptionByDefault"]["SSEAlgorithm"] == "AES256"  # all log delivery accepts
+    assert all(logs["PublicAccessBlockConfiguration"].values())
+    assert [r["ExpirationInDays"] for r in logs["LifecycleConfiguration"]["Rules"]] == [365]
+    [delivery] = [s for s in _bucket_policy(cfn, "ExportAccessLogBucket") if s["Effect"] == "Allow"]
+    assert delivery["Principal"] == {"Service": "logging.s3.amazonaws.com"}
+    assert delivery["Action"] == ["s3:PutObject"]
+    assert delivery["Condition"]["ArnLike"] == {"aws:SourceArn": {"Fn::GetAtt": ["ExportBucket", "Arn"]}}
+    assert cfn["Resources"]["ExportAccessLogBucket"]["DeletionPolicy"] == "Retain"
+
+
+def test_raw_native_exports_are_readable_only_by_the_export_function(cfn: Template) -> None:
+    # Native PITR exports hold raw handles; analysts read the flat tables, which the Glue tables name.
+    [deny] = [s for s in _bucket_policy(cfn, "ExportBucket") if "RawNative" in s.get("Sid", "")]
+    assert deny["Effect"] == "Deny" and deny["Principal"] == "*"
+    assert "s3:GetObject" in deny["Action"]
+    assert deny["Resource"] == {"Fn::Sub": "${ExportBucket.Arn}/${ExportPrefix}/native/*"}
+    assert deny["Condition"] == {
+        "ArnNotEquals": {"aws:PrincipalArn": {"Fn::GetAtt": ["ExportForBiFunctionRole", "Arn"]}}
+    }
+    for table in ("MentionsGlueTable", "BrandHourlyGlueTable", "AlertsGlueTable"):
+        location = _props(cfn, table)["TableInput"]["StorageDescriptor"]["Location"]["Fn::Sub"]
+        assert location.startswith("s3://${ExportBucket}/${ExportPrefix}/flat/"), table
+    # The lifecycle keeps them no longer than NativeExportRetentionDays
+    rules = {r["Id"]: r for r in _props(cfn, "ExportBucket")["LifecycleConfiguration"]["Rules"]}
+    assert rules["RawNativeExports"]["ExpirationInDays"] == {"Ref": "NativeExportRetentionDays"}

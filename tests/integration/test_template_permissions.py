@@ -3,9 +3,11 @@ settings models, and the layer build."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -37,25 +39,184 @@ cfn = template_helpers.cfn  # the shared module-scoped fixture
 _resources, _props = template_helpers.resources, template_helpers.props
 
 
+#: Every grant of each function's role, as (action, resource, partition keys it is limited to), and
+#: the call in our code that needs it. A grant nothing calls, or a call nothing grants, fails the
+#: test below: keep this table in step with the adapters (module.Class.method -> AWS call).
+Grant = tuple[str, str, str]
+_ANY_KEY = ""
+_BRANDS = "BRAND#*"
+_WATCHLIST_OR_BRANDS = "WATCHLIST BRAND#*"
+
+
+def _runtime(log_group: str, scheduled: bool) -> set[Grant]:
+    """What every function needs to run: its own log group, Lambda's active tracing, and for the
+    scheduled ones the EventInvokeConfig's OnFailure queue."""
+    grants = {
+        ("logs:CreateLogStream", log_group, _ANY_KEY),
+        ("logs:PutLogEvents", log_group, _ANY_KEY),
+        ("xray:PutTraceSegments", "*", _ANY_KEY),  # X-Ray has no resource-level permissions
+        ("xray:PutTelemetryRecords", "*", _ANY_KEY),
+    }
+    return grants | ({("sqs:SendMessage", "ScheduledRunFailureQueue", _ANY_KEY)} if scheduled else set())
+
+
+EXPECTED_GRANTS: dict[str, set[Grant]] = {
+    "PlanPollsFunction": _runtime("PlanPollsLogGroup", scheduled=True)
+    | {
+        ("dynamodb:Query", "RepmonTable", "WATCHLIST"),  # dynamo_state.DynamoWatchlist.brands
+        ("sqs:SendMessage", "PollJobQueue", _ANY_KEY),  # sqs_queue.SqsPollJobQueue.send (SendMessageBatch)
+        ("sqs:SendMessage", "RedditPollJobQueue", _ANY_KEY),
+    },
+    "CollectMentionsFunction": _runtime("CollectMentionsLogGroup", scheduled=False)
+    | {
+        # DynamoWatchlist.brand (pk=WATCHLIST), DynamoCursorStore.get (pk=BRAND#)
+        ("dynamodb:GetItem", "RepmonTable", _WATCHLIST_OR_BRANDS),
+        # DynamoMentionStore._known_keys: dynamo.batch_get of a page's mention keys
+        ("dynamodb:BatchGetItem", "RepmonTable", _WATCHLIST_OR_BRANDS),
+        # DynamoMentionStore._transact: TransactWriteItems of conditional Puts and the hour's Update;
+        # DynamoCursorStore.put
+        ("dynamodb:PutItem", "RepmonTable", _BRANDS),
+        ("dynamodb:UpdateItem", "RepmonTable", _BRANDS),
+        # secrets.load_reddit_credentials
+        ("secretsmanager:GetSecretValue", "secret:${RedditSecretName}-??????", _ANY_KEY),
+    }
+    # Lambda's event source mappings poll both job queues with the function's role
+    | {
+        (action, queue, _ANY_KEY)
+        for action in (
+            "sqs:ReceiveMessage",
+            "sqs:DeleteMessage",
+            "sqs:ChangeMessageVisibility",
+            "sqs:GetQueueAttributes",
+        )
+        for queue in ("PollJobQueue", "RedditPollJobQueue")
+    },
+    "EvaluateReputationFunction": _runtime("EvaluateReputationLogGroup", scheduled=True)
+    | {
+        ("dynamodb:GetItem", "RepmonTable", _WATCHLIST_OR_BRANDS),  # DynamoAlertLedger.state
+        # DynamoWatchlist.brands, DynamoMentionStore.hourly
+        ("dynamodb:Query", "RepmonTable", _WATCHLIST_OR_BRANDS),
+        ("dynamodb:Query", "RepmonTable/index/ByTime", _ANY_KEY),  # DynamoMentionStore.mentions_between
+        ("dynamodb:Query", "RepmonTable/index/NegativeByInfluence", _ANY_KEY),  # .most_negative
+        ("dynamodb:PutItem", "RepmonTable", _BRANDS),  # DynamoAlertLedger.mark_sent (the alert log)
+        ("dynamodb:UpdateItem", "RepmonTable", _BRANDS),  # DynamoAlertLedger.claim, mark_sent, rearm
+        ("sns:Publish", "AlertTopic", _ANY_KEY),  # sns_publisher.SnsAlertPublisher.publish
+    },
+    "ExportForBiFunction": _runtime("ExportForBiLogGroup", scheduled=True)
+    | {
+        # dynamo_native_export.DynamoNativeExports.start, .refresh
+        ("dynamodb:ExportTableToPointInTime", "RepmonTable", _ANY_KEY),
+        ("dynamodb:DescribeExport", "RepmonTable/export/*", _ANY_KEY),
+        # dynamo_export.DynamoExportReader (watchlist, aggregates, alerts; a day's mentions by time),
+        # DynamoNativeExports.records
+        ("dynamodb:Query", "RepmonTable", _ANY_KEY),
+        ("dynamodb:Query", "RepmonTable/index/ByTime", _ANY_KEY),
+        # DynamoExportLedger.last_run/save_run, DynamoNativeExports._save/mark_processed: pk=EXPORT
+        ("dynamodb:GetItem", "RepmonTable", "EXPORT"),
+        ("dynamodb:PutItem", "RepmonTable", "EXPORT"),
+        ("dynamodb:UpdateItem", "RepmonTable", "EXPORT"),
+        # export_sinks.S3PartitionSink (upload, copy, _SUCCESS, delete temp), DynamoDB's PITR export
+        # writing with the caller's permissions, DynamoNativeExports.changed_items reading it
+        ("s3:PutObject", "ExportBucket/${ExportPrefix}/*", _ANY_KEY),
+        ("s3:GetObject", "ExportBucket/${ExportPrefix}/*", _ANY_KEY),
+        ("s3:DeleteObject", "ExportBucket/${ExportPrefix}/*", _ANY_KEY),
+        ("s3:AbortMultipartUpload", "ExportBucket/${ExportPrefix}/*", _ANY_KEY),
+        ("s3:ListBucket", "ExportBucket", _ANY_KEY),  # S3PartitionSink, changed_items: list_objects_v2
+        ("secretsmanager:GetSecretValue", "PseudonymKey", _ANY_KEY),  # pseudonym.secret_pseudonymiser
+    },
+}
+_SECRET_ARN_PREFIX = "arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:"
+
+
+def _name(resource: Any) -> str:
+    """A statement's resource as the table above writes it: the logical id, or a Sub with ids."""
+    if isinstance(resource, str):
+        return resource
+    if "Fn::GetAtt" in resource:
+        return str(resource["Fn::GetAtt"][0])
+    if "Ref" in resource:
+        return str(resource["Ref"])
+    text = re.sub(r"\$\{(\w+)\.Arn\}", r"\1", resource["Fn::Sub"])
+    return text.removeprefix(_SECRET_ARN_PREFIX)
+
+
+def _leading_keys(statement: Template) -> str:
+    for operator, keys in statement.get("Condition", {}).items():
+        assert operator in {"ForAllValues:StringEquals", "ForAllValues:StringLike", "StringLike"}, operator
+        if "dynamodb:LeadingKeys" in keys:
+            return " ".join(keys["dynamodb:LeadingKeys"])
+    return _ANY_KEY
+
+
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+def _grants(cfn: Template, role: str) -> set[Grant]:
+    return {
+        (action, _name(resource), _leading_keys(statement))
+        for statement in _role_statements(cfn, role)
+        for action in _as_list(statement["Action"])
+        for resource in _as_list(statement["Resource"])
+    }
+
+
+def _role_statements(cfn: Template, role: str) -> list[Template]:
+    policies = _props(cfn, role).get("Policies", [])
+    return [s for policy in policies for s in policy["PolicyDocument"]["Statement"]]
+
+
 def _policy_statements(cfn: Template) -> list[Template]:
-    statements: list[Template] = []
-    for role in _resources(cfn, "AWS::IAM::Role").values():
-        for policy in role["Properties"].get("Policies", []):
-            statements.extend(policy["PolicyDocument"]["Statement"])
-    return statements
+    return [s for role in _resources(cfn, "AWS::IAM::Role") for s in _role_statements(cfn, role)]
 
 
-def test_no_iam_action_is_a_wildcard_and_no_resource_is_everything(cfn: Template) -> None:
+@pytest.mark.parametrize("function", sorted(EXPECTED_GRANTS))
+def test_each_function_may_do_exactly_what_its_code_calls(cfn: Template, function: str) -> None:
+    role = _props(cfn, function)["Role"]["Fn::GetAtt"][0]
+    assert all(s["Effect"] == "Allow" for s in _role_statements(cfn, role))
+    granted = _grants(cfn, role)
+    assert granted - EXPECTED_GRANTS[function] == set(), "granted but never called"
+    assert EXPECTED_GRANTS[function] - granted == set(), "called but not granted"
+
+
+def test_functions_write_only_their_own_partitions(cfn: Template) -> None:
+    # A compromised collector or evaluator cannot rewrite the watchlist or the export's state; the
+    # export writes only its own records. ForAllValues:StringLike needs every key to match.
+    for function, allowed in (
+        ("CollectMentionsFunction", ["BRAND#*"]),
+        ("EvaluateReputationFunction", ["BRAND#*"]),
+        ("ExportForBiFunction", ["EXPORT"]),
+    ):
+        role = _props(cfn, function)["Role"]["Fn::GetAtt"][0]
+        writes = [
+            s
+            for s in _role_statements(cfn, role)
+            if {"dynamodb:PutItem", "dynamodb:UpdateItem"} & set(_as_list(s["Action"]))
+        ]
+        assert writes, function
+        for statement in writes:
+            [(operator, keys)] = statement["Condition"].items()
+            assert operator.startswith("ForAllValues:"), function
+            assert keys == {"dynamodb:LeadingKeys": allowed}, function
+
+
+def test_no_iam_action_is_a_wildcard_and_only_xray_is_on_every_resource(cfn: Template) -> None:
     statements = _policy_statements(cfn)
     assert statements
     for statement in statements:
-        actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
+        actions = _as_list(statement["Action"])
         assert all("*" not in action for action in actions), statement
-        assert statement["Resource"] != "*", statement
-    # Managed policies SAM attaches: logging and X-Ray only (no account-wide SQS consumer policy)
-    for role in _resources(cfn, "AWS::IAM::Role").values():
-        for arn in role["Properties"].get("ManagedPolicyArns", []):
-            assert arn.endswith(("AWSLambdaBasicExecutionRole", "AWSXrayWriteOnlyAccess")), arn
+        if statement["Resource"] == "*":
+            assert all(action.startswith("xray:") for action in actions), statement
+    # No managed policy at all: AWSLambdaBasicExecutionRole allowed logs on every log group
+    for logical_id, role in _resources(cfn, "AWS::IAM::Role").items():
+        assert not role["Properties"].get("ManagedPolicyArns"), logical_id
+
+
+def test_each_function_logs_to_its_declared_group_with_retention(cfn: Template) -> None:
+    for function in EXPECTED_GRANTS:
+        group = _props(cfn, function)["LoggingConfig"]["LogGroup"]["Ref"]
+        assert _props(cfn, group)["RetentionInDays"] == {"Ref": "LogRetentionDays"}, function
 
 
 def test_collector_reads_only_the_named_reddit_secret(cfn: Template) -> None:
