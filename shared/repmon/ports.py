@@ -56,6 +56,8 @@ class MentionSource(Protocol):
 class SaveResult:
     stored: int
     duplicates: int
+    #: Refused for good by the store's limits (README, "Data model"): logged, skipped, never retried.
+    rejected: int = 0
 
 
 class MentionStore(Protocol):

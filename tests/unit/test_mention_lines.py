@@ -53,3 +53,30 @@ def test_an_unknown_source_or_an_empty_text_is_a_numbered_error_naming_the_field
     assert all(name in errors[0][1] for name in ("'reddit'", "'hackernews'", "'appstore'"))
     assert errors[1][1].startswith("text: ")
     assert [r.line for r in results if isinstance(r, MentionRecord)] == [3, 4]
+
+
+def test_implausible_dates_and_numbers_are_line_errors_and_the_rest_is_read():
+    # Before: year 9999 and 40-digit counts were accepted, and aborted the backtest later on
+    # (a date past what the replay clock and DynamoDB keys handle; a number DynamoDB cannot store).
+    forty_digits = 10**39
+    lines = [
+        json.dumps({**VALID, "created_at": "9999-12-31T23:59:59Z"}),
+        json.dumps({**VALID, "created_at": "1969-12-31T23:59:59Z"}),
+        json.dumps({**VALID, "engagement": {"score": forty_digits}}),
+        json.dumps({**VALID, "author": {"karma": -forty_digits}}),
+        json.dumps({**VALID, "author": {"followers": forty_digits}}),
+        json.dumps({**VALID, "author": {"account_created_at": "9999-01-01T00:00:00Z"}}),
+        json.dumps({**VALID, "text": "hi"}).replace('"hi"', '"\\ud83d"'),  # a lone surrogate escape
+        json.dumps({**VALID, "engagement": {"score": 2**63 - 1, "comments": 5}}),
+    ]
+    results = list(read_mention_lines(lines))
+    errors = {r.line: r.message for r in results if isinstance(r, LineError)}
+    assert sorted(errors) == [1, 2, 3, 4, 5, 6, 7]
+    assert errors[1].startswith("created_at: ") and "2100" in errors[1]
+    assert errors[2].startswith("created_at: ")
+    assert errors[3].startswith("engagement.score: ")
+    assert errors[4].startswith("author.karma: ")
+    assert errors[5].startswith("author.followers: ")
+    assert errors[6].startswith("author.account_created_at: ")
+    assert errors[7].startswith("text: ")
+    assert [r.line for r in results if isinstance(r, MentionRecord)] == [8]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from repmon.domain.query import QuerySyntaxError, parse_query
@@ -81,3 +81,56 @@ def test_any_input_gives_a_query_or_a_syntax_error_never_a_crash(source):
 def test_any_sequence_of_operators_gives_a_query_or_a_syntax_error(tokens):
     with contextlib.suppress(QuerySyntaxError):
         parse_query(" ".join(tokens))
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "acme OR NOT anvil",
+        "acme OR -anvil",
+        "(acme OR NOT anvil) (globex OR NOT x)",
+        "acme OR (NOT anvil AND NOT x)",
+    ],
+)
+def test_an_or_alternative_without_a_term_of_its_own_is_rejected_saying_how_to_exclude(source):
+    # Before: "acme OR NOT anvil" was accepted; sources are searched for "acme" only, yet it matched
+    # every text without "anvil" ("the weather is nice"): matches no search could ever fetch.
+    with pytest.raises(QuerySyntaxError, match="OR alternative") as raised:
+        parse_query(source)
+    assert "has no search term of its own" in str(raised.value)
+    assert "-anvil" in str(raised.value) or "-x" in str(raised.value)  # how to write it instead
+
+
+@pytest.mark.parametrize(
+    "source", ["acme -anvil", "acme AND NOT anvil", "(acme -anvil) OR globex", "acme OR (globex -x)"]
+)
+def test_exclusions_beside_a_term_stay_valid(source):
+    assert parse_query(source).search_terms()
+
+
+def test_the_search_terms_come_from_a_branch_every_match_holds():
+    # Before: ["acme"], yet "outage today" matches and holds no "acme": it would never be fetched.
+    query = parse_query("(acme OR NOT anvil) outage")
+    assert query.search_terms() == ["outage"]
+    assert query.matches("outage today")
+
+
+_WORDS = ["acme", "globex", "anvil", "x"]
+
+
+@settings(max_examples=2000, derandomize=True, deadline=None)
+@example(["(", "acme", "OR", "NOT", "anvil", ")", "globex"], ["globex"])
+@given(
+    st.lists(st.sampled_from([*_WORDS, "(", ")", "OR", "AND", "NOT", "-"]), min_size=1, max_size=10),
+    st.lists(st.sampled_from([*_WORDS, "other"]), max_size=5),
+)
+def test_every_match_contains_one_of_the_search_terms(tokens, words):
+    # What the sources fetch is what the query can match: a match without any search term would be
+    # a mention repmon claims to find but never reads.
+    try:
+        query = parse_query(" ".join(tokens))
+    except QuerySyntaxError:
+        return
+    text = " ".join(words)
+    if query.matches(text):
+        assert any(parse_query(term).matches(text) for term in query.search_terms()), (tokens, text)

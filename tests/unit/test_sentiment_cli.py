@@ -190,3 +190,34 @@ def test_eval_on_a_csv_without_labelled_rows_exits_2_naming_the_file_and_columns
     data.write_text("body,stars\nhello,5\n", encoding="utf-8")
     with pytest.raises(InvalidConfig, match=f"{data}: no labelled rows.*text.*label"):
         run(["eval", "--data", str(data)])
+
+
+def _run_utf8(stdin_text: str) -> tuple[int, list[str]]:
+    """main() writing to a strict UTF-8 stream, as a real stdout is (StringIO accepts anything)."""
+    raw = io.BytesIO()
+    out = io.TextIOWrapper(raw, encoding="utf-8", errors="strict", newline="\n")
+    code = main([], io.StringIO(stdin_text), out)
+    out.flush()
+    return code, raw.getvalue().decode("utf-8").splitlines()
+
+
+@pytest.mark.parametrize(
+    ("line", "error"),
+    [
+        ('{"id": "\\ud83d", "text": "hello"}', "id: not valid Unicode (a lone surrogate)"),
+        ('{"id": 1, "text": "hello \\ud83d"}', "text: not valid Unicode (a lone surrogate)"),
+        ('{"id": 1, "text": "hello", "extra": "\\udc00"}', None),  # ignored keys may hold anything
+        ('{"id": ["\\ud83d"], "text": "x"}', "id: not valid Unicode (a lone surrogate)"),
+        ('{"id": 1234567890123456789012345678901234567890, "text": "late again"}', None),
+    ],
+)
+def test_a_line_that_cannot_be_written_back_is_an_error_line_and_the_run_goes_on(
+    line: str, error: str | None
+) -> None:
+    # Before: the verdict of a line holding a lone surrogate crashed the writer: exit 1, nothing after.
+    code, out = _run_utf8(line + "\n" + '{"id": "next", "text": "fine"}\n')
+    assert code == 0
+    assert len(out) == 2
+    first = json.loads(out[0])
+    assert first.get("error") == error
+    assert json.loads(out[1])["id"] == "next"

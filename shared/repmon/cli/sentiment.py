@@ -49,6 +49,9 @@ def parse_line(line: str) -> tuple[Any, str, int | None]:
     text, rating = item.get("text"), item.get("rating")
     if not isinstance(text, str):
         raise LineError("text must be a string")
+    for name in ("id", "text"):
+        if not _writable(item.get(name)):
+            raise LineError(f"{name}: not valid Unicode (a lone surrogate)")
     if not text.strip():
         raise LineError("empty text")
     if rating is not None and (
@@ -58,13 +61,25 @@ def parse_line(line: str) -> tuple[Any, str, int | None]:
     return item.get("id"), text, rating
 
 
+def _writable(value: Any) -> bool:
+    """Whether `value` can be written as UTF-8: JSON's "\\ud83d" escapes decode to lone surrogates,
+    which no UTF-8 stdout accepts, so echoing one would stop the whole run."""
+    try:
+        json.dumps(value, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _line_id(line: str) -> Any:
-    """The id of a line we reject, when it is an object with one; echoing it lets callers match."""
+    """The id of a line we reject, when it is an object with one we can write back; echoing it lets
+    callers match."""
     try:
         item = json.loads(line, parse_constant=_reject_constant)
     except (ValueError, RecursionError):
         return None
-    return item.get("id") if isinstance(item, dict) else None
+    item_id = item.get("id") if isinstance(item, dict) else None
+    return item_id if _writable(item_id) else None
 
 
 def score_line(line: str, scorer: SentimentScorer) -> dict[str, Any]:

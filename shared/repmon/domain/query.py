@@ -61,9 +61,10 @@ class And:
         return all(op.matches(text) for op in self.operands)
 
     def positives(self) -> list[str]:
-        # The first positive branch is enough to find candidates; the local match does the rest.
+        # One branch every match must hold is enough to find candidates; the local match does the
+        # rest. It must be anchored: in "(acme OR NOT anvil) outage" only "outage" is in every match.
         for op in self.operands:
-            if found := op.positives():
+            if _anchored(op) and (found := op.positives()):
                 return found
         return []
 
@@ -182,6 +183,51 @@ def parse_query(source: str) -> Query:
         _, value, at = parser.take()
         raise QuerySyntaxError(f"unexpected {value!r} at character {at}")
     query = Query(source, root)
+    if (bare := _bare_alternative(root)) is not None:
+        excluded = " ".join(f"-{term}" for term in _excluded(bare)) or "-word"
+        raise QuerySyntaxError(
+            f"the OR alternative {_show(bare)!r} has no search term of its own, so it would match "
+            f"texts no search fetches; exclude words from the whole query instead ({excluded})"
+        )
     if not query.search_terms():
         raise QuerySyntaxError("the query needs at least one term that is not excluded")
     return query
+
+
+def _anchored(node: Node) -> bool:
+    """Whether every text the node matches contains one of its positive terms."""
+    if isinstance(node, Term):
+        return True
+    if isinstance(node, And):
+        return any(_anchored(op) for op in node.operands)
+    if isinstance(node, Or):
+        return all(_anchored(op) for op in node.operands)
+    return False
+
+
+def _bare_alternative(node: Node) -> Node | None:
+    """An OR alternative that matches texts without any search term ("acme OR NOT anvil" matches
+    "nice weather"), when the query depends on it: sources only fetch texts holding a search term,
+    so such matches would be promised and never read. None when every match holds a search term."""
+    if isinstance(node, Or):
+        return next((op for op in node.operands if not _anchored(op)), None)
+    if isinstance(node, And) and not _anchored(node):
+        return next((b for b in map(_bare_alternative, node.operands) if b is not None), None)
+    return None
+
+
+def _excluded(node: Node) -> list[str]:
+    if isinstance(node, Not):
+        return node.operand.positives() or _excluded(node.operand)
+    if isinstance(node, And | Or):
+        return [t for op in node.operands for t in _excluded(op)]
+    return []
+
+
+def _show(node: Node) -> str:
+    if isinstance(node, Term):
+        return node.positives()[0]
+    if isinstance(node, Not):
+        return f"NOT {_show(node.operand)}"
+    joiner = " OR " if isinstance(node, Or) else " AND "
+    return "(" + joiner.join(map(_show, node.operands)) + ")"

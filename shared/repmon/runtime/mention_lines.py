@@ -13,11 +13,35 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import UTC
+from datetime import UTC, datetime
+from typing import Annotated
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
 
 from repmon.domain.models import Author, Engagement, Mention, Source
+
+#: Dates a mention or an account can plausibly carry. A date past 2100 (9999-12-31) or before 1970
+#: would be stored and replayed as is, and aborted the whole backtest once it reached the clock.
+_EPOCH, _FAR_FUTURE = datetime(1970, 1, 1, tzinfo=UTC), datetime(2100, 1, 1, tzinfo=UTC)
+#: Counts are `bigint` in the export (Athena, DuckDB): a 40-digit one is no count, and no DynamoDB
+#: number either (38 digits), so it aborted the backtest at the first write.
+_INT64 = 2**63 - 1
+
+
+def _utf8(value: str) -> str:
+    """JSON's "\\ud83d" escape decodes to a lone surrogate: no UTF-8 file, request or DynamoDB
+    item can hold it, so the first write aborted the backtest."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError("not valid Unicode (a lone surrogate)") from None
+    return value
+
+
+Text = Annotated[str, AfterValidator(_utf8)]
+PlausibleDate = Annotated[AwareDatetime, Field(ge=_EPOCH, lt=_FAR_FUTURE)]
+Count = Annotated[int, Field(ge=0, le=_INT64)]
+SignedCount = Annotated[int, Field(ge=-_INT64, le=_INT64)]
 
 
 class _Lenient(BaseModel):
@@ -25,29 +49,29 @@ class _Lenient(BaseModel):
 
 
 class AuthorLine(_Lenient):
-    id: str = ""
-    handle: str = ""
-    followers: int | None = Field(default=None, ge=0)
-    karma: int | None = None
-    account_created_at: AwareDatetime | None = None
+    id: Text = ""
+    handle: Text = ""
+    followers: Count | None = None
+    karma: SignedCount | None = None
+    account_created_at: PlausibleDate | None = None
     verified: bool = False
 
 
 class EngagementLine(_Lenient):
-    score: int = 0
-    comments: int = Field(default=0, ge=0)
-    shares: int = Field(default=0, ge=0)
+    score: SignedCount = 0
+    comments: Count = 0
+    shares: Count = 0
 
 
 class MentionLine(_Lenient):
     # The platforms we poll: another one would be stored, but no export column or rule expects it.
     source: Source
-    id: str = Field(min_length=1, max_length=200)
-    brand: str = Field(min_length=1, max_length=63)
-    created_at: AwareDatetime
-    text: str
-    url: str = ""
-    title: str = ""
+    id: Text = Field(min_length=1, max_length=200)
+    brand: Text = Field(min_length=1, max_length=63)
+    created_at: PlausibleDate
+    text: Text
+    url: Text = ""
+    title: Text = ""
     author: AuthorLine = AuthorLine()
     engagement: EngagementLine = EngagementLine()
     rating: int | None = Field(default=None, ge=1, le=5)
