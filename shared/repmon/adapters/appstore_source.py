@@ -1,9 +1,10 @@
 """RssAppStoreSource: customer reviews of the brand's own app from Apple's RSS JSON feed, per country.
 
-The feed is newest-first, 50 reviews a page, 10 pages deep, and review ids grow with time, so the
-cursor keeps, per country, the highest id returned. When a poll stops at `max_pages` with older new
-reviews left, the cursor remembers where it stopped (`next_page`, and the id range already returned)
-and the next poll continues from there before it goes back to page 1.
+The feed is newest-first, 50 reviews a page, 10 pages deep, and review ids grow with time, so each
+country's cursor is the shared `domain.cursor.Cursor` with the review id as its position: a poll reads
+pages down to the cursor (or the feed's end) and returns the oldest `max_pages` x 50 new reviews; the
+rest come next poll, and while it is behind an empty or short page never moves it. An id that cannot
+be real (10^15 among ids near 10^10) is rejected, or it would make every later review look old.
 Reviews are about the app itself, so they are not filtered by the brand query.
 """
 
@@ -11,27 +12,26 @@ from __future__ import annotations
 
 import json
 import logging
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import requests
 
 from repmon.adapters.http import LogSink, get_json, new_session, plain_text
-from repmon.domain.brand import Brand
+from repmon.adapters.item_fields import ITEM_ERRORS, MalformedPage, count, iso_date, path_segment, text
+from repmon.domain.brand import APP_ID, Brand
+from repmon.domain.cursor import Candidate, Cursor, NewestFirstScan, clamp_date, implausible
+from repmon.domain.errors import SourceUnavailable
 from repmon.domain.models import Author, Engagement, Mention, Source
 from repmon.ports import SourcePage
 
 _FEED_PAGES = 10  # Apple serves no page after the tenth
 _PAGE_SIZE = 50  # a shorter page is the last one
-
-
-@dataclass
-class _Run:
-    mentions: list[Mention]
-    skipped: int
-    state: dict[str, int]
-    truncated: bool
+#: Review ids are near 1.1e10 and grow by about 1.5e9 a year: twelve digits, and no jump of more
+#: than 1e10 (six years) above both the cursor and the poll's median, are real.
+_MAX_ID_DIGITS = 12
+MAX_ID_JUMP = 10**10
+_COUNTRY = __import__("re").compile(r"[a-z]{2}")
 
 
 class RssAppStoreSource:
@@ -54,96 +54,111 @@ class RssAppStoreSource:
         settings = brand.sources.appstore
         if not settings.app_id:
             return SourcePage([], cursor)
+        app_id = path_segment(settings.app_id, APP_ID, "app_id")
         state = _parse_cursor(cursor)
-        mentions: list[Mention] = []
-        skipped, truncated = 0, False
+        page = SourcePage([], None)
         for country in settings.countries:
-            run = self._country(settings.app_id, country, state.get(country, {}), settings.max_pages, now)
-            mentions += run.mentions
-            skipped += run.skipped
-            truncated = truncated or run.truncated
-            state[country] = run.state
-        return SourcePage(
-            mentions, json.dumps({"v": 1, "countries": state}, sort_keys=True), skipped, truncated
+            path = f"{path_segment(country, _COUNTRY, 'country')}/rss/customerreviews"
+            mark = state.get(country, Cursor())
+            found, skipped = self._read(f"{self.base_url}/{path}", app_id, country, mark.at, now)
+            step = mark.advance(found, limit=settings.max_pages * _PAGE_SIZE, overlap=0)
+            state[country] = step.cursor
+            page.mentions.extend(step.page)
+            page.errors.extend(f"appstore {country}: {note}" for note in step.notes)
+            page = _add(page, skipped, step.truncated)
+        dumped = {"v": 2, "countries": {c: m.dump() for c, m in state.items()}}
+        return _add(page, 0, False, json.dumps(dumped, sort_keys=True))
+
+    def _read(
+        self, base: str, app_id: str, country: str, at: float, now: datetime
+    ) -> tuple[list[Candidate], int]:
+        """Pages newest-first until the cursor is passed or the feed ends; implausible ids rejected."""
+        scan, found, skipped = NewestFirstScan(at), [], 0
+        for number in range(1, _FEED_PAGES + 1):
+            body = get_json(
+                self.session, self.name, f"{base}/page={number}/id={app_id}/sortby=mostrecent/json"
+            )
+            try:
+                reviews, bad, size = parse_feed(body, country, app_id, now, self.log)
+            except MalformedPage as exc:
+                raise SourceUnavailable(self.name, f"{country} page {number}: {exc}") from exc
+            skipped += bad
+            for review_id, mention in reviews:
+                if not scan.is_old(review_id):
+                    found.append(Candidate(float(review_id), mention))
+            if scan.done or size < _PAGE_SIZE:
+                break
+        absurd = implausible([c.position for c in found], at, MAX_ID_JUMP)
+        if absurd:
+            self.log.warning("rejected implausible app store review ids", extra={"ids": sorted(absurd)[:5]})
+        return [c for c in found if c.position not in absurd], skipped + sum(
+            c.position in absurd for c in found
         )
 
-    def _country(
-        self, app_id: str, country: str, state: dict[str, int], max_pages: int, now: datetime
-    ) -> _Run:
-        last = state.get("last_id", 0)
-        catching_up = "next_page" in state
-        page = state.get("next_page", 1)
-        ceiling = state.get("below_id") if catching_up else None
-        run = _Run([], 0, {}, False)
-        ids: list[int] = []
-        done = False
-        for _ in range(max_pages):
-            entries = self._page(country, page, app_id)
-            done = len(entries) < _PAGE_SIZE or page >= _FEED_PAGES
-            for entry in entries:
-                parsed = self._entry(entry, country, app_id, now, run)
-                if parsed is None:
-                    continue
-                review_id, mention = parsed
-                if review_id <= last:
-                    done = True
-                elif ceiling is None or review_id < ceiling:
-                    ids.append(review_id)
-                    run.mentions.append(mention)
-            page += 1
-            if done:
-                break
-        top = max([state.get("top_id", last), *ids])
-        if done:
-            run.state = {"last_id": top}
-        else:
-            run.state = {
-                "last_id": last,
-                "next_page": page,
-                "top_id": top,
-                "below_id": min([*ids, ceiling or top + 1]),
-            }
-            run.truncated = True
-        return run
 
-    def _page(self, country: str, page: int, app_id: str) -> list[Any]:
-        url = f"{self.base_url}/{country}/rss/customerreviews/page={page}/id={app_id}/sortby=mostrecent/json"
-        feed = (get_json(self.session, self.name, url) or {}).get("feed") or {}
-        entries = feed.get("entry") or []
-        return [entries] if isinstance(entries, dict) else list(entries)  # one review comes as an object
+def _add(page: SourcePage, skipped: int, truncated: bool, cursor: str | None = None) -> SourcePage:
+    return SourcePage(
+        page.mentions,
+        cursor if cursor is not None else page.cursor,
+        page.skipped + skipped,
+        page.truncated or truncated,
+        page.errors,
+    )
 
-    def _entry(
-        self, entry: Any, country: str, app_id: str, now: datetime, run: _Run
-    ) -> tuple[int, Mention] | None:
+
+def parse_feed(
+    body: Any, country: str, app_id: str, now: datetime, log: LogSink | None = None
+) -> tuple[list[tuple[int, Mention]], int, int]:
+    """One feed page: its reviews as (id, Mention), the malformed entries skipped, and the entry count.
+
+    Raises `MalformedPage` only when the body is not a feed at all.
+    """
+    feed = body.get("feed") if isinstance(body, dict) else None
+    if not isinstance(feed, dict):
+        raise MalformedPage("not an RSS JSON feed")
+    entries = feed.get("entry") or []
+    entries = entries if isinstance(entries, list) else [entries]  # one review comes as an object
+    reviews: list[tuple[int, Mention]] = []
+    skipped = 0
+    for entry in entries:
         if isinstance(entry, dict) and "im:name" in entry and "im:rating" not in entry:
-            return None  # older feeds lead with the app's own metadata: not a review, not malformed
+            continue  # older feeds lead with the app's own metadata: not a review, not malformed
         try:
-            return entry_to_review(entry, country, app_id, now)
-        except (KeyError, TypeError, ValueError, AttributeError, ArithmeticError) as exc:
-            run.skipped += 1
-            self.log.warning(
-                "skipped malformed app store entry", extra={"country": country, "error": repr(exc)}
+            reviews.append(entry_to_review(entry, country, app_id, now))
+        except ITEM_ERRORS as exc:
+            skipped += 1
+            (log or _LOG).warning(
+                "skipped malformed app store entry", extra={"country": country, "error": repr(exc)[:300]}
             )
-            return None
+    return reviews, skipped, len(entries)
+
+
+_LOG = logging.getLogger(__name__)
 
 
 def entry_to_review(entry: dict[str, Any], country: str, app_id: str, now: datetime) -> tuple[int, Mention]:
-    """One feed entry as (review id, Mention); a review without a date is dated `now` (first seen)."""
-    review_id = int(_label(entry["id"]))
+    """One feed entry as (review id, Mention); raises ITEM_ERRORS if malformed.
+
+    A review without a date is dated `now` (first seen); dates are clamped (`clamp_date`).
+    """
+    raw_id = _label(entry["id"])
+    if not (raw_id.isascii() and raw_id.isdigit() and len(raw_id) <= _MAX_ID_DIGITS and int(raw_id) > 0):
+        raise ValueError(f"review id {raw_id[:40]!r} is not an App Store id")
+    review_id = int(raw_id)
     rating = int(_label(entry["im:rating"]))
     if not 1 <= rating <= 5:
         raise ValueError(f"rating {rating} out of range")
     updated = _label(entry.get("updated"))
-    created = datetime.fromisoformat(updated).astimezone(UTC) if updated else now
+    created = clamp_date(iso_date(updated), now) if updated else now
     author = entry.get("author") or {}
-    handle, uri = _label(author.get("name")), _label(author.get("uri"))
+    handle, uri = text(_label(author.get("name"))), _label(author.get("uri"))
     mention = Mention(
         source=Source.APPSTORE.value,
-        native_id=str(review_id),
+        native_id=raw_id,
         created_at=created,
         text=plain_text(_label(entry["content"])),
         url=f"https://apps.apple.com/{country}/app/id{app_id}?see-all=reviews",
-        author=Author(id=uri.rpartition("/id")[2] if "/id" in uri else handle, handle=handle),
+        author=Author(id=text(uri.rpartition("/id")[2] if "/id" in uri else handle), handle=handle),
         engagement=Engagement(score=_int(entry.get("im:voteSum")), votes=_int(entry.get("im:voteCount"))),
         rating=rating,
         title=plain_text(_label(entry.get("title"))),
@@ -153,20 +168,34 @@ def entry_to_review(entry: dict[str, Any], country: str, app_id: str, now: datet
 
 
 def _label(value: Any) -> str:
-    """Every value in the feed is wrapped: {"label": "..."}."""
+    """Every value in the feed is wrapped: {"label": "..."}; only text and numbers are values."""
     if value is None:
         return ""
-    return str(value["label"]) if isinstance(value, dict) else str(value)
+    inner = value["label"] if isinstance(value, dict) else value
+    if inner is None:
+        return ""
+    if isinstance(inner, bool) or not isinstance(inner, str | int | float):
+        raise TypeError(f"expected a label, got {type(inner).__name__}")
+    return str(inner)
 
 
 def _int(value: Any) -> int:
-    text = _label(value)
-    return int(text) if text.lstrip("-").isdigit() else 0
+    """A vote count: anything unreadable is 0 (it only weighs influence), huge ones are clamped."""
+    try:
+        return count(_label(value))
+    except ITEM_ERRORS:
+        return 0
 
 
-def _parse_cursor(cursor: str | None) -> dict[str, dict[str, int]]:
+def _parse_cursor(cursor: str | None) -> dict[str, Cursor]:
+    """Each country's cursor; version 1 (`last_id`, maybe mid catch-up) resumes from its last id."""
     try:
         countries = json.loads(cursor)["countries"] if cursor else {}
-        return {str(c): {str(k): int(v) for k, v in s.items()} for c, s in countries.items()}
+        state: dict[str, Cursor] = {}
+        for country, data in dict(countries).items():
+            if isinstance(data, dict) and "last_id" in data:
+                data = {"at": data["last_id"], "behind": "next_page" in data}
+            state[str(country)] = Cursor.load(data, Cursor())
+        return state
     except (TypeError, ValueError, KeyError, AttributeError, ArithmeticError):
         return {}

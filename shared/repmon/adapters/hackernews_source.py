@@ -8,17 +8,23 @@ and the newer ones (nulls dropped; `updated_at`, `children`, `story_id` on stori
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import requests
 
-from repmon.adapters.http import LogSink, Watermark, get_json, new_session, plain_text
+from repmon.adapters.http import LogSink, get_json, new_session, plain_text
+from repmon.adapters.item_fields import ITEM_ERRORS, MalformedPage, count, epoch_date, iso_date, text
 from repmon.domain.brand import Brand
+from repmon.domain.cursor import TimeCursor, by_time
+from repmon.domain.errors import SourceUnavailable
 from repmon.domain.models import Author, Engagement, Mention, Source
 from repmon.ports import SourcePage
 
 _ITEM_URL = "https://news.ycombinator.com/item?id="
+#: HN item ids are near 4.6e7 today; twelve digits leaves centuries and rejects absurd ones.
+_MAX_ID_DIGITS = 12
+_EPOCH_MAX = 253_402_300_799
 
 
 class AlgoliaHackerNewsSource:
@@ -51,20 +57,22 @@ class AlgoliaHackerNewsSource:
 
     def fetch(self, brand: Brand, cursor: str | None, now: datetime) -> SourcePage:
         query = brand.compiled
-        mark = Watermark.parse(cursor, now, self.lookback)
-        floor = int(mark.floor(self.overlap).timestamp())
-        hits: dict[str, dict[str, Any]] = {}
+        mark = TimeCursor.parse(cursor, now, self.lookback)
+        overlap = self.overlap.total_seconds()
+        floor = _epoch_floor(mark.floor(overlap))
+        hits: dict[str, Any] = {}
         complete = True
         for term in query.search_terms():
             found, done = self._search(term, floor)
             complete = complete and done
             for hit in found:
-                hits.setdefault(str(hit.get("objectID", id(hit))), hit)
+                key = hit.get("objectID", id(hit)) if isinstance(hit, dict) else id(hit)
+                hits.setdefault(repr(key)[:100], hit)
         mentions, skipped = self._parse(hits.values())
-        matching = [m for m in mentions if query.matches(m.full_text)]
-        settled = now - self.overlap if complete else None
+        matching = [by_time(m, now) for m in mentions if query.matches(m.full_text)]
+        settled = (now - self.overlap).timestamp() if complete else None
         limit = brand.sources.hackernews.max_items
-        page, mark, truncated = mark.advance(matching, limit=limit, overlap=self.overlap, settled=settled)
+        step = mark.advance(matching, limit=limit, overlap=overlap, settled=settled)
         errors = (
             []
             if complete
@@ -72,40 +80,53 @@ class AlgoliaHackerNewsSource:
                 f"hackernews: more than {self.max_slices}000 hits since the cursor; older ones may be missed"
             ]
         )
-        return SourcePage(page, mark.dump(), skipped=skipped, truncated=truncated, errors=errors)
+        errors += [f"hackernews: {note}" for note in step.notes]
+        cursor_text = TimeCursor.dump(step.cursor)
+        return SourcePage(step.page, cursor_text, skipped=skipped, truncated=step.truncated, errors=errors)
 
-    def _search(self, term: str, floor: int) -> tuple[list[dict[str, Any]], bool]:
+    def _search(self, term: str, floor: int) -> tuple[list[Any], bool]:
         """All hits for `term` at or after `floor`, and whether they were all read.
 
         Algolia pages through the newest 1000 hits of a query only. When more match, the next slice
         asks for hits older than the oldest one read (`created_at_i<=` that second: its same-second
         hits come again and are deduplicated), until the floor is reached or the budget is spent.
         """
-        hits: list[dict[str, Any]] = []
+        hits: list[Any] = []
         upper: int | None = None
         for _ in range(self.max_slices):
             found, total = self._slice(term, floor, upper)
             hits.extend(found)
+            # Only sane in-window times steer the slicing: a hit dated 1970 or 2^63 must not.
             oldest = min(
-                (h["created_at_i"] for h in found if isinstance(h.get("created_at_i"), int)), default=None
+                (
+                    h["created_at_i"]
+                    for h in found
+                    if isinstance(h, dict)
+                    and type(h.get("created_at_i")) is int
+                    and floor <= h["created_at_i"] <= _EPOCH_MAX
+                ),
+                default=None,
             )
             if len(found) >= total or oldest is None or oldest == upper:
                 return hits, True
             upper = oldest
         return hits, False
 
-    def _slice(self, term: str, floor: int, upper: int | None) -> tuple[list[dict[str, Any]], int]:
+    def _slice(self, term: str, floor: int, upper: int | None) -> tuple[list[Any], int]:
         """Up to 1000 newest hits in [floor, upper], and how many match in all (nbHits)."""
         window = f"created_at_i>={floor}" + (f",created_at_i<={upper}" if upper is not None else "")
-        hits: list[dict[str, Any]] = []
+        hits: list[Any] = []
         total = 0
         for page in range(self.max_pages):
             params: dict[str, Any] = {"query": term, "tags": "(story,comment)", "numericFilters": window}
             params |= {"hitsPerPage": self.hits_per_page, "page": page}
             body = get_json(self.session, self.name, f"{self.base_url}/search_by_date", params)
-            hits.extend(h for h in body.get("hits") or [] if isinstance(h, dict))
-            total = int(body.get("nbHits") or 0)
-            if page + 1 >= int(body.get("nbPages") or 0):
+            try:
+                found, total, pages = search_page(body)
+            except MalformedPage as exc:
+                raise SourceUnavailable(self.name, f"search_by_date: {exc}") from exc
+            hits.extend(found)
+            if page + 1 >= pages or not found:
                 break
         return hits, total
 
@@ -115,39 +136,65 @@ class AlgoliaHackerNewsSource:
         for hit in hits:
             try:
                 mentions.append(hit_to_mention(hit))
-            # ArithmeticError: an out-of-range timestamp or an infinite count is malformed, not fatal.
-            except (KeyError, TypeError, ValueError, ArithmeticError) as exc:
+            except ITEM_ERRORS as exc:
                 skipped += 1
-                self.log.warning(
-                    "skipped malformed hackernews hit",
-                    extra={"item": hit.get("objectID"), "error": repr(exc)},
-                )
+                self.log.warning("skipped malformed hackernews hit", extra={"error": repr(exc)[:300]})
         return mentions, skipped
 
 
+def search_page(body: Any) -> tuple[list[Any], int, int]:
+    """A search_by_date response's hits (objects only), nbHits and nbPages; `MalformedPage` if not one."""
+    if not isinstance(body, dict) or not isinstance(body.get("hits", []), list):
+        raise MalformedPage("not an Algolia search response")
+    hits = list(body.get("hits") or [])  # a hit that is not an object is skipped and counted later
+    try:
+        return hits, max(0, count(body.get("nbHits"))), max(0, count(body.get("nbPages")))
+    except ITEM_ERRORS as exc:
+        raise MalformedPage(f"unreadable nbHits or nbPages: {exc!r}"[:200]) from exc
+
+
+def parse_hits(body: Any, log: LogSink | None = None) -> tuple[list[Mention], int]:
+    """A response's hits as Mentions and the number skipped as malformed (the fuzzed entry point)."""
+    return AlgoliaHackerNewsSource(logger=log or logging.getLogger(__name__))._parse(search_page(body)[0])
+
+
 def hit_to_mention(hit: dict[str, Any]) -> Mention:
-    """One Algolia hit (story or comment) as a Mention; raises KeyError/TypeError/ValueError if malformed."""
-    object_id = str(hit["objectID"])
-    if not object_id.isdigit():
-        raise ValueError(f"objectID {object_id!r} is not an HN item id")
+    """One Algolia hit (story or comment) as a Mention; raises ITEM_ERRORS if malformed."""
+    object_id = text(hit["objectID"])
+    if not (object_id.isascii() and object_id.isdigit() and len(object_id) <= _MAX_ID_DIGITS):
+        raise ValueError(f"objectID {object_id[:40]!r} is not an HN item id")
     if hit.get("created_at_i") is not None:
-        created = datetime.fromtimestamp(int(hit["created_at_i"]), tz=UTC)
+        created = epoch_date(hit["created_at_i"])
     else:
-        created = datetime.fromisoformat(str(hit["created_at"]).replace("Z", "+00:00")).astimezone(UTC)
-    is_comment = "comment" in (hit.get("_tags") or []) or bool(hit.get("comment_text"))
-    title = "" if is_comment else plain_text(hit.get("title"))
-    text = plain_text(hit.get("comment_text") if is_comment else hit.get("story_text"))
-    if not (title or text):
+        created = iso_date(hit["created_at"])
+    tags = hit.get("_tags") or []
+    is_comment = (isinstance(tags, list) and "comment" in tags) or bool(hit.get("comment_text"))
+    title = "" if is_comment else plain_text(_str(hit.get("title")))
+    body = plain_text(_str(hit.get("comment_text") if is_comment else hit.get("story_text")))
+    if not (title or body):
         raise ValueError("hit has neither title nor text")
-    author = str(hit.get("author") or "")
+    author = text(hit.get("author"))
     return Mention(
         source=Source.HACKERNEWS.value,
         native_id=object_id,
         created_at=created,
-        text=text,
+        text=body,
         url=_ITEM_URL + object_id,
         author=Author(id=author, handle=author),
-        engagement=Engagement(score=int(hit.get("points") or 0), comments=int(hit.get("num_comments") or 0)),
+        engagement=Engagement(score=count(hit.get("points")), comments=count(hit.get("num_comments"))),
         title=title,
-        community=plain_text(hit.get("story_title")) if is_comment else title,
+        community=plain_text(_str(hit.get("story_title"))) if is_comment else title,
     )
+
+
+def _str(value: Any) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise TypeError(f"expected text, got {type(value).__name__}")
+    return value
+
+
+def _epoch_floor(position: float) -> int:
+    """The cursor's floor as Algolia's integer seconds, kept in the range its filter accepts."""
+    return max(0, min(_EPOCH_MAX, int(position)))

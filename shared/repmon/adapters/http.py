@@ -1,28 +1,25 @@
-"""Plumbing shared by the source adapters: a retrying session, HTML-to-text, and the watermark cursor.
+"""Plumbing shared by the source adapters: a retrying session and HTML-to-text (the cursor: `domain.cursor`).
 
 Retries live in urllib3 (`Retry`), under every client that uses the session, praw included: 429 and 5xx
 are retried with exponential backoff, `Retry-After` is honoured but capped so a hostile or confused
-server cannot park a Lambda for minutes, and the total number of attempts is bounded.
+server cannot park a Lambda for minutes, and the total number of attempts is bounded. Every request
+also has a total deadline and a page-size cap (`adapters.http_limits`): a retry or a `Retry-After`
+that would end past the deadline fails the request at once.
 """
 
 from __future__ import annotations
 
 import html
-import json
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
 from html.parser import HTMLParser
 from typing import Any, Protocol
 
 import requests
-from requests.adapters import HTTPAdapter
 from urllib3.response import BaseHTTPResponse
 from urllib3.util.retry import Retry
 
+from repmon.adapters.http_limits import MAX_PAGE_BYTES, DeadlineExceeded, LimitedAdapter, time_left
 from repmon.domain.errors import SourceUnavailable
-from repmon.domain.models import Mention
 
 RETRY_STATUSES = (429, 500, 502, 503, 504, 520, 522)
 
@@ -41,18 +38,17 @@ class CappedRetry(Retry):
         retry.max_retry_after = self.max_retry_after
         return retry  # type: ignore[return-value]
 
-
-class _TimeoutAdapter(HTTPAdapter):
-    """Applies a default timeout: requests has none, and a hung socket would eat the Lambda's budget."""
-
-    def __init__(self, timeout: float, **kwargs: Any) -> None:
-        self.default_timeout = timeout
-        super().__init__(**kwargs)
-
-    def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:  # type: ignore[override]
-        if kwargs.get("timeout") is None:
-            kwargs["timeout"] = self.default_timeout
-        return super().send(request, **kwargs)
+    def sleep(self, response: BaseHTTPResponse | None = None) -> None:
+        """Wait before the next attempt, unless that wait (the server's, uncapped) ends past the deadline."""
+        left = time_left()
+        if left is not None:
+            asked = super().get_retry_after(response) if response is not None else None
+            wait = self.get_backoff_time() if asked is None else asked
+            if left <= 0 or wait >= left:
+                raise DeadlineExceeded(
+                    f"a retry after {wait:.0f} s would end past the deadline ({left:.0f} s left)"
+                )
+        super().sleep(response)
 
 
 def new_session(
@@ -62,8 +58,12 @@ def new_session(
     backoff_max: float = 20.0,
     max_retry_after: float = 30.0,
     timeout: float = 10.0,
+    max_page_bytes: int = MAX_PAGE_BYTES,
+    max_request_seconds: float = 60.0,
 ) -> requests.Session:
-    """A session retrying 429/5xx (honouring Retry-After) at most `total` times, with a default timeout."""
+    """A session retrying 429/5xx (honouring Retry-After) at most `total` times, with a default per-read
+    timeout, a total deadline per request (`max_request_seconds`, or the job's `deadline` if sooner) and a
+    cap on the size of a page."""
     retry = CappedRetry(
         total=total,
         connect=total,
@@ -77,7 +77,7 @@ def new_session(
     )
     retry.max_retry_after = max_retry_after
     session = requests.Session()
-    adapter = _TimeoutAdapter(timeout, max_retries=retry)
+    adapter = LimitedAdapter(timeout, max_page_bytes, max_request_seconds, max_retries=retry)
     session.mount("http://", adapter)
     session.mount("https://", adapter)
     return session
@@ -132,60 +132,3 @@ class LogSink(Protocol):
     """What adapters need of a logger: stdlib `logging.Logger` and Powertools `Logger` both fit."""
 
     def warning(self, msg: Any, *args: Any, **kwargs: Any) -> Any: ...
-
-
-_MAX_SEEN = 5000
-
-
-@dataclass(frozen=True)
-class Watermark:
-    """A time cursor with overlap: re-read `overlap` before `since`, drop ids already returned there.
-
-    Why not Reddit's `before=<fullname>`: a deleted anchor post stalls or replays that stream, and search
-    indexes late. A time watermark survives both; the overlap catches late arrivals, `seen` dedups them.
-    """
-
-    since: datetime
-    seen: dict[str, float] = field(default_factory=dict)
-
-    @classmethod
-    def parse(cls, raw: str | None, now: datetime, lookback: timedelta) -> Watermark:
-        """The cursor's state; an absent or unreadable cursor starts `lookback` before `now`."""
-        if not raw:
-            return cls(now - lookback)
-        try:
-            data = json.loads(raw)
-            since = datetime.fromisoformat(data["since"]).astimezone(UTC)
-            seen = {str(k): float(v) for k, v in data.get("seen", {}).items()}
-            return cls(since, seen)
-        except (TypeError, ValueError, KeyError, AttributeError):
-            return cls(now - lookback)
-
-    def floor(self, overlap: timedelta) -> datetime:
-        return self.since - overlap
-
-    def advance(
-        self, candidates: Iterable[Mention], *, limit: int, overlap: timedelta, settled: datetime | None
-    ) -> tuple[list[Mention], Watermark, bool]:
-        """Pick the oldest `limit` unseen candidates; return them, the next watermark, and truncated.
-
-        `settled` (when the poll read everything down to the floor) lets a quiet stream move its
-        watermark forward anyway, so later polls do not rescan an ever longer window.
-        """
-        floor = self.floor(overlap)
-        fresh: dict[str, Mention] = {}
-        for m in candidates:
-            if m.created_at >= floor and m.native_id not in self.seen:
-                fresh.setdefault(m.native_id, m)
-        ordered = sorted(fresh.values(), key=lambda m: (m.created_at, m.native_id))
-        page, truncated = ordered[:limit], len(ordered) > limit
-        since = max([self.since, *(m.created_at for m in page)])
-        if settled is not None and not truncated:
-            since = max(since, settled)
-        seen = {**self.seen, **{m.native_id: m.created_at.timestamp() for m in page}}
-        keep = (since - overlap).timestamp()
-        recent = sorted(((t, k) for k, t in seen.items() if t >= keep), reverse=True)[:_MAX_SEEN]
-        return page, Watermark(since, {k: t for t, k in recent}), truncated
-
-    def dump(self) -> str:
-        return json.dumps({"v": 1, "since": self.since.isoformat(), "seen": self.seen}, sort_keys=True)

@@ -9,23 +9,32 @@ would trigger one more request per item.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
-from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
 from typing import Any, TypeVar
+from urllib.parse import quote
 
 import praw
 import prawcore
 import requests
 
-from repmon.adapters.http import LogSink, Watermark, new_session, plain_text
+from repmon.adapters.http import LogSink, new_session, plain_text
+from repmon.adapters.item_fields import ITEM_ERRORS, MalformedPage, count, epoch_date, path_segment, text
 from repmon.adapters.secrets import RedditCredentials
-from repmon.domain.brand import Brand
+from repmon.domain.brand import SUBREDDIT_NAME, Brand
+from repmon.domain.cursor import Candidate, NewestFirstScan, TimeCursor, by_time
 from repmon.domain.errors import InvalidConfig, SourceUnavailable
 from repmon.domain.models import Author, Engagement, Mention, Source
 from repmon.ports import SourcePage
 
 _WEB = "https://www.reddit.com"
+_LOG = logging.getLogger(__name__)
+#: Reddit ids are base 36; thirteen digits is far beyond any id it will issue this century.
+_THING_ID = re.compile(r"[0-9a-z]{1,13}")
+#: Reddit's username rule: 3-20 letters, digits, '_' or '-'.
+_USERNAME = re.compile(r"[A-Za-z0-9_-]{3,20}")
 _T = TypeVar("_T")
 #: Lookups that mean "this account or subreddit cannot be described", not "Reddit is down".
 _GONE = (
@@ -37,6 +46,7 @@ _GONE = (
     TypeError,
     ValueError,
     ArithmeticError,  # an absurd number (a timestamp of 1e20, an infinite score) is "cannot describe"
+    OSError,
 )
 
 
@@ -62,7 +72,12 @@ def build_reddit(
 
 
 class PrawRedditSource:
-    """`MentionSource` for Reddit: keyword search sorted by new, plus recent comments filtered locally."""
+    """`MentionSource` for Reddit: keyword search sorted by new, plus recent comments filtered locally.
+
+    Listings are read as raw JSON through praw's authenticated `request` and parsed item by item
+    (`parse_listing`): praw's own listing objects are built a page at a time, so one malformed child
+    would fail the whole page, every retry, for good.
+    """
 
     name = Source.REDDIT.value
 
@@ -87,57 +102,116 @@ class PrawRedditSource:
     def fetch(self, brand: Brand, cursor: str | None, now: datetime) -> SourcePage:
         settings = brand.sources.reddit
         query = brand.compiled
-        mark = Watermark.parse(cursor, now, self.lookback)
-        floor = mark.floor(self.overlap)
-        subreddit = self.reddit.subreddit("+".join(settings.subreddits) or "all")
+        mark = TimeCursor.parse(cursor, now, self.lookback)
+        base = "r/" + "+".join(
+            path_segment(s, SUBREDDIT_NAME, "subreddit") for s in settings.subreddits or ["all"]
+        )
+        search = {"q": " OR ".join(query.search_terms()), "sort": "new", "syntax": "lucene", "t": "all"}
+        search["restrict_sr"] = str(bool(settings.subreddits))
+        scans = [(f"{base}/search/", search)] + (
+            [(f"{base}/comments/", {})] if settings.include_comments else []
+        )
+        total = _Scan()
         try:
-            search = subreddit.search(" OR ".join(query.search_terms()), sort="new", limit=self.scan_limit)
-            posts, skipped, complete = self._scan(search, floor)
-            if settings.include_comments:
-                comments, bad, done = self._scan(subreddit.comments(limit=self.scan_limit), floor)
-                posts, skipped, complete = posts + comments, skipped + bad, complete and done
+            for path, params in scans:
+                scan = self._scan(path, params, mark.floor(self.overlap.total_seconds()), now)
+                total.found += scan.found
+                total.skipped += scan.skipped
+                total.complete = total.complete and scan.complete
         except prawcore.exceptions.PrawcoreException as exc:
             raise _translate(exc) from exc
-        matching = [m for m in posts if query.matches(m.full_text)]
-        settled = now - self.overlap if complete else None
-        page, mark, truncated = mark.advance(
-            matching, limit=settings.max_items, overlap=self.overlap, settled=settled
+        found, skipped, complete = total.found, total.skipped, total.complete
+        matching = [c for c in found if query.matches(c.mention.full_text)]
+        settled = (now - self.overlap).timestamp() if complete else None
+        step = mark.advance(
+            matching, limit=settings.max_items, overlap=self.overlap.total_seconds(), settled=settled
         )
         people = RedditPeople(self.reddit, self.max_author_lookups)
-        enriched = [self._enrich(m, people) for m in page]
+        enriched = [self._enrich(m, people) for m in step.page]
         # Reddit serves the newest ~1000 items of a listing and no more: say so rather than hide a gap.
         gap = (
             []
             if complete
             else [f"reddit: over {self.scan_limit} items since the cursor; older ones may be missed"]
         )
+        errors = gap + [f"reddit: {note}" for note in step.notes] + people.errors
         return SourcePage(
-            enriched, mark.dump(), skipped=skipped, truncated=truncated, errors=gap + people.errors
+            enriched, TimeCursor.dump(step.cursor), skipped=skipped, truncated=step.truncated, errors=errors
         )
 
-    def _scan(self, listing: Any, floor: datetime) -> tuple[list[Mention], int, bool]:
-        """Read newest-first down to `floor`: (mentions, malformed count, whether the floor was reached)."""
-        found: list[Mention] = []
-        skipped = 0
-        for thing in listing:
+    def _scan(self, path: str, params: dict[str, str], floor: float, now: datetime) -> _Scan:
+        """Read a newest-first listing down to `floor`, a page of 100 at a time, item by item."""
+        result, scan, after, read = _Scan(), NewestFirstScan(floor), "", 0
+        while read < self.scan_limit:
+            body = self.reddit.request(
+                method="GET", path=path, params={**params, "limit": 100, "after": after}
+            )
             try:
-                mention = to_mention(vars(thing), comment=isinstance(thing, praw.models.Comment))
-            except (KeyError, TypeError, ValueError, AttributeError, ArithmeticError) as exc:
-                skipped += 1
-                self.log.warning(
-                    "skipped malformed reddit item",
-                    extra={"item": getattr(thing, "id", "?"), "error": repr(exc)},
-                )
-                continue
-            if mention.created_at < floor:
-                return found, skipped, True
-            found.append(mention)
-        return found, skipped, len(found) + skipped < self.scan_limit
+                page = parse_listing(body, self.log)
+            except MalformedPage as exc:
+                raise SourceUnavailable(self.name, f"{path}: {exc}") from exc
+            result.skipped += page.skipped
+            read += page.skipped
+            for mention in page.mentions:
+                read += 1
+                candidate = by_time(mention, now)
+                if not scan.is_old(candidate.position):
+                    result.found.append(candidate)
+                if scan.done or read >= self.scan_limit:
+                    result.complete = scan.done
+                    return result
+            if not page.after or page.after == after or not (page.mentions or page.skipped):
+                return result  # the listing ended: everything it holds was read
+            after = page.after
+        result.complete = False
+        return result
 
     def _enrich(self, mention: Mention, people: RedditPeople) -> Mention:
         author = people.author(mention.author)
         size = mention.community_size or people.subscribers(mention.community)
         return replace(mention, author=author, community_size=size)
+
+
+@dataclass
+class _Scan:
+    found: list[Candidate] = field(default_factory=list)
+    skipped: int = 0
+    #: The scan reached the floor or the end of the listing (nothing older was left unread).
+    complete: bool = True
+
+
+@dataclass(frozen=True)
+class Listing:
+    mentions: list[Mention]
+    skipped: int
+    after: str | None
+
+
+def parse_listing(body: Any, log: LogSink | None = None) -> Listing:
+    """A Reddit Listing's children as Mentions, newest first; a malformed child is skipped and counted.
+
+    Raises `MalformedPage` only when the body is not a Listing at all.
+    """
+    data = body.get("data") if isinstance(body, dict) and body.get("kind") == "Listing" else None
+    children = data.get("children") if isinstance(data, dict) else None
+    if not isinstance(children, list):
+        raise MalformedPage("not a Listing")
+    after = data.get("after") if isinstance(data, dict) else None
+    mentions: list[Mention] = []
+    skipped = 0
+    for child in children:
+        try:
+            if not (
+                isinstance(child, dict)
+                and child.get("kind") in ("t1", "t3")
+                and isinstance(child.get("data"), dict)
+            ):
+                raise ValueError("not a submission or comment")
+            mentions.append(to_mention(child["data"], comment=child["kind"] == "t1"))
+        except ITEM_ERRORS as exc:
+            skipped += 1
+            (log or _LOG).warning("skipped malformed reddit item", extra={"error": repr(exc)[:300]})
+    return Listing(mentions, skipped, after if isinstance(after, str) and after else None)
 
 
 class RedditPeople:
@@ -151,8 +225,8 @@ class RedditPeople:
         self.errors: list[str] = []
 
     def author(self, author: Author) -> Author:
-        if author.handle in ("", "[deleted]"):
-            return author
+        if not _USERNAME.fullmatch(author.handle):
+            return author  # "[deleted]", or a name that is not Reddit's and must not reach a URL
         key = author.handle.lower()
         if key not in self.authors:
             self.authors[key] = self._lookup(lambda: self._profile(author))
@@ -160,17 +234,17 @@ class RedditPeople:
 
     def subscribers(self, subreddit: str) -> int | None:
         key = subreddit.lower()
-        if key and key not in self.sizes:
-            about = self._lookup(lambda: vars(self.reddit.get(f"r/{subreddit}/about/")))
-            self.sizes[key] = int(about["subscribers"]) if about and about.get("subscribers") else None
+        if key and key not in self.sizes and SUBREDDIT_NAME.fullmatch(subreddit) and subreddit.isascii():
+            about = self._lookup(lambda: vars(self.reddit.get(f"r/{quote(subreddit, safe='')}/about/")))
+            self.sizes[key] = count(about.get("subscribers")) or None if about else None
         return self.sizes.get(key)
 
     def _profile(self, author: Author) -> Author:
-        data = vars(self.reddit.get(f"user/{author.handle}/about/"))
+        data = vars(self.reddit.get(f"user/{quote(author.handle, safe='')}/about/"))
         if data.get("is_suspended"):
             return author
-        karma = int(data["link_karma"]) + int(data["comment_karma"])
-        created = datetime.fromtimestamp(float(data["created_utc"]), tz=UTC)
+        karma = count(data["link_karma"]) + count(data["comment_karma"])
+        created = epoch_date(data["created_utc"])
         return replace(author, karma=karma, account_created_at=created)
 
     def _lookup(self, read: Callable[[], _T]) -> _T | None:
@@ -189,25 +263,38 @@ class RedditPeople:
 
 
 def to_mention(data: dict[str, Any], *, comment: bool) -> Mention:
-    """One submission or comment (praw's data dict) as a Mention; raises on a malformed item."""
-    created = datetime.fromtimestamp(float(data["created_utc"]), tz=UTC)
+    """One submission or comment (a Listing child's `data`) as a Mention; raises ITEM_ERRORS if malformed."""
+    thing_id = text(data["id"])
+    if not _THING_ID.fullmatch(thing_id):
+        raise ValueError(f"id {thing_id[:40]!r} is not a Reddit id")
+    created = epoch_date(data["created_utc"])
     author = data.get("author")
-    handle = str(getattr(author, "name", "")) if author is not None else "[deleted]"
-    subreddit = str(getattr(data["subreddit"], "display_name", data["subreddit"]))
+    # praw objects (Redditor, Subreddit) where a caller passes praw data; plain text in raw listings.
+    handle = text(getattr(author, "name", author)) if author is not None else "[deleted]"
+    subreddit = text(getattr(data["subreddit"], "display_name", data["subreddit"]))
     kind = "t1" if comment else "t3"
-    size = data.get("subreddit_subscribers")
+    size = count(data.get("subreddit_subscribers"))
+    permalink = data.get("permalink")
     return Mention(
         source=Source.REDDIT.value,
-        native_id=f"{kind}_{data['id']}",
+        native_id=f"{kind}_{thing_id}",
         created_at=created,
-        text=plain_text(data["body"] if comment else data.get("selftext", "")),
-        url=_WEB + str(data["permalink"]) if data.get("permalink") else "",
-        author=Author(id=str(data.get("author_fullname") or handle), handle=handle),
-        engagement=Engagement(score=int(data.get("score") or 0), comments=int(data.get("num_comments") or 0)),
-        title="" if comment else plain_text(str(data["title"])),
+        text=plain_text(_str(data["body"] if comment else data.get("selftext"))),
+        url=_WEB + text(permalink, 2000) if permalink else "",
+        author=Author(id=text(data.get("author_fullname") or handle), handle=handle),
+        engagement=Engagement(score=count(data.get("score")), comments=count(data.get("num_comments"))),
+        title="" if comment else plain_text(_str(data["title"], required=True)),
         community=subreddit,
-        community_size=int(size) if size else None,
+        community_size=size if size > 0 else None,
     )
+
+
+def _str(value: Any, *, required: bool = False) -> str:
+    if value is None and not required:
+        return ""
+    if not isinstance(value, str):
+        raise TypeError(f"expected text, got {type(value).__name__}")
+    return value
 
 
 def _translate(exc: prawcore.exceptions.PrawcoreException) -> Exception:

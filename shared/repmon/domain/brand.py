@@ -26,6 +26,9 @@ _SUBREDDIT_PREFIXED = re.compile(r"(?:^|/)r/([A-Za-z0-9_]+)/?$")
 _APP_ID = re.compile(r"[0-9]{5,12}")
 #: "id1234567890" or a pasted App Store link: the digits are the id.
 _APP_ID_IN_LINK = re.compile(r"id([0-9]{5,12})(?![0-9])")
+#: The shapes the source adapters check again before a name or id goes into a URL.
+SUBREDDIT_NAME = _SUBREDDIT
+APP_ID = _APP_ID
 
 
 def _subreddit(value: str) -> str:
