@@ -15,6 +15,12 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 _BOOL = "tag:yaml.org,2002:bool"
 _MERGE = "tag:yaml.org,2002:merge"
+_STANDARD_TAG = "tag:yaml.org,2002:"
+#: A watchlist is 5 levels deep; PyYAML composes recursively and overflows Python's stack near 300.
+MAX_DEPTH = 50
+_OPENS = (yaml.BlockMappingStartToken, yaml.BlockSequenceStartToken)
+_OPENS_FLOW = (yaml.FlowMappingStartToken, yaml.FlowSequenceStartToken)
+_CLOSES = (yaml.BlockEndToken, yaml.FlowMappingEndToken, yaml.FlowSequenceEndToken)
 Path = tuple[str | int, ...]
 #: PyYAML's problem text -> what it means in a watchlist (checked after the cases that need marks).
 _MEANINGS = (
@@ -36,8 +42,23 @@ class _Loader(yaml.SafeLoader):
         for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
     }
 
+    def construct_object(self, node: Node, deep: bool = False) -> object:
+        """PyYAML's, with a value its explicit tag cannot make (`!!int word`) reported at the node:
+        the standard constructors raise plain ValueError, KeyError... without a line."""
+        try:
+            return super().construct_object(node, deep)
+        except (yaml.YAMLError, RecursionError):
+            raise
+        except Exception:  # whatever a tag's constructor raises: int(), datetime(), a dict lookup
+            problem = f"{_short(node.tag)!r} cannot be applied to {node.value!r}"
+            raise yaml.constructor.ConstructorError(None, None, problem, node.start_mark) from None
+
 
 _Loader.add_implicit_resolver(_BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
+
+
+def _short(tag: str) -> str:
+    return "!!" + tag.removeprefix(_STANDARD_TAG) if tag.startswith(_STANDARD_TAG) else tag
 
 
 class YamlProblem(Exception):
@@ -75,6 +96,7 @@ class Document:
 
 
 def parse(text: str) -> Document:
+    _check_depth(text)
     loader = _Loader(text)
     try:
         root = loader.get_single_node()
@@ -83,8 +105,24 @@ def parse(text: str) -> Document:
         raise YamlProblem(*_explain(exc, text)) from None
     except yaml.YAMLError as exc:
         raise YamlProblem(None, str(exc)) from None
+    except RecursionError:  # deep aliases the token scan cannot see
+        raise YamlProblem(None, f"nested deeper than {MAX_DEPTH} levels") from None
     finally:
         loader.dispose()
+
+
+def _check_depth(text: str) -> None:
+    """Refuse nesting past MAX_DEPTH at the line where it passes, before PyYAML's recursive composer
+    overflows the stack. The scanner is iterative, so counting its open/close tokens is safe."""
+    depth = 0
+    try:
+        for token in yaml.scan(text, Loader=_Loader):
+            depth += isinstance(token, _OPENS + _OPENS_FLOW) - isinstance(token, _CLOSES)
+            if depth > MAX_DEPTH:
+                line = token.start_mark.line + 1
+                raise YamlProblem(line, f"nested deeper than {MAX_DEPTH} levels; a watchlist needs 5")
+    except yaml.YAMLError:
+        return  # not YAML: parse() says where and why
 
 
 def _child(node: Node, part: str | int) -> tuple[Node | None, Node | None]:
@@ -153,10 +191,22 @@ def _plain(
             line,
             f"unexpected ':' at column {column}; quote a value that contains ': ', or check the indent",
         )
+    if tagged := _tag_problem(problem, column):
+        return line, tagged
     for words, meaning in _MEANINGS:
         if words in problem:
             return line, meaning
     return line, f"{problem} at column {column}" + (f" ({context})" if context else "")
+
+
+def _tag_problem(problem: str, column: int) -> str | None:
+    """An explicit tag PyYAML does not know (`!custom`) or cannot apply to its value (`!!int word`)."""
+    if "cannot be applied to" in problem:
+        return f"{problem} at column {column}; remove the tag or fix the value"
+    if "could not determine a constructor" in problem:
+        tag = _short(problem.rsplit(" ", 1)[-1].strip("'"))
+        return f"unknown tag {tag!r} at column {column}; remove it (a watchlist needs no tags)"
+    return None
 
 
 def _flow(problem: str, context: str, mark: yaml.Mark, start: yaml.Mark) -> tuple[int, str]:
