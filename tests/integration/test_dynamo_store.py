@@ -219,3 +219,50 @@ def test_an_unreadable_stored_brand_is_skipped_and_the_others_still_load(ddb, ca
     assert watchlist.brand_ids() == {"acme", "broken", "bare"}
     assert watchlist.replace([Brand(id="acme", name="Acme", query="acme")]) == (1, 2)
     assert watchlist.brand_ids() == {"acme"}
+
+
+def _limited(store, monkeypatch):
+    from tests.moto_faults import dynamodb_limits
+
+    return dynamodb_limits(monkeypatch)
+
+
+def test_given_a_500_kb_mention_when_saved_then_it_alone_is_rejected_and_counted(store, monkeypatch):
+    from dataclasses import replace
+
+    big = scored(2)
+    big = replace(big, mention=replace(big.mention, url="https://example.com/" + "a" * 500_000))
+    with _limited(store, monkeypatch) as limits:
+        result = store.save([scored(1), big, scored(3)])
+    assert (result.stored, result.duplicates, result.rejected) == (2, 0, 1)
+    assert limits.calls == 1  # refused before any call, not by a failed transaction
+    [agg] = store.hourly("acme", T0, T0 + timedelta(hours=1))
+    assert agg.mentions == 2
+
+
+def test_given_mentions_totalling_6_mb_when_saved_then_every_transaction_stays_under_4_mb(store, monkeypatch):
+    from dataclasses import replace
+
+    heavy = [replace(sm, mention=replace(sm.mention, text="é" * 30_000)) for sm in map(scored, range(100))]
+    with _limited(store, monkeypatch) as limits:
+        assert store.save(heavy).stored == 100
+    assert limits.refused == 0 and limits.calls == 2
+    [agg] = store.hourly("acme", T0, T0 + timedelta(hours=1))
+    assert agg.mentions == 100
+
+
+def test_given_numbers_dynamodb_cannot_hold_when_saved_then_those_mentions_are_rejected(store):
+    from dataclasses import replace
+
+    def with_engagement(n, **values):
+        sm = scored(n)
+        return replace(sm, mention=replace(sm.mention, engagement=Engagement(**values)))
+
+    bad = [
+        with_engagement(1, score=10**39 + 7),
+        with_engagement(2, votes=10**200),
+        replace(scored(3), influence=float("nan")),
+    ]
+    result = store.save([*bad, scored(4)])
+    assert (result.stored, result.rejected) == (1, 3)
+    assert [m.key for m in store.mentions_between("acme", T0, T0 + timedelta(minutes=1))] == ["reddit#t3_4"]

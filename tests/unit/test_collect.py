@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from repmon.domain.brand import Brand
+from repmon.domain.brand import Brand, RedditSettings
 from repmon.domain.errors import UnknownSource
 from repmon.domain.models import Mention
 from repmon.ports import PollJob
@@ -20,7 +20,14 @@ from tests.fakes import (
 )
 
 T0 = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
-ACME = Brand(id="acme", name="Acme Air", query='"acme air" OR @acmeair -anvil')
+ACME = Brand.model_validate(
+    {
+        "id": "acme",
+        "name": "Acme Air",
+        "query": '"acme air" OR @acmeair -anvil',
+        "sources": {"appstore": {"app_id": "123456789"}},
+    }
+)
 
 
 def mention(
@@ -103,6 +110,17 @@ def test_given_a_brand_removed_since_planning_when_collecting_then_nothing_happe
     collector, source, _, _ = world(mention(1, "@acmeair"))
     result = collector.collect(PollJob("gone", "reddit", T0))
     assert result.fetched == 0 and source.calls == []
+
+
+def test_given_a_source_disabled_since_planning_when_collecting_then_it_is_not_polled():
+    collector, source, store, cursors = world(mention(1, "@acmeair"))
+    off = ACME.model_copy(
+        update={"sources": ACME.sources.model_copy(update={"reddit": RedditSettings(enabled=False)})}
+    )
+    collector.watchlist.replace([off])  # type: ignore[attr-defined]
+    result = collector.collect(job())
+    assert (result.fetched, result.stored) == (0, 0)
+    assert source.calls == [] and not store.items and cursors.get("acme", "reddit") is None
 
 
 def test_given_an_unknown_source_when_collecting_then_a_domain_error_names_it():

@@ -24,6 +24,11 @@ from repmon.domain.timeutil import iso, parse_iso
 
 Item = dict[str, Any]
 
+#: DynamoDB refuses an item over 400 KB (names and values, as `wire_size` counts them).
+ITEM_MAX_BYTES = 400 * 1024
+#: ...and a key attribute, of the table or an index, longer than these (partition 2 KB, sort 1 KB).
+_KEY_MAX_BYTES = {"pk": 2048, "sk": 1024, "gsi1pk": 2048, "gsi1sk": 1024, "gsi2pk": 2048, "gsi2sk": 1024}
+
 
 def brand_pk(brand_id: str) -> str:
     return f"BRAND#{brand_id}"
@@ -39,6 +44,36 @@ def hour_sk(hour: datetime) -> str:
 
 def to_decimal(value: float) -> Decimal:
     return Decimal(str(round(value, 6)))
+
+
+def key_problem(item: Item) -> str | None:
+    """Why DynamoDB would refuse this item's keys (too long, not UTF-8), or None when they are fine."""
+    for name, limit in _KEY_MAX_BYTES.items():
+        try:
+            size = len(str(item.get(name, "")).encode())
+        except UnicodeEncodeError:
+            return f"{name} is not valid UTF-8"
+        if size > limit:
+            return f"{name} is {size:,} bytes, over DynamoDB's {limit:,}"
+    return None
+
+
+def wire_size(item: dict[str, Any]) -> int:
+    """An item's size as DynamoDB bills and limits it: UTF-8 names plus values (raises on bad UTF-8)."""
+    return sum(len(name.encode()) + _value_size(value) for name, value in item.items())
+
+
+def _value_size(value: dict[str, Any]) -> int:
+    [(kind, raw)] = value.items()
+    if kind == "S":
+        return len(raw.encode())
+    if kind == "N":  # about one byte per two significant digits, plus one
+        return len(raw.strip("-").replace(".", "").strip("0")) // 2 + 2
+    if kind in ("L", "SS", "NS"):
+        return 3 + sum(1 + _value_size(v if kind == "L" else {kind[0]: v}) for v in raw)
+    if kind == "M":
+        return 3 + sum(1 + wire_size({k: v}) for k, v in raw.items())
+    return len(raw) if kind == "B" else 1  # BOOL and NULL: one byte
 
 
 def _optional(item: Item, **values: Any) -> None:

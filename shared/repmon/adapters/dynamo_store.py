@@ -12,19 +12,16 @@ for NegativeByInfluence when negative: about 4.3 WCU, at most 6 for a lone negat
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
 from repmon.adapters import dynamo_items as items
 from repmon.adapters.dynamo import batch_get, dynamodb_client, query_all, to_wire
+from repmon.adapters.dynamo_writes import MentionWriter
 from repmon.domain.models import HourlyAggregate, ScoredMention
 from repmon.domain.timeutil import floor_hour
 from repmon.ports import Clock, SaveResult
-
-_TRANSACTION_MAX = 100
 
 
 class DynamoMentionStore:
@@ -35,68 +32,19 @@ class DynamoMentionStore:
         self.clock = clock
         self.client = dynamodb_client(client)
         self.retention_days = retention_days
+        self.writer = MentionWriter(table, self.client, retention_days)
 
     def save(self, mentions: Sequence[ScoredMention]) -> SaveResult:
         unique = list({(sm.brand_id, sm.key): sm for sm in mentions}.values())
-        known = self._known_keys(unique)
+        # A key DynamoDB would refuse would fail the whole lookup: the writer refuses that mention alone.
+        known = self._known_keys([sm for sm in unique if items.key_problem(_key(sm)) is None])
         fresh = [sm for sm in unique if (items.brand_pk(sm.brand_id), _sk(sm)) not in known]
-        stored = sum(self._write_group(group) for group in _transaction_groups(fresh))
-        return SaveResult(stored=stored, duplicates=len(mentions) - stored)
+        written = self.writer.write(fresh, self.clock.now())
+        duplicates = len(mentions) - written.stored - written.rejected
+        return SaveResult(stored=written.stored, duplicates=duplicates, rejected=written.rejected)
 
     def _known_keys(self, mentions: Sequence[ScoredMention]) -> set[tuple[str, str]]:
-        keys = [{"pk": items.brand_pk(sm.brand_id), "sk": _sk(sm)} for sm in mentions]
-        return {(i["pk"], i["sk"]) for i in batch_get(self.client, self.table, keys)}
-
-    def _write_group(self, group: list[ScoredMention]) -> int:
-        try:
-            self._transact(group)
-            return len(group)
-        except self.client.exceptions.TransactionCanceledException:
-            # A concurrent writer stored one of them first: fall back to one transaction per mention.
-            return sum(self._write_one(sm) for sm in group)
-
-    def _write_one(self, sm: ScoredMention) -> int:
-        try:
-            self._transact([sm])
-            return 1
-        except self.client.exceptions.TransactionCanceledException as exc:
-            reasons = [r.get("Code") for r in exc.response.get("CancellationReasons", [])]
-            if "ConditionalCheckFailed" in reasons:
-                return 0
-            raise
-
-    def _transact(self, group: list[ScoredMention]) -> None:
-        polled_at = self.clock.now()
-        writes: list[dict[str, Any]] = [
-            {
-                "Put": {
-                    "TableName": self.table,
-                    "Item": to_wire(items.mention_to_item(sm, polled_at, self.retention_days)),
-                    "ConditionExpression": "attribute_not_exists(pk)",
-                }
-            }
-            for sm in group
-        ]
-        writes += [self._aggregate_update(brand, hour, ms) for (brand, hour), ms in _by_hour(group).items()]
-        # The token makes botocore's own retry of this exact call a no-op instead of a false conflict.
-        token = hashlib.sha256(json.dumps(writes, sort_keys=True, default=str).encode()).hexdigest()[:36]
-        self.client.transact_write_items(TransactItems=writes, ClientRequestToken=token)
-
-    def _aggregate_update(self, brand_id: str, hour: datetime, group: list[ScoredMention]) -> dict[str, Any]:
-        delta = items.aggregate_delta(group)
-        names = {f"#a{i}": name for i, name in enumerate(delta)}
-        values: dict[str, Any] = {f":a{i}": value for i, value in enumerate(delta.values())}
-        values |= {":brand": brand_id, ":hour": items.iso(hour), ":type": "aggregate"}
-        adds = ", ".join(f"#a{i} :a{i}" for i in range(len(delta)))
-        return {
-            "Update": {
-                "TableName": self.table,
-                "Key": to_wire({"pk": items.brand_pk(brand_id), "sk": items.hour_sk(hour)}),
-                "UpdateExpression": f"SET brand_id = :brand, #hour = :hour, #type = :type ADD {adds}",
-                "ExpressionAttributeNames": names | {"#hour": "hour", "#type": "type"},
-                "ExpressionAttributeValues": to_wire(values),
-            }
-        }
+        return {(i["pk"], i["sk"]) for i in batch_get(self.client, self.table, list(map(_key, mentions)))}
 
     def mentions_between(self, brand_id: str, since: datetime, until: datetime) -> list[ScoredMention]:
         found = query_all(
@@ -162,26 +110,8 @@ def _sk(sm: ScoredMention) -> str:
     return items.mention_sk(sm.mention.source, sm.mention.native_id)
 
 
-def _by_hour(group: list[ScoredMention]) -> dict[tuple[str, datetime], list[ScoredMention]]:
-    hours: dict[tuple[str, datetime], list[ScoredMention]] = {}
-    for sm in group:
-        hours.setdefault((sm.brand_id, floor_hour(sm.mention.created_at)), []).append(sm)
-    return hours
-
-
-def _transaction_groups(mentions: list[ScoredMention]) -> list[list[ScoredMention]]:
-    """Split into groups whose mentions plus distinct hours fit one transaction (100 items)."""
-    groups: list[list[ScoredMention]] = []
-    current: list[ScoredMention] = []
-    hours: set[tuple[str, datetime]] = set()
-    for sm in mentions:
-        hour = (sm.brand_id, floor_hour(sm.mention.created_at))
-        if current and len(current) + 1 + len(hours | {hour}) > _TRANSACTION_MAX:
-            groups.append(current)
-            current, hours = [], set()
-        current.append(sm)
-        hours.add(hour)
-    return [*groups, current] if current else groups
+def _key(sm: ScoredMention) -> dict[str, Any]:
+    return {"pk": items.brand_pk(sm.brand_id), "sk": _sk(sm)}
 
 
 def _days(since: datetime, until: datetime) -> list[str]:

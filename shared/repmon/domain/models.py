@@ -6,7 +6,7 @@ All datetimes are timezone-aware UTC.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
 from typing import Literal
@@ -15,6 +15,10 @@ SentimentLabel = Literal["negative", "neutral", "positive"]
 LABELS: tuple[SentimentLabel, ...] = ("negative", "neutral", "positive")
 #: The aggregate bucket for a mention we did not score (another language, empty text).
 UNSCORED = "unscored"
+#: The most of a mention's body and title that is kept (README, "Data model"): enough for any post
+#: or review a person writes, and it keeps every stored item far below DynamoDB's 400 KB.
+MAX_TEXT_CHARS = 10_000
+MAX_TITLE_CHARS = 300
 
 
 class Source(StrEnum):
@@ -72,10 +76,20 @@ class Mention:
         """Title and body together: what the brand query and the scorer read."""
         return f"{self.title}\n{self.text}" if self.title else self.text
 
+    def capped(self) -> Mention:
+        """This mention with its body and title cut to MAX_TEXT_CHARS and MAX_TITLE_CHARS, and a lone
+        surrogate (half an emoji, e.g. from a source's own truncation) made "?" so the text can be stored."""
+        text, title = _storable(self.text[:MAX_TEXT_CHARS]), _storable(self.title[:MAX_TITLE_CHARS])
+        return self if (text, title) == (self.text, self.title) else replace(self, text=text, title=title)
+
     @property
     def display_text(self) -> str:
         """Title and body on one line for people, with a separator so they never run together."""
         return " - ".join(part.strip() for part in (self.title, self.text) if part.strip())
+
+
+def _storable(text: str) -> str:
+    return text if text.isascii() else text.encode("utf-8", "replace").decode()
 
 
 @dataclass(frozen=True, slots=True)

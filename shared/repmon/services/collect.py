@@ -1,7 +1,9 @@
-"""Collect mentions: cursor → source → match the brand query → score → store → advance the cursor.
+"""Collect mentions: cursor → source → cap → match the brand query → score → store → advance the cursor.
 
 The cursor moves only after the mentions it covers are stored, so a crash anywhere loses nothing:
-the next run reads the same items again and the store drops the ones it already has.
+the next run reads the same items again and the store drops the ones it already has. A mention the
+store refuses for good (over DynamoDB's limits) is counted as skipped and the cursor moves past it:
+retrying it could never succeed and would wedge the source.
 """
 
 from __future__ import annotations
@@ -28,7 +30,9 @@ class CollectResult:
     matched: int = 0
     stored: int = 0
     duplicates: int = 0
+    #: Items the source could not parse plus mentions the store refused for good (`rejected`).
     skipped: int = 0
+    rejected: int = 0
     truncated: bool = False
     #: What the source could not do this run without failing it (e.g. author lookups stopped).
     errors: tuple[str, ...] = ()
@@ -49,9 +53,13 @@ class Collector:
             return CollectResult(job.brand_id, job.source)
         if job.source not in self.sources:
             raise UnknownSource(job.source)
+        if job.source not in brand.sources.enabled():
+            # Disabled after the job was planned: the brand's current config wins.
+            return CollectResult(brand.id, job.source)
         cursor = self.cursors.get(brand.id, job.source)
         page = self.sources[job.source].fetch(brand, cursor, job.scheduled_at)
-        matched = [m for m in page.mentions if _about(brand, m)]
+        # Capped once, here, so matching, scoring and storage all see the same bounded text.
+        matched = [m for m in (m.capped() for m in page.mentions) if _about(brand, m)]
         saved = self.store.save([score_mention(brand.id, m, self.scorer, job.scheduled_at) for m in matched])
         if page.cursor != cursor:
             self.cursors.put(brand.id, job.source, page.cursor)
@@ -62,7 +70,8 @@ class Collector:
             matched=len(matched),
             stored=saved.stored,
             duplicates=saved.duplicates,
-            skipped=page.skipped,
+            skipped=page.skipped + saved.rejected,
+            rejected=saved.rejected,
             truncated=page.truncated,
             errors=tuple(page.errors),
         )
