@@ -7,7 +7,7 @@ metadata entry first (older feeds), entries without `updated`, and a single entr
 from __future__ import annotations
 
 import re
-from datetime import timedelta, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from repmon.localstack.fake_records import AppStoreReview, stable
@@ -24,10 +24,11 @@ def appstore_feed(world: SourceWorld, path: str, country: str, page: int, app_id
     """The body of one feed page for the app in that country, newest review first."""
     quirks = world.feeds.get((app_id, country), {})
     entries = _entries(world, country, page, app_id, quirks.get("dated", True))
-    if entries and world.take_malformed(path):
-        entries.insert(
-            0, {"im:rating": {"label": "5"}, "id": {"label": "not-a-number"}, "title": {"label": "?"}}
-        )
+    if world.take_empty(path):
+        return {"feed": {}}
+    if entries and (malformed := world.take_malformed(path)) is not None:
+        default = {"im:rating": {"label": "5"}, "id": {"label": "not-a-number"}, "title": {"label": "?"}}
+        entries.insert(0, default if malformed[0] is None else malformed[0])
     if page == 1 and quirks.get("metadata_entry"):
         entries.insert(0, _app_metadata(app_id))
     feed = _envelope(world, country, page, app_id)
@@ -88,8 +89,17 @@ def _review_entry(r: AppStoreReview, dated: bool) -> dict[str, Any]:
         "im:contentType": {"attributes": {"term": "Application", "label": "Application"}},
     }
     if dated:
-        entry["updated"] = {"label": r.created.astimezone(_PACIFIC).isoformat()}
+        entry["updated"] = {"label": _reported_date(r)}
     return entry
+
+
+def _reported_date(r: AppStoreReview) -> str:
+    if r.reported is None:
+        return r.created.astimezone(_PACIFIC).isoformat()
+    try:
+        return datetime.fromtimestamp(r.reported, tz=_PACIFIC).isoformat()
+    except (OverflowError, OSError, ValueError):
+        return str(r.reported)  # a date no calendar holds, sent as the platform would: garbage
 
 
 def _app_metadata(app_id: str) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from datetime import UTC
 from typing import Any
 
-from repmon.localstack.fake_records import HNItem, any_term, epoch, search_terms
+from repmon.localstack.fake_records import HNItem, any_term, reported_epoch, search_terms
 from repmon.localstack.fake_world import SourceWorld
 
 _NUMERIC = re.compile(r"^\s*(\w+)\s*(>=|<=|>|<|=)\s*(-?\d+)\s*$")
@@ -34,8 +34,11 @@ def hn_search(world: SourceWorld, path: str, query: dict[str, str]) -> object:
     per_page = max(1, min(int(query.get("hitsPerPage", "20")), 1000))
     page = int(query.get("page", "0"))
     hits: list[object] = [_hn_hit(i) for i in reachable[page * per_page : (page + 1) * per_page]]
-    if hits and world.take_malformed(path):
-        hits.insert(0, {"objectID": "malformed", "created_at_i": "soon", "_tags": ["story"], "title": None})
+    if world.take_empty(path):
+        return {"hits": [], "nbHits": 0, "nbPages": 0, "page": page, "hitsPerPage": per_page}
+    if hits and (malformed := world.take_malformed(path)) is not None:
+        default = {"objectID": "malformed", "created_at_i": "soon", "_tags": ["story"], "title": None}
+        hits.insert(0, default if malformed[0] is None else malformed[0])
     return {
         "exhaustive": {"nbHits": True, "typo": True},
         "exhaustiveNbHits": True,
@@ -65,10 +68,10 @@ def _matching(world: SourceWorld, query: dict[str, str]) -> list[HNItem]:
         and item.kind in tags
         and _has_term(item, terms)
         and all(
-            _COMPARE[op](epoch(item.created), float(v)) for name, op, v in filters if name == "created_at_i"
+            _COMPARE[op](reported_epoch(item), float(v)) for name, op, v in filters if name == "created_at_i"
         )
     ]
-    found.sort(key=lambda i: (i.created, i.object_id), reverse=True)
+    found.sort(key=lambda i: (reported_epoch(i), i.object_id), reverse=True)  # Algolia sorts what it indexed
     return found
 
 
@@ -108,7 +111,7 @@ def _full_hit(item: HNItem) -> dict[str, Any]:
         "story_title": None if is_story else item.story_title,
         "story_url": None,
         "parent_id": None if is_story else story_id,
-        "created_at_i": int(epoch(item.created)),
+        "created_at_i": int(reported_epoch(item)),
         "_tags": [item.kind, f"author_{item.author}", f"story_{story_id}"],
         "objectID": item.object_id,
         "_highlightResult": {"author": {"value": item.author, "matchLevel": "none", "matchedWords": []}},

@@ -22,6 +22,8 @@ class RedditPost:
     created: datetime
     score: int
     num_comments: int
+    #: The date the platform reports, in epoch seconds, when it is not `created` (fault tests).
+    reported: float | None = None
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,8 @@ class RedditComment:
     score: int
     link_id: str
     link_title: str
+    #: The date the platform reports, in epoch seconds, when it is not `created` (fault tests).
+    reported: float | None = None
 
 
 @dataclass(frozen=True)
@@ -60,6 +64,8 @@ class HNItem:
     story_title: str | None
     url: str | None
     legacy: bool
+    #: The date the platform reports, in epoch seconds, when it is not `created` (fault tests).
+    reported: float | None = None
 
 
 @dataclass(frozen=True)
@@ -75,6 +81,8 @@ class AppStoreReview:
     vote_count: int
     version: str
     created: datetime
+    #: The date the platform reports, in epoch seconds, when it is not `created` (fault tests).
+    reported: float | None = None
 
 
 def stable(text: str) -> int:
@@ -90,6 +98,11 @@ def base36(number: int) -> str:
         number, rem = divmod(number, 36)
         out = digits[rem] + out
     return out or "0"
+
+
+def reported_epoch(thing: RedditPost | RedditComment | HNItem) -> float:
+    """The time a platform sends for a thing: its true one, or a wrong one a fault test asked for."""
+    return thing.reported if thing.reported is not None else epoch(thing.created)
 
 
 def epoch(moment: datetime) -> float:

@@ -18,6 +18,7 @@ from repmon.localstack.fake_records import (
     any_term,
     base36,
     epoch,
+    reported_epoch,
     search_terms,
     stable,
 )
@@ -109,6 +110,8 @@ def reddit_reply(world: SourceWorld, path: str, query: dict[str, str]) -> Reply:
         things, kind = _search(world, wanted, query.get("q", "")), "t3"
     else:
         things, kind = _comments(world, wanted), "t1"
+    if world.take_empty(path):
+        things = []
     return 200, _listing(things, query, world.take_malformed(path), kind), _RATELIMIT
 
 
@@ -131,7 +134,9 @@ def _visible(world: SourceWorld, thing: RedditPost | RedditComment, wanted: set[
     return thing.created <= world.now and (wanted is None or thing.subreddit.lower() in wanted)
 
 
-def _listing(things: list[dict[str, Any]], query: dict[str, str], malformed: bool, kind: str) -> object:
+def _listing(
+    things: list[dict[str, Any]], query: dict[str, str], malformed: tuple[object] | None, kind: str
+) -> object:
     limit = max(1, min(int(query.get("limit", "25")), 100))  # Reddit serves at most 100 a request
     start = 0
     if after := query.get("after"):
@@ -140,9 +145,10 @@ def _listing(things: list[dict[str, Any]], query: dict[str, str], malformed: boo
         start = names.index(after) + 1 if after in names else len(things)
     page = things[start : start + limit]
     next_after = page[-1]["data"]["name"] if page and start + limit < len(things) else None
-    if malformed:
+    if malformed is not None:
         bad = {"id": "zzbad1", "name": f"{kind}_zzbad1", "subreddit": "test", "author": "someone"}
-        page = [{"kind": kind, "data": {**bad, "created_utc": "not-a-time", "title": None}}, *page]
+        default = {"kind": kind, "data": {**bad, "created_utc": "not-a-time", "title": None}}
+        page = [default if malformed[0] is None else malformed[0], *page]  # type: ignore[list-item]
     data = {"after": next_after, "dist": len(page), "modhash": "", "geo_filter": "", "children": page}
     return {"kind": "Listing", "data": {**data, "before": None}}
 
@@ -168,8 +174,8 @@ def _t3(world: SourceWorld, p: RedditPost) -> dict[str, Any]:
         "selftext_html": html_body if p.selftext else None,
         "author": p.author or "[deleted]",
         "subreddit_subscribers": world.subreddits.get(p.subreddit.lower(), 0),
-        "created": epoch(p.created),
-        "created_utc": epoch(p.created),
+        "created": reported_epoch(p),
+        "created_utc": reported_epoch(p),
         "permalink": permalink,
         "url": f"https://www.reddit.com{permalink}",
         "domain": f"self.{p.subreddit}",
@@ -197,8 +203,8 @@ def _t1(c: RedditComment) -> dict[str, Any]:
         "link_permalink": f"https://www.reddit.com/r/{c.subreddit}/comments/{link}/_/",
         "parent_id": c.link_id,
         "permalink": f"/r/{c.subreddit}/comments/{link}/_/{c.id}/",
-        "created": epoch(c.created),
-        "created_utc": epoch(c.created),
+        "created": reported_epoch(c),
+        "created_utc": reported_epoch(c),
         "score": c.score,
         "ups": c.score,
     }

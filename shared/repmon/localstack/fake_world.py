@@ -57,7 +57,8 @@ class SourceWorld:
     feeds: dict[tuple[str, str], dict[str, bool]] = field(default_factory=dict)
     requests: list[LoggedRequest] = field(default_factory=list)
     _faults: list[Fault] = field(default_factory=list)
-    _malformed: list[str] = field(default_factory=list)
+    _malformed: list[tuple[str, object]] = field(default_factory=list)
+    _empty: list[Fault] = field(default_factory=list)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -78,11 +79,15 @@ class SourceWorld:
         score: int = 1,
         num_comments: int = 0,
         id: str | None = None,
+        reported: float | None = None,
     ) -> str:
-        """Add a submission (author None means "[deleted]"); returns its base-36 id."""
+        """Add a submission (author None means "[deleted]"); returns its base-36 id.
+
+        `reported`: the `created_utc` Reddit sends, when a test wants it wrong (0, tomorrow).
+        """
         post_id = id or base36(1_000_000 + self._next_id())
         self.posts[post_id] = RedditPost(
-            post_id, subreddit, title, selftext, author, created or self.now, score, num_comments
+            post_id, subreddit, title, selftext, author, created or self.now, score, num_comments, reported
         )
         return post_id
 
@@ -139,6 +144,7 @@ class SourceWorld:
         url: str | None = None,
         legacy: bool = False,
         object_id: str | None = None,
+        reported: float | None = None,
     ) -> str:
         """A story (title, text, url) or comment (text, story_id, story_title); `legacy`: pre-2023 fields."""
         oid = object_id or str(30_000_000 + self._next_id())
@@ -155,6 +161,7 @@ class SourceWorld:
             story_title,
             url,
             legacy,
+            reported,
         )
         return oid
 
@@ -172,6 +179,7 @@ class SourceWorld:
         version: str = "1.0",
         created: datetime | None = None,
         review_id: int | None = None,
+        reported: float | None = None,
     ) -> str:
         """Review ids grow with time, as Apple's do; returns the id."""
         rid = review_id or 9_000_000_000 + self._next_id()
@@ -188,6 +196,7 @@ class SourceWorld:
                 vote_count,
                 version,
                 created or self.now,
+                reported,
             )
         )
         return str(rid)
@@ -205,10 +214,24 @@ class SourceWorld:
         with self._lock:
             self._faults.append(Fault(count, status, retry_after, path))
 
-    def malform_next(self, path: str = "") -> None:
-        """The next response with items whose path contains `path` carries one malformed item first."""
+    def malform_next(self, path: str = "", item: object = None) -> None:
+        """The next response with items whose path contains `path` carries one malformed item first:
+        `item` as given (raw JSON), or the platform's default broken item."""
         with self._lock:
-            self._malformed.append(path)
+            self._malformed.append((path, item))
+
+    def empty_next(self, count: int = 1, *, path: str = "") -> None:
+        """The next `count` responses whose path contains `path` are well-formed but empty pages."""
+        with self._lock:
+            self._empty.append(Fault(count, 200, None, path))
+
+    def take_empty(self, path: str) -> bool:
+        with self._lock:
+            for fault in self._empty:
+                if fault.path in path and fault.remaining > 0:
+                    fault.remaining -= 1
+                    return True
+        return False
 
     def requests_to(self, fragment: str) -> list[LoggedRequest]:
         return [r for r in self.requests if fragment in r.path]
@@ -221,13 +244,14 @@ class SourceWorld:
                     return fault
         return None
 
-    def take_malformed(self, path: str) -> bool:
+    def take_malformed(self, path: str) -> tuple[object] | None:
+        """The malformed item to insert in this response, as a 1-tuple (its value may be None)."""
         with self._lock:
-            for i, fragment in enumerate(self._malformed):
+            for i, (fragment, item) in enumerate(self._malformed):
                 if fragment in path:
                     del self._malformed[i]
-                    return True
-        return False
+                    return (item,)
+        return None
 
     def log(self, request: LoggedRequest) -> None:
         with self._lock:

@@ -1,0 +1,217 @@
+"""Shared fixtures of the fault suite: the local fake platforms, and one driver per source.
+
+A driver tells the suite how to put an item on its platform, where its listing requests go, which
+children break its pages and what an absurd id looks like. A new source joins every source fault
+test by adding its row to `DRIVERS`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import praw
+import pytest
+import requests
+from pydantic import SecretStr
+
+from repmon.adapters.appstore_source import RssAppStoreSource
+from repmon.adapters.hackernews_source import AlgoliaHackerNewsSource
+from repmon.adapters.http import new_session
+from repmon.adapters.reddit_source import PrawRedditSource, build_reddit
+from repmon.adapters.secrets import RedditCredentials
+from repmon.domain.brand import Brand
+from repmon.domain.models import Mention
+from repmon.localstack.fake_sources import FakeSources, SourceWorld
+from repmon.ports import MentionSource, PollJob, SourcePage
+from repmon.services.collect import Collector
+from tests.fakes import InMemoryCursorStore, InMemoryMentionStore, InMemoryWatchlist, KeywordScorer
+
+NOW = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
+APP = "123456789"
+#: The per-run limit every driver's brand is given, so a backlog takes several polls.
+LIMIT = 50
+
+
+@dataclass(frozen=True)
+class Env:
+    fake: FakeSources
+    session: requests.Session
+    reddit: praw.Reddit
+
+
+@dataclass(frozen=True)
+class Driver:
+    """How the fault suite drives one source."""
+
+    name: str
+    build: Callable[[Env], MentionSource]
+    #: The brand's settings for this source, with the per-run limit LIMIT.
+    settings: dict[str, Any]
+    #: Put one matching item on the platform: (world, created, n, **extra) -> its native id as stored.
+    add: Callable[..., str]
+    #: A fragment of the path of the source's listing requests (for injected faults).
+    path: str
+    #: Children that break a page: praw raised on some for the whole page before.
+    malformed: list[object]
+    #: extra keyword arguments to `add` that give an item an id no platform would issue.
+    absurd_id: Callable[[int], dict[str, Any]]
+    #: Items are ordered by id, not date (their dates never move the cursor).
+    by_id: bool = False
+    #: The platform serves an item whose date says 1970 (Algolia filters on that date: it never does).
+    serves_1970: bool = True
+
+
+def _reddit_post(world: SourceWorld, created: datetime, n: int, **kw: Any) -> str:
+    return "t3_" + world.add_reddit_post(title=f"Acme post {n}", created=created, **kw)
+
+
+def _hn_story(world: SourceWorld, created: datetime, n: int, **kw: Any) -> str:
+    if "id" in kw:
+        kw["object_id"] = kw.pop("id")
+    return world.add_hn_item(title=f"Acme story {n}", created=created, **kw)
+
+
+def _review(world: SourceWorld, created: datetime, n: int, **kw: Any) -> str:
+    if "id" in kw:
+        kw["review_id"] = kw.pop("id")
+    return world.add_appstore_review(
+        app_id=APP, title=f"Review {n}", content="ok", rating=4, created=created, **kw
+    )
+
+
+_REDDIT_GOOD = {"id": "zz1", "created_utc": 1.79e9, "title": "Acme", "subreddit": "test", "author": "a"}
+_HN_GOOD = {"objectID": "1", "created_at_i": 1_790_000_000, "title": "Acme", "_tags": ["story"]}
+_REVIEW_GOOD = {"id": {"label": "1"}, "im:rating": {"label": "4"}, "content": {"label": "ok"}}
+
+DRIVERS = [
+    Driver(
+        "reddit",
+        lambda env: PrawRedditSource(env.reddit),
+        {"include_comments": False, "max_items": LIMIT},
+        _reddit_post,
+        "/search",
+        [
+            {"kind": "t3", "data": "not an object"},
+            {"kind": "t3", "data": {**_REDDIT_GOOD, "created_utc": -(2**63)}},
+            {"kind": "t3", "data": {**_REDDIT_GOOD, "subreddit": ["x"]}},
+            {"kind": "t3"},
+            ["not", "a", "thing"],
+        ],
+        lambda n: {"id": f"{n}" + "z" * 30},
+    ),
+    Driver(
+        "hackernews",
+        lambda env: AlgoliaHackerNewsSource(env.fake.hackernews_url, env.session),
+        {"max_items": LIMIT},
+        _hn_story,
+        "/search_by_date",
+        [
+            "not a hit",
+            {**_HN_GOOD, "created_at_i": -(2**63)},
+            {**_HN_GOOD, "points": [1]},
+            {**_HN_GOOD, "objectID": "9" * 40},
+            {"objectID": None},
+        ],
+        lambda n: {"id": "9" * 40 + str(n)},
+        serves_1970=False,
+    ),
+    Driver(
+        "appstore",
+        lambda env: RssAppStoreSource(env.fake.appstore_url, env.session),
+        {"app_id": APP, "max_pages": 1},
+        _review,
+        "/customerreviews",
+        [
+            "not an entry",
+            {**_REVIEW_GOOD, "id": {"label": "1" * 40}},
+            {**_REVIEW_GOOD, "im:rating": {"label": ["5"]}},
+            {**_REVIEW_GOOD, "updated": {"label": "year 9999999"}},
+            {"id": None, "im:rating": None},
+        ],
+        lambda n: {"id": 10**15 + n},
+        by_id=True,
+    ),
+]
+
+
+@pytest.fixture(params=DRIVERS, ids=lambda d: d.name)
+def driver(request: pytest.FixtureRequest) -> Driver:
+    return request.param
+
+
+@pytest.fixture
+def world() -> SourceWorld:
+    return SourceWorld(now=NOW)
+
+
+@pytest.fixture
+def env(world: SourceWorld) -> Iterator[Env]:
+    with FakeSources(world) as fake:
+        session = new_session(total=2, backoff_factor=0.01, backoff_max=0.05, max_retry_after=1, timeout=5)
+        creds = RedditCredentials(client_id="c", client_secret=SecretStr("s"), user_agent="repmon-faults/1.0")
+        yield Env(fake, session, build_reddit(creds, fake.reddit_url, fake.reddit_url, session))
+    assert world.requests, "the test never reached the fake source server"
+
+
+class Harness:
+    """The real Collector over one real source adapter and the fake platform, with in-memory storage."""
+
+    def __init__(self, driver: Driver, env: Env, world: SourceWorld) -> None:
+        self.world = world
+        self.driver = driver
+        self.brand = Brand.model_validate(
+            {"id": "acme", "name": "Acme", "query": "acme", "sources": {driver.name: driver.settings}}
+        )
+        self.source = driver.build(env)
+        self.pages: list[SourcePage] = []
+        self.store = InMemoryMentionStore()
+        self.cursors = InMemoryCursorStore()
+        self.collector = Collector(
+            InMemoryWatchlist([self.brand]),
+            {driver.name: _Recording(self.source, self.pages)},
+            self.cursors,
+            self.store,
+            KeywordScorer(),
+        )
+        self.skipped = 0
+
+    def poll(self, times: int = 1, every: timedelta = timedelta(minutes=15)) -> None:
+        for _ in range(times):
+            result = self.collector.collect(PollJob("acme", self.driver.name, self.world.now))
+            self.skipped += result.skipped
+            self.world.advance(seconds=every.total_seconds())
+
+    def stored(self) -> list[str]:
+        return sorted(key.split("#", 1)[1] for _, key in self.store.items)
+
+    def counted(self) -> int:
+        return sum(a.mentions for a in self.store.aggregates.values())
+
+    def cursor(self) -> str | None:
+        return self.cursors.get("acme", self.driver.name)
+
+
+class _Recording:
+    """The source as the Collector sees it, keeping each page it returned."""
+
+    def __init__(self, source: MentionSource, pages: list[SourcePage]) -> None:
+        self.source = source
+        self.name = source.name
+        self.pages = pages
+
+    def fetch(self, brand: Brand, cursor: str | None, now: datetime) -> SourcePage:
+        page = self.source.fetch(brand, cursor, now)
+        self.pages.append(page)
+        return page
+
+
+@pytest.fixture
+def harness(driver: Driver, env: Env, world: SourceWorld) -> Harness:
+    return Harness(driver, env, world)
+
+
+def returned(pages: list[SourcePage]) -> list[Mention]:
+    return [m for p in pages for m in p.mentions]
