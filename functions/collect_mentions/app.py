@@ -1,7 +1,8 @@
-"""Lambda: run poll jobs from the SQS FIFO queues; a failed job is retried alone, then dead-lettered."""
+"""Lambda: run poll jobs from the SQS FIFO queues; a failed or deferred job is retried alone."""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from aws_lambda_powertools.metrics import MetricUnit
@@ -13,13 +14,14 @@ from pydantic import ValidationError
 
 from repmon.runtime import wiring
 from repmon.runtime.events import PollJobMessage
+from repmon.runtime.job_budget import JobBudget, JobDeferred
 from repmon.runtime.observability import logger, metrics
 
 # Only the failed job's own group (brand#source) waits for its retry; other brands go on.
 processor = SqsFifoPartialProcessor(skip_group_on_error=True)
 
 
-def record_handler(record: SQSRecord) -> None:
+def record_handler(record: SQSRecord, budget: JobBudget) -> None:
     try:
         job = PollJobMessage.model_validate_json(record.body).to_job()
     except ValidationError as exc:
@@ -28,7 +30,15 @@ def record_handler(record: SQSRecord) -> None:
         metrics.add_metric(name="InvalidPollJobs", unit=MetricUnit.Count, value=1)
         return
     try:
-        result = wiring.collector().collect(job)
+        seconds = budget.next_job()  # raises JobDeferred: too little time left to start it
+        with budget.requests_within(seconds):
+            result = wiring.collector().collect(job)
+    except JobDeferred as exc:
+        logger.warning(
+            "poll job deferred", extra={"brand": job.brand_id, "source": job.source, "why": str(exc)}
+        )
+        metrics.add_metric(name="PollJobsDeferred", unit=MetricUnit.Count, value=1)
+        raise
     except Exception:
         # Logged and counted here; re-raised so SQS retries the job (then its DLQ).
         logger.exception("poll job failed", extra={"brand": job.brand_id, "source": job.source})
@@ -49,6 +59,10 @@ def record_handler(record: SQSRecord) -> None:
 @logger.inject_lambda_context
 @metrics.log_metrics
 def handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
+    budget = wiring.job_budget(context.get_remaining_time_in_millis, len(event.get("Records") or []))
     return process_partial_response(
-        event=event, record_handler=record_handler, processor=processor, context=context
+        event=event,
+        record_handler=partial(record_handler, budget=budget),
+        processor=processor,
+        context=context,
     )

@@ -42,7 +42,14 @@ class CollectSettings(_Settings):
     reddit_url: Annotated[str, Field(alias="REDDIT_URL")] = "https://www.reddit.com"
     hackernews_api_url: Annotated[str, Field(alias="HACKERNEWS_API_URL")] = "https://hn.algolia.com/api/v1"
     appstore_rss_url: Annotated[str, Field(alias="APPSTORE_RSS_URL")] = "https://itunes.apple.com"
+    #: Per socket read; each request also ends by its job's deadline (`runtime.job_budget`).
     http_timeout_seconds: Annotated[float, Field(alias="HTTP_TIMEOUT_SECONDS", gt=0, le=60)] = 10.0
+    #: A page larger than this fails the poll as a source error (`adapters.http_limits.MAX_PAGE_BYTES`).
+    http_max_page_bytes: Annotated[int, Field(alias="HTTP_MAX_PAGE_BYTES", ge=1024)] = 8 * 1024 * 1024
+    #: A poll job starts only with this much of the invocation left; otherwise SQS retries it later.
+    job_min_seconds: Annotated[float, Field(alias="JOB_MIN_SECONDS", gt=0, le=900)] = 30.0
+    #: Of each job's time, kept after its last request to score, store and move the cursor.
+    job_store_seconds: Annotated[float, Field(alias="JOB_STORE_SECONDS", ge=0, le=300)] = 10.0
     #: Raw mentions expire after this many days (DynamoDB TTL); aggregates stay. 0 keeps them forever.
     retention_days: Annotated[int, Field(alias="RETENTION_DAYS", ge=0)] = 0
 

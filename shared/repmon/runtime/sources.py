@@ -9,6 +9,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+import requests
+
 from repmon.adapters.appstore_source import RssAppStoreSource
 from repmon.adapters.aws import client as aws_client
 from repmon.adapters.hackernews_source import AlgoliaHackerNewsSource
@@ -48,7 +50,7 @@ class LazyRedditSource:
             # A client for this endpoint: Powertools' default provider is bound to the first one it saw.
             secrets = aws_client("secretsmanager", self.settings.aws_max_attempts)
             credentials = load_reddit_credentials(self.settings.reddit_secret_name, client=secrets)
-            session = new_session(timeout=self.settings.http_timeout_seconds)
+            session = _session(self.settings)
             reddit = build_reddit(
                 credentials, self.settings.reddit_oauth_url, self.settings.reddit_url, session
             )
@@ -56,8 +58,13 @@ class LazyRedditSource:
         return self._source
 
 
+def _session(settings: CollectSettings) -> requests.Session:
+    # Every request under it ends by the job's deadline (`runtime.job_budget`) and stops at the page cap.
+    return new_session(timeout=settings.http_timeout_seconds, max_page_bytes=settings.http_max_page_bytes)
+
+
 def build_sources(settings: CollectSettings) -> dict[str, MentionSource]:
-    session = new_session(timeout=settings.http_timeout_seconds)
+    session = _session(settings)
     return {
         Source.REDDIT.value: LazyRedditSource(settings),
         Source.HACKERNEWS.value: AlgoliaHackerNewsSource(settings.hackernews_api_url, session, logger=logger),

@@ -8,13 +8,18 @@ evaluator never loads praw or nltk.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from repmon.adapters.clock import SystemClock
 from repmon.ports import AlertLedger, AlertPublisher, MentionStore, PollJobQueue, Watchlist
 from repmon.runtime.settings import CollectSettings, EvaluateSettings, PlanPollsSettings, load_settings
 from repmon.services.collect import Collector
+
+if TYPE_CHECKING:  # the evaluator and the planner never import requests
+    from repmon.runtime.job_budget import JobBudget
 
 
 @dataclass(frozen=True)
@@ -71,6 +76,14 @@ def _collector(settings: CollectSettings, endpoint: str) -> Collector:
         store=DynamoMentionStore(settings.table_name, SystemClock(), ddb, settings.retention_days),
         scorer=CxVaderScorer(),
     )
+
+
+def job_budget(remaining_ms: Callable[[], int], jobs: int) -> JobBudget:
+    """How this invocation's `jobs` poll jobs share its remaining time."""
+    from repmon.runtime.job_budget import JobBudget
+
+    settings = load_settings(CollectSettings)
+    return JobBudget(remaining_ms, jobs, settings.job_min_seconds, settings.job_store_seconds)
 
 
 def evaluate_deps() -> EvaluateDeps:

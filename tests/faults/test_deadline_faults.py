@@ -1,0 +1,273 @@
+"""The collector has a deadline: hostile servers cannot hold a job, nor a job its invocation's batch.
+
+Each source (Reddit through praw, Hacker News, the App Store) is polled by the real adapter, through
+the real session, from a server on 127.0.0.1 that misbehaves (`tests.faults.misbehaving`), inside a
+job deadline of `DEADLINE` seconds. Invariants: the poll ends by the deadline (plus `SLACK`), stores
+nothing from the broken fetch and leaves the cursor where it was; once the server behaves, the next
+poll stores every mention served, once.
+
+Longest job time per adversarial case (per-read timeout 1 s here, 10 s in production; "before" is
+what the same poll took on the code before this change, cut off by the test server at 20 s):
+
+| case (every source)                    | before                                  | after              |
+|----------------------------------------|-----------------------------------------|--------------------|
+| body trickled, 1 byte / 0.25 s         | >= 20 s, unbounded (162-200 s in prod)  | <= deadline        |
+| status line and headers trickled       | >= 20 s, unbounded                      | <= deadline        |
+| server accepts and never answers       | 4 x read timeout x attempts (40-180 s)  | <= deadline        |
+| 429 with Retry-After: 3600             | max_retry_after x retries (150 s prod)  | ~0 s (fails now)   |
+| x-ratelimit-remaining 0, reset 3600    | prawcore sleeps 3600 s (Lambda timeout) | ~1 s (Reddit)      |
+| 3 MB page, cap 1 MB (8 MiB in prod)    | read whole (205 MB page: 414 MB RSS)    | fails at the cap   |
+| five jobs, one trickling, one invocation| Lambda timeout: all five fail          | 4 stored, 1 retried|
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pydantic import SecretStr
+
+from repmon.adapters.appstore_source import RssAppStoreSource
+from repmon.adapters.hackernews_source import AlgoliaHackerNewsSource
+from repmon.adapters.http import new_session
+from repmon.adapters.http_limits import deadline
+from repmon.adapters.reddit_source import PrawRedditSource, build_reddit
+from repmon.adapters.secrets import RedditCredentials
+from repmon.domain.brand import Brand
+from repmon.domain.errors import SourceUnavailable
+from repmon.localstack.fake_sources import FakeSources, SourceWorld
+from repmon.localstack.lambda_runner import LambdaContext, environment, load_handler
+from repmon.ports import MentionSource, PollJob
+from repmon.runtime import wiring
+from repmon.runtime.job_budget import MARGIN_SECONDS
+from repmon.services.collect import Collector
+from tests.fakes import InMemoryCursorStore, InMemoryMentionStore, InMemoryWatchlist, KeywordScorer
+from tests.faults.misbehaving import Misbehaving, Misbehaviour
+
+NOW = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
+DEADLINE = 1.5
+SLACK = 1.5
+APP = Path(__file__).parents[2] / "functions" / "collect_mentions" / "app.py"
+#: Where each source's item requests go, and the path that misbehaves.
+PATHS = {"reddit": "/search", "hackernews": "/search_by_date", "appstore": "/customerreviews"}
+APP_IDS = {
+    "acme": "100000001",
+    "bolt": "100000002",
+    "cyan": "100000003",
+    "dune": "100000004",
+    "echo": "100000005",
+}
+
+
+@dataclass
+class Rig:
+    world: SourceWorld
+    bad: Misbehaving
+    sources: dict[str, MentionSource]
+    store: InMemoryMentionStore
+    cursors: InMemoryCursorStore
+    collector: Collector
+
+    def brand(self, brand_id: str = "acme") -> Brand:
+        app_id = APP_IDS[brand_id]
+        return Brand.model_validate(
+            {
+                "id": brand_id,
+                "name": brand_id.title(),
+                "query": "acme",
+                "sources": {"appstore": {"app_id": app_id}},
+            }
+        )
+
+    def serve(self, brand: Brand, count: int = 3) -> None:
+        """`count` fresh mentions of `brand` on every source."""
+        for i in range(count):
+            at = NOW - timedelta(minutes=10 - i)
+            if brand.id == "acme":  # Reddit and HN search by the query, which every brand shares
+                self.world.add_reddit_post(title=f"acme post {i}", created=at)
+                self.world.add_hn_item(title=f"acme story {i}", created=at)
+            app_id = brand.sources.appstore.app_id or ""
+            self.world.add_appstore_review(
+                app_id=app_id, title=f"acme {i}", content="ok app", rating=4, created=at
+            )
+
+
+def _session() -> Any:
+    return new_session(
+        total=3,
+        backoff_factor=0.01,
+        backoff_max=0.05,
+        max_retry_after=2,
+        timeout=1.0,
+        max_page_bytes=1_000_000,
+    )
+
+
+@pytest.fixture
+def rig() -> Iterator[Rig]:
+    world = SourceWorld(now=NOW)
+    with FakeSources(world) as fake, Misbehaving(fake.base_url) as bad:
+        creds = RedditCredentials(client_id="c", client_secret=SecretStr("s"), user_agent="repmon-tests/1.0")
+        reddit = build_reddit(creds, bad.base_url, bad.base_url, _session(), timeout=1)
+        session = _session()
+        sources: dict[str, MentionSource] = {
+            "reddit": PrawRedditSource(reddit, max_author_lookups=0),
+            "hackernews": AlgoliaHackerNewsSource(f"{bad.base_url}/api/v1", session),
+            "appstore": RssAppStoreSource(bad.base_url, session),
+        }
+        store, cursors = InMemoryMentionStore(), InMemoryCursorStore()
+        r = Rig(world, bad, sources, store, cursors, None)  # type: ignore[arg-type]
+        watchlist = InMemoryWatchlist([r.brand(b) for b in APP_IDS])
+        r.collector = Collector(watchlist, sources, cursors, store, KeywordScorer())
+        yield r
+
+
+def _poll(rig: Rig, source: str, brand_id: str = "acme") -> None:
+    with deadline(DEADLINE):
+        rig.collector.collect(PollJob(brand_id, source, NOW))
+
+
+def _fails_by_the_deadline(rig: Rig, source: str, match: str | None = None) -> None:
+    start = time.monotonic()
+    with pytest.raises(SourceUnavailable, match=match):
+        _poll(rig, source)
+    elapsed = time.monotonic() - start
+    assert elapsed < DEADLINE + SLACK, f"{source}: the poll took {elapsed:.1f} s"
+    assert rig.store.items == {} and rig.cursors.get("acme", source) is None
+
+
+def _recovers(rig: Rig, source: str) -> None:
+    rig.bad.misbehave(None)
+    _poll(rig, source)
+    assert len(rig.store.items) == 3  # stored = served, once each
+    _poll(rig, source)
+    assert len(rig.store.items) == 3
+
+
+SOURCES = sorted(PATHS)
+
+
+@pytest.mark.parametrize("kind", ["trickle_body", "trickle_headers", "hang"])
+@pytest.mark.parametrize("source", SOURCES)
+def test_a_slow_server_cannot_hold_a_poll_past_its_deadline(rig, source, kind):
+    rig.serve(rig.brand())
+    rig.bad.misbehave(Misbehaviour(kind, PATHS[source]))
+    _fails_by_the_deadline(rig, source)
+    _recovers(rig, source)
+
+
+@pytest.mark.parametrize("source", SOURCES)
+def test_a_retry_after_longer_than_the_time_left_fails_the_poll_at_once(rig, source):
+    rig.serve(rig.brand())
+    rig.bad.misbehave(Misbehaviour("retry_after", PATHS[source]))
+    _fails_by_the_deadline(rig, source)
+    _recovers(rig, source)
+
+
+@pytest.mark.parametrize("kind", ["oversized", "oversized_unannounced"])
+@pytest.mark.parametrize("source", SOURCES)
+def test_a_page_over_the_cap_is_a_source_error_for_that_poll(rig, source, kind):
+    rig.serve(rig.brand())
+    rig.bad.misbehave(Misbehaviour(kind, PATHS[source]))
+    _fails_by_the_deadline(rig, source, match="PageTooLarge|cap")
+    _recovers(rig, source)
+
+
+def test_reddit_rate_limit_reset_past_the_deadline_is_not_slept_out(rig):
+    """prawcore would sleep x-ratelimit-reset (3600 s) before its next request: now it fails at once."""
+    rig.serve(rig.brand())
+    rig.bad.misbehave(Misbehaviour("rate_limited", "/search"))
+    _fails_by_the_deadline(rig, "reddit")
+    served = rig.bad.served
+    _fails_by_the_deadline(rig, "reddit")  # still inside Reddit's reset: no request at all
+    assert rig.bad.served == served
+
+
+def test_garbled_reddit_rate_limit_headers_do_not_crash_the_poll(rig):
+    """prawcore raised ValueError on `x-ratelimit-remaining: lots`, outside every handler."""
+    rig.serve(rig.brand())
+    rig.bad.misbehave(Misbehaviour("garbled_rate_limit", "/search"))
+    _poll(rig, "reddit")
+    assert len(rig.store.items) == 3
+
+
+# The handler: five jobs in one invocation ------------------------------------------------------
+
+
+def _record(i: int, brand_id: str, source: str) -> dict[str, Any]:
+    body = {"brand_id": brand_id, "source": source, "scheduled_at": NOW.isoformat()}
+    return {
+        "messageId": f"m{i}",
+        "receiptHandle": f"r{i}",
+        "body": json.dumps(body),
+        "attributes": {"MessageGroupId": f"{brand_id}#{source}", "SequenceNumber": str(i)},
+        "messageAttributes": {},
+        "md5OfBody": "",
+        "eventSource": "aws:sqs",
+        "eventSourceARN": "arn:aws:sqs:us-east-1:123456789012:repmon-poll-jobs.fifo",
+        "awsRegion": "us-east-1",
+    }
+
+
+@pytest.fixture
+def invoke(rig: Rig, monkeypatch: pytest.MonkeyPatch) -> Callable[..., tuple[set[str], float]]:
+    """Run the collector's handler on jobs (brand, source) in a context with `usable` seconds left."""
+    monkeypatch.setattr(wiring, "collector", lambda: rig.collector)
+    env = {"TABLE_NAME": "repmon-test", "JOB_MIN_SECONDS": "1", "JOB_STORE_SECONDS": "0.2"}
+
+    def run(jobs: list[tuple[str, str]], usable: float) -> tuple[set[str], float]:
+        with environment(env):
+            handler = load_handler(APP)
+            context = LambdaContext("collect_mentions", timeout_seconds=MARGIN_SECONDS + usable)
+            event = {"Records": [_record(i, b, s) for i, (b, s) in enumerate(jobs)]}
+            start = time.monotonic()
+            response = handler(event, context)
+            elapsed = time.monotonic() - start
+        assert context.get_remaining_time_in_millis() > 0, "the invocation ran past its timeout"
+        return {f["itemIdentifier"] for f in response["batchItemFailures"]}, elapsed
+
+    return run
+
+
+def test_one_trickling_source_fails_its_own_job_and_not_the_batch(rig, invoke):
+    for brand_id in APP_IDS:
+        rig.serve(rig.brand(brand_id))
+    rig.bad.misbehave(Misbehaviour("trickle_body", PATHS["hackernews"]))
+    jobs = [
+        ("acme", "appstore"),
+        ("bolt", "hackernews"),
+        ("cyan", "appstore"),
+        ("dune", "appstore"),
+        ("echo", "appstore"),
+    ]
+    failed, elapsed = invoke(jobs, usable=5.0)
+    assert failed == {"m1"}  # retried alone
+    assert len(rig.store.items) == 4 * 3
+    assert elapsed < 5.0
+
+
+def test_jobs_left_without_enough_time_are_deferred_not_started(rig, invoke):
+    for brand_id in APP_IDS:
+        rig.serve(rig.brand(brand_id))
+    rig.bad.misbehave(Misbehaviour("hang", PATHS["hackernews"]))
+    jobs = [
+        ("acme", "appstore"),
+        ("bolt", "hackernews"),
+        ("cyan", "hackernews"),
+        ("dune", "appstore"),
+        ("echo", "appstore"),
+    ]
+    failed, elapsed = invoke(jobs, usable=2.6)
+    assert failed == {"m1", "m2", "m3", "m4"}
+    assert elapsed < 2.6
+    assert len(rig.store.items) == 3  # the first job's
+    untouched = [
+        b for b in ("dune", "echo") if rig.world.requests_to(rig.brand(b).sources.appstore.app_id or "?")
+    ]
+    assert untouched == []  # deferred jobs made no request: SQS delivers them again
