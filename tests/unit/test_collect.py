@@ -147,3 +147,12 @@ def test_each_mention_carries_its_authors_influence_as_of_the_poll():
     stored = {sm.mention.native_id: sm.influence for sm in store.items.values()}
     assert stored["9"] == influence(known, T0 + timedelta(minutes=60)) and stored["9"] > 60
     assert stored["1"] < stored["9"]  # no signals: the floor
+
+
+def test_whoever_scores_a_mention_scores_and_stores_it_within_the_text_caps():
+    from repmon.domain.models import MAX_TEXT_CHARS, MAX_TITLE_CHARS
+    from repmon.services.collect import score_mention
+
+    long = Mention(source="reddit", native_id="1", created_at=T0, text="awful " * 5_000, title="t" * 1_000)
+    sm = score_mention("acme", long, KeywordScorer(), T0)  # the backtest and replay path, no collector
+    assert (len(sm.mention.text), len(sm.mention.title)) == (MAX_TEXT_CHARS, MAX_TITLE_CHARS)

@@ -78,7 +78,12 @@ class Collector:
 
 
 def score_mention(brand_id: str, mention: Mention, scorer: SentimentScorer, at: datetime) -> ScoredMention:
-    """Sentiment of the text (with the star rating) and the author's influence as of `at`."""
+    """Sentiment of the text (with the star rating) and the author's influence as of `at`.
+
+    Every path to the store (collector, backtest, replay) scores through here, so the text caps
+    (MAX_TEXT_CHARS, MAX_TITLE_CHARS) hold for whatever is stored, whoever stores it.
+    """
+    mention = mention.capped()
     sentiment = scorer.score(mention.full_text, mention.rating)
     return ScoredMention(brand_id, mention, sentiment, influence(mention, at))
 
