@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from repmon.adapters.appstore_source import RssAppStoreSource
-from repmon.domain.errors import SourceUnavailable
+from repmon.domain.errors import InvalidConfig, SourceUnavailable
 from tests.integration.conftest import NOW
 
 APP = "123456789"
@@ -121,3 +121,19 @@ def test_no_app_id_means_no_requests(world, fake, session, make_brand):
     world.add_hn_item(title="keep the fake fixture honest")
     source.session.get(fake.hackernews_url + "/search_by_date")
     assert world.requests_to("/customerreviews") == []
+
+
+@pytest.mark.parametrize("app_id", ["１２３４５６７８９", "123456789/../../x", "123456789?id=1#"])
+def test_an_app_id_that_is_not_ascii_digits_never_reaches_a_url(world, source, make_brand, app_id):
+    good = _brand(make_brand)
+    settings = good.sources.appstore.model_copy(update={"app_id": app_id})
+    brand = good.model_copy(update={"sources": good.sources.model_copy(update={"appstore": settings})})
+    with pytest.raises(InvalidConfig, match="app_id"):
+        source.fetch(brand, None, NOW)
+    assert world.requests_to("/customerreviews") == []
+    source.session.get(source.base_url + "/us/rss/customerreviews/page=1/id=123456789/sortby=mostrecent/json")
+
+
+def test_the_watchlist_refuses_full_width_digits_in_app_id(make_brand):
+    with pytest.raises(ValueError, match="digits"):
+        make_brand(appstore={"app_id": "１２３４５６７８９"})

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 
 from repmon.adapters.reddit_source import PrawRedditSource
-from repmon.domain.errors import SourceUnavailable
+from repmon.domain.errors import InvalidConfig, SourceUnavailable
 from tests.integration.conftest import NOW
 
 
@@ -188,3 +188,24 @@ def test_when_the_listing_ends_before_the_cursor_the_page_says_older_ones_may_be
     assert (
         not PrawRedditSource(reddit).fetch(make_brand(reddit={"include_comments": False}), None, NOW).errors
     )
+
+
+@pytest.mark.parametrize(
+    "name", ["../../api/v1/me", "x?q=evil&restrict_sr=0#", "ｐｙｔｈｏｎ", "py%2F..%2Fme"]
+)
+def test_a_subreddit_name_that_would_rewrite_the_request_is_refused_before_any_request(
+    world, fake, reddit, make_brand, name
+):
+    # The watchlist refuses these when applied; a stored one edited by hand must not reach Reddit either.
+    good = make_brand(reddit={"include_comments": False})
+    brand = good.model_copy(
+        update={
+            "sources": good.sources.model_copy(
+                update={"reddit": good.sources.reddit.model_copy(update={"subreddits": (name,)})}
+            )
+        }
+    )
+    with pytest.raises(InvalidConfig, match="subreddit"):
+        PrawRedditSource(reddit).fetch(brand, None, NOW)
+    assert world.requests_to("/me") == [] and world.requests_to("/search") == []
+    reddit.request(method="GET", path="r/all/comments/")  # the fake was reachable all along

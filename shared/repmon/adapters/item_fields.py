@@ -14,6 +14,8 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote
 
+from repmon.domain.errors import InvalidConfig
+
 #: What parsing one item may raise; the adapters skip the item on these and only these.
 ITEM_ERRORS = (KeyError, TypeError, ValueError, AttributeError, ArithmeticError, OSError, RecursionError)
 #: Counts beyond this are clamped: DynamoDB numbers hold 38 digits, and no real count comes near.
@@ -71,5 +73,5 @@ def path_segment(value: str, shape: re.Pattern[str], what: str) -> str:
     edited by hand, and one name like `../../api/v1/me` would send the app's token elsewhere.
     """
     if not (value.isascii() and shape.fullmatch(value)):
-        raise ValueError(f"{what} {value!r} is not valid in a URL")
+        raise InvalidConfig(f"{what} {value[:60]!r} is not valid; fix the watchlist")
     return quote(value, safe="")
