@@ -167,13 +167,25 @@ class InMemoryAlertLedger:
         held = key in self.claimed_at and self.claimed_at[key] >= now - self.lease
         if current.firing and (current.sent or (held and self.lease)):
             return False
-        self.states[key] = RuleState(firing=True, alert_id=alert.alert_id, sent=False)
+        # The crossing as first claimed is kept by re-claims of an unsent alert (see RuleState).
+        first = current if current.firing else RuleState(crossed_at=alert.fired_at)
+        self.states[key] = dataclasses.replace(
+            first,
+            firing=True,
+            alert_id=alert.alert_id,
+            sent=False,
+            severity=first.severity or alert.severity.value,
+            summary=first.summary or alert.summary,
+        )
         self.claimed_at[key] = now
         self.alerts[alert.alert_id] = alert
         return True
 
     def mark_sent(self, alert: Alert, rule_key: str) -> None:
-        self.states[(alert.brand_id, rule_key)] = RuleState(firing=True, alert_id=alert.alert_id, sent=True)
+        key = (alert.brand_id, rule_key)
+        self.states[key] = dataclasses.replace(
+            self.states[key], firing=True, alert_id=alert.alert_id, sent=True
+        )
         if alert not in self.sent:
             self.sent.append(alert)
 
@@ -186,7 +198,7 @@ class RecordingPublisher:
         self.published: list[Alert] = []
         self.fail_next = 0
 
-    def publish(self, alert: Alert) -> str:
+    def publish(self, alert: Alert, within: float | None = None) -> str:
         if self.fail_next:
             self.fail_next -= 1
             raise RuntimeError("injected publish failure")

@@ -12,9 +12,7 @@ from repmon.domain.errors import EvaluationIncomplete
 from repmon.runtime import wiring
 from repmon.runtime.events import ScheduledEvent
 from repmon.runtime.observability import logger, metrics
-from repmon.services.evaluate import evaluate_all
-
-SPARE_MILLIS = 15_000
+from repmon.services.evaluate import Timing, evaluate_all
 
 
 @logger.inject_lambda_context
@@ -22,10 +20,10 @@ SPARE_MILLIS = 15_000
 @event_parser(model=ScheduledEvent)
 def handler(event: ScheduledEvent, context: LambdaContext) -> dict[str, Any]:
     deps = wiring.evaluate_deps()
-    # Stop with time to spare: what is left goes first in a later run (see evaluate_all).
-    out_of_time = lambda: context.get_remaining_time_in_millis() < SPARE_MILLIS  # noqa: E731
+    # Stop with time to spare, before a brand or an alert: what is left is named and done next run.
+    timing = Timing(time_left=lambda: context.get_remaining_time_in_millis() / 1000)
     run = evaluate_all(
-        deps.watchlist.brands(), event.scheduled_time, deps.store, deps.ledger, deps.publisher, out_of_time
+        deps.watchlist.brands(), event.scheduled_time, deps.store, deps.ledger, deps.publisher, timing
     )
     if run.deferred:
         logger.warning("out of time: brands left for the next run", extra={"deferred": run.deferred})

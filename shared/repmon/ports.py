@@ -93,6 +93,11 @@ class RuleState:
     firing: bool = False
     alert_id: str | None = None
     sent: bool = False
+    #: The crossing as first claimed (kept until re-armed): when, how bad, and what its alert said,
+    #: so a crossing that recovers before its alert could be sent is still announced.
+    crossed_at: datetime | None = None
+    severity: str | None = None
+    summary: str | None = None
 
 
 class AlertLedger(Protocol):
@@ -113,8 +118,9 @@ class AlertLedger(Protocol):
 
 
 class AlertPublisher(Protocol):
-    def publish(self, alert: Alert) -> str:
-        """Deliver the alert to its subscribers; returns the delivery's message id."""
+    def publish(self, alert: Alert, within: float | None = None) -> str:
+        """Deliver the alert to its subscribers; returns the delivery's message id.
+        `within`: seconds it may take, retries included, before it gives up (PublishFailed)."""
         ...
 
 

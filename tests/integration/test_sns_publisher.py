@@ -121,3 +121,64 @@ def test_an_sns_error_becomes_publish_failed(aws):
     with pytest.raises(PublishFailed) as raised:
         publisher.publish(_alert())
     assert raised.value.alert_id == "a1" and "NotFound" in raised.value.detail
+
+
+class Throttled:
+    """moto's SNS refusing the next `times` publishes with Throttling; each wait spends fake time."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch, times: int) -> None:
+        from moto.sns.exceptions import SNSException
+        from moto.sns.models import SNSBackend
+
+        self.times, self.now, self.calls = times, 0.0, 0
+        original = SNSBackend.publish
+
+        def publish(backend: Any, *args: Any, **kwargs: Any) -> Any:
+            self.calls += 1
+            if self.times:
+                self.times -= 1
+                raise SNSException("Throttling", "Rate exceeded (injected)")
+            return original(backend, *args, **kwargs)
+
+        monkeypatch.setattr(SNSBackend, "publish", publish)
+
+    def sleep(self, seconds: float) -> None:
+        self.now += seconds
+
+
+def _one_attempt_client() -> Any:
+    from botocore.config import Config
+
+    return boto3.client("sns", region_name="us-east-1", config=Config(retries={"total_max_attempts": 1}))
+
+
+def test_a_throttled_publish_is_retried_within_the_time_given(aws, monkeypatch):
+    url = aws.subscribe_queue("machines")
+    sns = Throttled(monkeypatch, times=3)
+    publisher = SnsAlertPublisher(
+        aws.topic_arn, _one_attempt_client(), clock=lambda: sns.now, sleep=sns.sleep
+    )
+    publisher.publish(_alert(), within=30)
+    assert sns.calls == 4 and len(aws.envelopes(url)) == 1 and sns.now < 30
+
+
+def test_a_publish_gives_up_before_its_time_runs_out(aws, monkeypatch):
+    # Given SNS throttling for good / Then the publisher stops before starting an attempt it
+    # could not finish within the time given, instead of botocore's minute of retries
+    sns = Throttled(monkeypatch, times=1000)
+    publisher = SnsAlertPublisher(
+        aws.topic_arn, _one_attempt_client(), clock=lambda: sns.now, sleep=sns.sleep
+    )
+    with pytest.raises(PublishFailed, match="Throttling"):
+        publisher.publish(_alert(), within=20)
+    assert sns.now <= 20 and 2 <= sns.calls <= 6
+
+
+def test_the_default_client_makes_one_bounded_attempt(monkeypatch):
+    # botocore's own retries (8 attempts of up to 25 s) would not know the evaluator's deadline
+    from repmon.adapters.sns_publisher import ATTEMPT_SECONDS, sns_client
+
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    config = sns_client().meta.config
+    assert config.retries["total_max_attempts"] == 1
+    assert config.connect_timeout + config.read_timeout == ATTEMPT_SECONDS

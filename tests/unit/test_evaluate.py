@@ -13,6 +13,7 @@ from repmon.domain.rules import INFLUENCER_NEGATIVE, REPUTATION_DROP, REPUTATION
 from repmon.services.evaluate import (
     EvaluationResult,
     EvaluationRun,
+    Timing,
     evaluate_all,
     evaluate_brand,
     influencer_key,
@@ -271,11 +272,11 @@ class ReentrantPublisher(RecordingPublisher):
         super().__init__()
         self.world, self.at, self.nested = world, at, False
 
-    def publish(self, alert: Alert) -> str:
+    def publish(self, alert: Alert, within: float | None = None) -> str:
         if not self.nested:
             self.nested = True
             self.world.run(self.at)  # the overlapping delivery, mid-publish
-        return super().publish(alert)
+        return super().publish(alert, within)
 
 
 def test_two_overlapping_deliveries_of_one_run_send_each_alert_once():
@@ -296,8 +297,8 @@ def test_a_run_out_of_time_defers_the_rest_and_no_brand_is_always_last():
     store, ledger, publisher = InMemoryMentionStore(), InMemoryAlertLedger(), RecordingPublisher()
 
     def run(at: datetime) -> EvaluationRun:
-        budget = iter([False, False, False, True])
-        return evaluate_all(brands, at, store, ledger, publisher, out_of_time=lambda: next(budget, True))
+        budget = iter([60.0, 60.0, 60.0, 1.0])
+        return evaluate_all(brands, at, store, ledger, publisher, Timing(lambda: next(budget, 1.0)))
 
     first = run(AT)
     # Then three are evaluated and the other seven are named as deferred, not silently dropped

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Sequence
 from datetime import datetime, timedelta
@@ -20,8 +21,13 @@ _WATCHLIST_PK = "WATCHLIST"
 _log = logging.getLogger(__name__)
 #: Per-mention rule keys (influencer_negative#reddit#t3_x) are never re-armed: let TTL drop them.
 _PER_MENTION_STATE_DAYS = 30
-#: How long a claimed, not yet sent alert belongs to the run that claimed it.
-_CLAIM_LEASE = timedelta(minutes=2)
+#: How long a claimed, not yet sent alert belongs to the run that claimed it. Longer than the
+#: evaluator's timeout (120 s, template.yaml) with a margin, so a claim older than the lease belongs
+#: to an invocation that is over: no live run's claim is ever taken over (a second email). Shorter
+#: than the schedule (5 min) less that timeout, so the next run takes over a dead run's claim.
+CLAIM_LEASE = timedelta(seconds=150)
+#: A claim keeps its crossing's first summary for a "fired and recovered" notice; capped.
+_MAX_SUMMARY = 2000
 
 
 class DynamoCursorStore:
@@ -48,11 +54,11 @@ class DynamoAlertLedger:
     A claim holds a lease: an alert claimed but not yet marked sent can be claimed again (and so
     re-sent) only once the lease has run out. Two deliveries of the same evaluator run that overlap
     therefore send one email; a run that died between claim and publish is covered by the next run
-    after the lease (2 minutes, well under the evaluator's 5-minute schedule).
+    after the lease (`CLAIM_LEASE`). The alert log item and the "sent" mark are one transaction.
     """
 
     def __init__(
-        self, table: str, client: Any = None, clock: Clock | None = None, lease: timedelta = _CLAIM_LEASE
+        self, table: str, client: Any = None, clock: Clock | None = None, lease: timedelta = CLAIM_LEASE
     ) -> None:
         self.table, self.client = table, dynamodb_client(client)
         self.clock, self.lease = clock or SystemClock(), lease
@@ -65,13 +71,25 @@ class DynamoAlertLedger:
             TableName=self.table, Key=self._key(brand_id, rule_key), ConsistentRead=True
         )
         item = from_wire(raw["Item"]) if "Item" in raw else {}
-        return RuleState(bool(item.get("firing")), item.get("alert_id"), bool(item.get("sent")))
+        crossed = item.get("crossed_at")
+        return RuleState(
+            bool(item.get("firing")),
+            item.get("alert_id"),
+            bool(item.get("sent")),
+            datetime.fromisoformat(crossed) if crossed else None,
+            item.get("severity"),
+            item.get("summary"),
+        )
 
     def claim(self, alert: Alert, rule_key: str) -> bool:
         now = self.clock.now()
         values: dict[str, Any] = {":t": True, ":f": False, ":id": alert.alert_id, ":at": iso(alert.fired_at)}
         values |= {":rule": alert.rule, ":now": iso(now), ":stale": iso(now - self.lease)}
+        values |= {":sev": alert.severity.value, ":sum": alert.summary[:_MAX_SUMMARY]}
         sets = "firing = :t, sent = :f, alert_id = :id, since = :at, #rule = :rule, claimed_at = :now"
+        # The crossing as first claimed; re-claims of an unsent alert keep it (rearm removes it).
+        sets += ", crossed_at = if_not_exists(crossed_at, :at), severity = if_not_exists(severity, :sev)"
+        sets += ", summary = if_not_exists(summary, :sum)"
         if "#" in rule_key:
             values[":exp"] = int((alert.fired_at + timedelta(days=_PER_MENTION_STATE_DAYS)).timestamp())
             sets += ", expires_at = :exp"
@@ -94,20 +112,34 @@ class DynamoAlertLedger:
             return False
 
     def mark_sent(self, alert: Alert, rule_key: str) -> None:
-        self.client.put_item(TableName=self.table, Item=to_wire(_alert_item(alert)))
-        self.client.update_item(
-            TableName=self.table,
-            Key=self._key(alert.brand_id, rule_key),
-            UpdateExpression="SET sent = :t",
-            ConditionExpression="alert_id = :id",
-            ExpressionAttributeValues=to_wire({":t": True, ":id": alert.alert_id}),
-        )
+        """The alert log item and the state's sent mark, both or neither; botocore's retries of the
+        transaction are no-ops thanks to its token."""
+        token = hashlib.sha256(f"{alert.alert_id}|{rule_key}|sent".encode()).hexdigest()[:36]
+        log = {"Put": {"TableName": self.table, "Item": to_wire(_alert_item(alert))}}
+        mark = {
+            "Update": {
+                "TableName": self.table,
+                "Key": self._key(alert.brand_id, rule_key),
+                "UpdateExpression": "SET sent = :t",
+                "ConditionExpression": "alert_id = :id",
+                "ExpressionAttributeValues": to_wire({":t": True, ":id": alert.alert_id}),
+            }
+        }
+        try:
+            self.client.transact_write_items(TransactItems=[log, mark], ClientRequestToken=token)
+        except self.client.exceptions.TransactionCanceledException as exc:
+            reasons = [r.get("Code") for r in exc.response.get("CancellationReasons", [])]
+            if "ConditionalCheckFailed" not in reasons:
+                raise
+            # Another crossing owns the state now: this alert went out all the same, so log it.
+            self.client.put_item(TableName=self.table, Item=log["Put"]["Item"])
 
     def rearm(self, brand_id: str, rule_key: str, at: datetime) -> None:
         self.client.update_item(
             TableName=self.table,
             Key=self._key(brand_id, rule_key),
-            UpdateExpression="SET firing = :f, sent = :f, recovered_at = :at REMOVE alert_id",
+            UpdateExpression="SET firing = :f, sent = :f, recovered_at = :at "
+            "REMOVE alert_id, crossed_at, severity, summary",
             ExpressionAttributeValues=to_wire({":f": False, ":at": iso(at)}),
         )
 

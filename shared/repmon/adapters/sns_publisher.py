@@ -3,14 +3,40 @@
 from __future__ import annotations
 
 import json
+import time
+from collections.abc import Callable
 from typing import Any
 
+import boto3
+from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
-from repmon.adapters.aws import client as aws_client
 from repmon.domain.email import render_json, render_subject, render_text
 from repmon.domain.errors import PublishFailed
 from repmon.domain.models import Alert
+
+#: One attempt's bound: connecting, then waiting for SNS's answer (a few hundred ms when healthy).
+CONNECT_SECONDS, READ_SECONDS = 2.0, 6.0
+ATTEMPT_SECONDS = CONNECT_SECONDS + READ_SECONDS
+#: Used when the caller gives no bound.
+DEFAULT_WITHIN = 30.0
+_FIRST_PAUSE, _MAX_PAUSE = 0.5, 8.0
+#: SNS errors worth another attempt: throttling and SNS's own failures. Anything else (no such
+#: topic, no permission, a KMS key disabled) would fail the same way again.
+_TRANSIENT = frozenset(
+    {"Throttling", "ThrottlingException", "Throttled", "KMSThrottling", "InternalError", "InternalFailure"}
+)
+_TRANSIENT |= {"ServiceUnavailable", "RequestTimeout", "RequestTimeoutException"}
+
+
+def sns_client() -> Any:
+    """One attempt per call, each bounded: the publisher retries itself, within the time it is given."""
+    config = Config(
+        retries={"mode": "standard", "total_max_attempts": 1},
+        connect_timeout=CONNECT_SECONDS,
+        read_timeout=READ_SECONDS,
+    )
+    return boto3.client("sns", config=config)  # type: ignore[call-overload]
 
 
 class SnsAlertPublisher:
@@ -19,28 +45,62 @@ class SnsAlertPublisher:
     MessageStructure "json": people (email, and `default` for any other protocol) get the plain text,
     machines (sqs, lambda, https, email-json) get the JSON document of `repmon.domain.email`.
     String attributes `brand`, `rule` and `severity` let a subscription filter what it receives.
+    Transient failures are retried with backoff, but no attempt starts that could end past `within`
+    (botocore's own retries, 8 attempts of up to 25 s each, would not know the evaluator's deadline).
     """
 
-    def __init__(self, topic_arn: str, client: Any = None) -> None:
+    def __init__(
+        self,
+        topic_arn: str,
+        client: Any = None,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
         self.topic_arn = topic_arn
-        self.client = client or aws_client("sns")
+        self.client = client or sns_client()
+        self.clock, self.sleep = clock, sleep
 
-    def publish(self, alert: Alert) -> str:
-        """Deliver the alert; returns the SNS message id, raises PublishFailed when SNS refuses."""
-        try:
-            response = self.client.publish(
-                TopicArn=self.topic_arn,
-                Subject=render_subject(alert),
-                Message=message_body(alert),
-                MessageStructure="json",
-                MessageAttributes=message_attributes(alert),
-            )
-        except ClientError as exc:
-            code = exc.response.get("Error", {}).get("Code", "ClientError")
-            raise PublishFailed(alert.alert_id, f"{code}: {exc}") from exc
-        except BotoCoreError as exc:  # endpoint unreachable, timeouts after botocore's retries
-            raise PublishFailed(alert.alert_id, str(exc)) from exc
-        return str(response["MessageId"])
+    def publish(self, alert: Alert, within: float | None = None) -> str:
+        """Deliver the alert; returns the SNS message id, raises PublishFailed when SNS refuses or
+        `within` seconds would not be enough for another attempt."""
+        deadline = self.clock() + (DEFAULT_WITHIN if within is None else within)
+        request = self._request(alert)
+        pause = _FIRST_PAUSE
+        while True:
+            try:
+                return str(self.client.publish(**request)["MessageId"])
+            except (ClientError, BotoCoreError) as exc:
+                code, detail = _describe(exc)
+                retry = isinstance(exc, BotoCoreError) or code in _TRANSIENT or _server_fault(exc)
+                if not retry or self.clock() + pause + ATTEMPT_SECONDS > deadline:
+                    raise PublishFailed(alert.alert_id, detail) from exc
+            self.sleep(pause)
+            pause = min(pause * 2, _MAX_PAUSE)
+
+    def _request(self, alert: Alert) -> dict[str, Any]:
+        return {
+            "TopicArn": self.topic_arn,
+            "Subject": render_subject(alert),
+            "Message": message_body(alert),
+            "MessageStructure": "json",
+            "MessageAttributes": message_attributes(alert),
+        }
+
+
+def _describe(exc: Exception) -> tuple[str, str]:
+    if isinstance(exc, ClientError):
+        code = str(exc.response.get("Error", {}).get("Code", "ClientError"))
+        return code, f"{code}: {exc}"
+    return type(exc).__name__, str(exc)  # endpoint unreachable, timeouts
+
+
+def _server_fault(exc: Exception) -> bool:
+    status = (
+        exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
+        if isinstance(exc, ClientError)
+        else 0
+    )
+    return int(status) >= 500
 
 
 def message_body(alert: Alert) -> str:

@@ -77,3 +77,16 @@ def influencer_summary(brand: Brand, found: list[ScoredMention]) -> str:
         f"{len(found)} negative mentions of {brand.name} by influential authors; "
         f"the most influential{said}: {carries}."
     )
+
+
+_RULE_LABELS = {
+    "reputation_low": "reputation under its floor",
+    "reputation_drop": "reputation drop",
+    "volume_spike": "volume spike",
+    "influencer_negative": "negative mention by an influential author",
+}
+
+
+def rule_label(rule: str) -> str:
+    """'volume_spike' -> 'volume spike', in words a reputation manager uses."""
+    return _RULE_LABELS.get(rule, rule.replace("_", " "))

@@ -2,35 +2,44 @@
 
 Per brand: read the hourly aggregates, take a snapshot, run the index rules and the influencer rule;
 what each rule's decision does to the alert ledger and the publisher is `services.alerting`.
-One brand failing is recorded and never stops the others.
+One brand failing is recorded and never stops the others; within a brand, one rule failing never
+stops its other rules. A run short of time stops before a brand or before an alert, and names the
+brands it left (`deferred`).
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from repmon.domain.brand import Brand
 from repmon.domain.models import Alert
 from repmon.domain.reputation import history_span, snapshot
-from repmon.domain.rules import index_rules
+from repmon.domain.rules import INDEX_RULES, INFLUENCER_NEGATIVE
 from repmon.domain.timeutil import iso
 from repmon.ports import AlertLedger, AlertPublisher, MentionStore
 from repmon.services.alerting import (
     INFLUENCER_SCAN,
     BrandRun,
+    OutOfTime,
+    Timing,
     alert_id,
     apply_decision,
     apply_influencers,
+    guarded,
     influencer_key,
 )
+
+#: No brand starts with fewer seconds left than this (alerts need CLAIM_SPARE on top, see alerting).
+BRAND_SPARE = 15.0
 
 __all__ = [
     "INFLUENCER_SCAN",
     "EvaluationResult",
     "EvaluationRun",
+    "Timing",
     "alert_id",
     "evaluate_all",
     "evaluate_brand",
@@ -50,6 +59,8 @@ class EvaluationResult:
     suppressed: int = 0
     rearmed: int = 0
     errors: tuple[str, ...] = ()
+    #: Cut short for lack of time: the rules after the cut wait for the next run.
+    deferred: bool = False
 
 
 @dataclass(frozen=True)
@@ -59,7 +70,8 @@ class EvaluationRun:
     at: datetime
     results: tuple[EvaluationResult, ...] = ()
     failed: dict[str, str] = field(default_factory=dict)
-    #: Brands left for a later run because this one ran out of time (see `evaluate_all`).
+    #: Brands left for a later run because this one ran out of time (see `evaluate_all`), including
+    #: one cut short (also in `results`, with what it did).
     deferred: tuple[str, ...] = ()
 
     @property
@@ -87,24 +99,29 @@ def evaluate_all(
     store: MentionStore,
     ledger: AlertLedger,
     publisher: AlertPublisher,
-    out_of_time: Callable[[], bool] = lambda: False,
+    timing: Timing | None = None,
 ) -> EvaluationRun:
     """Evaluate every brand; one brand failing is recorded in `failed` and never stops the others.
 
-    Brands go in an order that changes with `at`, and the run stops when `out_of_time()` says so:
-    if a run cannot finish, the brands it leaves (`deferred`) are different each time, so none is
-    starved, and the next run, five minutes later, evaluates them.
+    Brands go in an order that changes with `at`, and the run stops when time runs short (before a
+    brand, or before an alert's claim: `timing`): if a run cannot finish, the brands it leaves
+    (`deferred`) are different each time, so none is starved, and the next run evaluates them.
     """
+    timing = timing or Timing()
     results: list[EvaluationResult] = []
     failed: dict[str, str] = {}
     ordered = rotation(list(brands), at)
     for done, brand in enumerate(ordered):
-        if out_of_time():
+        if timing.time_left() < BRAND_SPARE:
             return EvaluationRun(at, tuple(results), failed, tuple(b.id for b in ordered[done:]))
         try:
-            results.append(evaluate_brand(brand, at, store, ledger, publisher))
+            result = evaluate_brand(brand, at, store, ledger, publisher, timing)
         except Exception as exc:  # the boundary of "one failing brand never stops the others"
             failed[brand.id] = f"{type(exc).__name__}: {exc}"
+            continue
+        results.append(result)
+        if result.deferred:
+            return EvaluationRun(at, tuple(results), failed, tuple(b.id for b in ordered[done:]))
     return EvaluationRun(at, tuple(results), failed)
 
 
@@ -119,20 +136,29 @@ def rotation(brands: list[Brand], at: datetime) -> list[Brand]:
 
 
 def evaluate_brand(
-    brand: Brand, at: datetime, store: MentionStore, ledger: AlertLedger, publisher: AlertPublisher
+    brand: Brand,
+    at: datetime,
+    store: MentionStore,
+    ledger: AlertLedger,
+    publisher: AlertPublisher,
+    timing: Timing | None = None,
 ) -> EvaluationResult:
-    """Run the four rules for one brand at the scheduled time `at` (timezone-aware)."""
+    """Run the four rules for one brand at the scheduled time `at` (timezone-aware), each in its own
+    error boundary; stop (deferred) when too little time is left to deliver another alert."""
     at = at.astimezone(UTC)
     span = history_span(at, brand.thresholds)
     snap = snapshot(store.hourly(brand.id, span.since, span.until), at, brand.thresholds)
-    run = BrandRun(brand, at, store, ledger, publisher, snap)
-    for decision in index_rules(brand, snap):
-        apply_decision(run, decision)
-    apply_influencers(run)
+    run = BrandRun(brand, at, store, ledger, publisher, snap, timing or Timing())
+    try:
+        for name, rule in INDEX_RULES:
+            guarded(run, name, lambda rule=rule: apply_decision(run, rule(brand, snap)))  # type: ignore[misc]
+        guarded(run, INFLUENCER_NEGATIVE, lambda: apply_influencers(run))
+    except OutOfTime:
+        return _result(run, deferred=True)
     return _result(run)
 
 
-def _result(run: BrandRun) -> EvaluationResult:
+def _result(run: BrandRun, deferred: bool = False) -> EvaluationResult:
     return EvaluationResult(
         run.brand.id,
         run.at,
@@ -142,4 +168,5 @@ def _result(run: BrandRun) -> EvaluationResult:
         run.suppressed,
         run.rearmed,
         tuple(run.errors),
+        deferred,
     )

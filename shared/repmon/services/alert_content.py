@@ -1,0 +1,65 @@
+"""What an alert says: its id, its figures and details, the mentions it lists. Reads the store only."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from datetime import datetime
+
+from repmon.domain.brand import Brand
+from repmon.domain.models import Alert, ScoredMention
+from repmon.domain.reputation import HOUR, Snapshot, window_span
+from repmon.domain.rules import INFLUENCER_NEGATIVE, VOLUME_SPIKE, Decision
+from repmon.ports import MentionStore
+
+
+def alert_id(brand_id: str, rule_key: str, start: str) -> str:
+    return hashlib.sha256(f"{brand_id}|{rule_key}|{start}".encode()).hexdigest()[:32]
+
+
+def influencer_key(mention: ScoredMention) -> str:
+    return f"{INFLUENCER_NEGATIVE}#{mention.key}"
+
+
+def top_mentions(brand: Brand, store: MentionStore, rule: str, at: datetime) -> list[ScoredMention]:
+    limit = brand.notifications.top_mentions
+    if rule == VOLUME_SPIKE:
+        recent = store.mentions_between(brand.id, at - HOUR, at)
+        return sorted(recent, key=lambda m: (-m.influence, m.sentiment.score))[:limit]
+    since = window_span(at, brand.thresholds).since
+    return store.most_negative(brand.id, since, at, 0.0, limit)
+
+
+def influencer_alert(
+    brand: Brand, at: datetime, snap: Snapshot, decision: Decision, mentions: list[ScoredMention]
+) -> Alert:
+    keys = ",".join(sorted(m.key for m in mentions))
+    top = sorted(mentions, key=lambda m: (-m.influence, m.sentiment.score))
+    limited = top[: brand.notifications.top_mentions]
+    return build_alert(brand, at, snap, decision, alert_id(brand.id, INFLUENCER_NEGATIVE, keys), limited)
+
+
+def build_alert(
+    brand: Brand, at: datetime, snap: Snapshot, decision: Decision, the_id: str, top: Sequence[ScoredMention]
+) -> Alert:
+    t = brand.thresholds
+    details = dict(decision.details)
+    details |= {"window_hours": t.window_hours, "baseline_hours": t.baseline_hours}
+    details |= {"window_mentions": snap.window_mentions, "window_negative": snap.window_negative}
+    # Every email shows the index beside these (domain.figures), whichever rule fired.
+    details |= {"reputation_low": t.reputation_low, "reputation_drop": t.reputation_drop}
+    if snap.baseline_index is not None:
+        details["baseline_index"] = round(snap.baseline_index, 2)
+    return Alert(
+        alert_id=the_id,
+        brand_id=brand.id,
+        brand_name=brand.name,
+        rule=decision.rule,
+        severity=decision.severity,
+        fired_at=at,
+        summary=decision.summary,
+        index=snap.window_index,
+        change=snap.change,
+        top_mentions=tuple(top),
+        details=details,
+    )
