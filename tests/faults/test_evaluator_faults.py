@@ -145,7 +145,11 @@ def test_an_alert_claimed_during_an_sns_outage_is_announced_when_the_crisis_reco
         clock["at"] = AT + n * STEP
         _run(aws, store, clock["at"])
     [notice] = aws.emails()
-    assert notice["rule"] == REPUTATION_LOW and notice["details"]["status"] == "recovered"
+    assert notice["rule"] == REPUTATION_LOW and notice["status"] == "recovered"
+    assert (
+        notice["subject"]
+        == "[WARNING] Acme Air: recovered: reputation under its floor at 12:00 UTC (not sent in time)"
+    )
     assert notice["details"]["crossed_at"] == "2026-11-01T12:00:00Z"
     assert "The reputation index of Acme Air is 29" in notice["summary"]  # what it was...
     assert "is 59" in notice["summary"]  # ...and where it stands now
@@ -153,7 +157,7 @@ def test_an_alert_claimed_during_an_sns_outage_is_announced_when_the_crisis_reco
     for n in range(4 * 12, 4 * 12 + 3):
         _run(aws, store, AT + n * STEP)
     assert [e["rule"] for e in aws.emails()] == [REPUTATION_LOW, REPUTATION_LOW]
-    assert aws.emails()[1]["alert_id"] != notice["alert_id"] and "status" not in aws.emails()[1]["details"]
+    assert aws.emails()[1]["alert_id"] != notice["alert_id"] and aws.emails()[1]["status"] == "firing"
 
 
 def _throttle_sent_writes(monkeypatch: pytest.MonkeyPatch, failures: int) -> Counter[str]:

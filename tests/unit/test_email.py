@@ -305,3 +305,15 @@ def test_no_third_party_string_adds_lines_or_controls_to_an_email(handle, commun
             assert value.isprintable() and not any(ch in _BIDI for ch in value) and len(value) <= 500
     subject = render_subject(alert)
     assert subject.isascii() and subject.isprintable() and len(subject) <= 99
+
+
+def test_a_fired_and_recovered_notice_says_so_instead_of_showing_todays_figures_as_an_alarm():
+    notice = _alert(REPUTATION_LOW, status="recovered", crossed_at="2026-11-01T12:00:00Z")
+    subject = render_subject(replace(notice, index=59.0, change=None))
+    assert (
+        subject
+        == "[CRITICAL] Acme Air: recovered: reputation under its floor at 12:00 UTC (not sent in time)"
+    )
+    assert (
+        render_document(notice)["status"] == "recovered" and render_document(_alert())["status"] == "firing"
+    )

@@ -22,7 +22,14 @@ from repmon.domain.email_mentions import (
 )
 from repmon.domain.figures import IndexFigures, index_figures
 from repmon.domain.models import Alert, ScoredMention
-from repmon.domain.rule_text import ratio_text, span_label, usual_volume, volume_figures
+from repmon.domain.rule_text import (
+    RECOVERED,
+    ratio_text,
+    rule_label,
+    span_label,
+    usual_volume,
+    volume_figures,
+)
 from repmon.domain.rules import INFLUENCER_NEGATIVE, REPUTATION_DROP, REPUTATION_LOW, VOLUME_SPIKE
 from repmon.domain.safe_text import safe_field
 from repmon.domain.timeutil import iso
@@ -66,6 +73,9 @@ def render_subject(alert: Alert) -> str:
 
 def _headline(alert: Alert) -> str:
     d, shown = alert.details, figures(alert)
+    if d.get("status") == RECOVERED:  # the figures are today's, not the crossing's: say what it was
+        since = str(d.get("crossed_at", ""))[11:16]
+        return f"recovered: {rule_label(alert.rule)} at {since} UTC (not sent in time)"
     negative = f"{d.get('window_negative', 0)} of {d.get('window_mentions', 0)} mentions negative"
     if alert.rule == REPUTATION_DROP and shown and shown.drop is not None:
         return f"reputation down {shown.drop} to {shown.index} (was {shown.baseline}) - {negative}"
@@ -145,6 +155,8 @@ def render_document(alert: Alert) -> dict[str, Any]:
         "index": _round(alert.index),
         "change": _round(alert.change),
         "summary": safe_field(alert.summary, MAX_SUMMARY),
+        # "recovered": a crossing whose alert could not be delivered before its rule recovered.
+        "status": str(alert.details.get("status", "firing")),
         "top_mentions": [_mention_document(sm) for sm in alert.top_mentions],
         "details": dict(alert.details),
         # The email as sent, for chat and ticketing integrations that relay it as is.

@@ -79,6 +79,8 @@ def influencer_summary(brand: Brand, found: list[ScoredMention]) -> str:
     )
 
 
+#: details["status"] of a "fired and recovered" notice (services.recovery).
+RECOVERED = "recovered"
 _RULE_LABELS = {
     "reputation_low": "reputation under its floor",
     "reputation_drop": "reputation drop",

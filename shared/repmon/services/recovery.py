@@ -14,11 +14,9 @@ from dataclasses import replace
 from datetime import datetime
 
 from repmon.domain.models import Alert
-from repmon.domain.rule_text import rule_label
+from repmon.domain.rule_text import RECOVERED, rule_label
 from repmon.domain.timeutil import iso
 from repmon.ports import RuleState
-
-RECOVERED = "recovered"
 
 
 def recovered_notice(base: Alert, state: RuleState, recovered_at: datetime) -> Alert:
