@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-import dataclasses
-from collections import defaultdict
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
+from repmon.adapters.memory import (
+    MemoryAlertLedger,
+    MemoryAlertPublisher,
+    MemoryCursorStore,
+    MemoryMentionStore,
+    MemoryWatchlist,
+)
 from repmon.domain.brand import Brand
-from repmon.domain.models import Alert, HourlyAggregate, Mention, ScoredMention, Sentiment, SentimentLabel
-from repmon.domain.reputation import weight as index_weight
+from repmon.domain.models import Alert, Mention, ScoredMention, Sentiment, SentimentLabel
 from repmon.ports import (
     AlertLedger,
     AlertPublisher,
@@ -19,7 +23,6 @@ from repmon.ports import (
     MentionStore,
     PollJob,
     PollJobQueue,
-    RuleState,
     SaveResult,
     SentimentScorer,
     SourcePage,
@@ -76,150 +79,50 @@ class ScriptedSource:
         return SourcePage(mentions=page, cursor=new_cursor, truncated=len(fresh) > len(page))
 
 
-class InMemoryMentionStore:
+class InMemoryMentionStore(MemoryMentionStore):
+    """The shipped in-memory store, plus a failure to inject: `fail_after` mentions stored per save."""
+
     def __init__(self) -> None:
-        self.items: dict[tuple[str, str], ScoredMention] = {}
-        self.aggregates: dict[tuple[str, datetime], HourlyAggregate] = {}
+        super().__init__()
         self.fail_after: int | None = None
+        self._stored_in_save = 0
 
     def save(self, mentions: Sequence[ScoredMention]) -> SaveResult:
-        stored = duplicates = 0
-        for sm in mentions:
-            if self.fail_after is not None and stored >= self.fail_after:
-                raise RuntimeError("injected store failure")
-            key = (sm.brand_id, sm.key)
-            if key in self.items:
-                duplicates += 1
-                continue
-            self.items[key] = sm
-            self._count(sm)
-            stored += 1
-        return SaveResult(stored=stored, duplicates=duplicates)
+        self._stored_in_save = 0
+        return super().save(mentions)
 
-    def _count(self, sm: ScoredMention) -> None:
-        hour = sm.mention.created_at.replace(minute=0, second=0, microsecond=0)
-        agg = self.aggregates.get((sm.brand_id, hour)) or HourlyAggregate(brand_id=sm.brand_id, hour=hour)
-        weight = index_weight(sm.influence)
-        scored = sm.sentiment.label is not None
-        by_source = dict(agg.by_source)
-        by_source[sm.mention.source] = by_source.get(sm.mention.source, 0) + 1
-        changes: dict[str, object] = {
-            "mentions": agg.mentions + 1,
-            sm.sentiment.bucket: getattr(agg, sm.sentiment.bucket) + 1,
-            "sentiment_sum": agg.sentiment_sum + (sm.sentiment.score if scored else 0.0),
-            "weight_sum": agg.weight_sum + (weight if scored else 0.0),
-            "weighted_sentiment_sum": agg.weighted_sentiment_sum
-            + (weight * sm.sentiment.score if scored else 0.0),
-            "by_source": by_source,
-        }
-        self.aggregates[(sm.brand_id, hour)] = dataclasses.replace(agg, **changes)  # type: ignore[arg-type]
-
-    def mentions_between(self, brand_id: str, since: datetime, until: datetime) -> list[ScoredMention]:
-        found = [
-            sm
-            for (b, _), sm in self.items.items()
-            if b == brand_id and since <= sm.mention.created_at < until
-        ]
-        return sorted(found, key=lambda sm: sm.mention.created_at)
-
-    def most_negative(
-        self, brand_id: str, since: datetime, until: datetime, min_influence: float, limit: int
-    ) -> list[ScoredMention]:
-        found = [
-            sm
-            for sm in self.mentions_between(brand_id, since, until)
-            if sm.sentiment.label == "negative" and sm.influence >= min_influence
-        ]
-        return sorted(found, key=lambda sm: (-sm.influence, sm.sentiment.score))[:limit]
-
-    def hourly(self, brand_id: str, since: datetime, until: datetime) -> list[HourlyAggregate]:
-        found = [a for (b, h), a in self.aggregates.items() if b == brand_id and since <= h < until]
-        return sorted(found, key=lambda a: a.hour)
+    def _put_group(self, brand_id: str, hour: datetime, group: list[ScoredMention]) -> None:
+        room = len(group) if self.fail_after is None else self.fail_after - self._stored_in_save
+        if room > 0:  # a crash between two transactions: those before it are stored and counted
+            super()._put_group(brand_id, hour, group[:room])
+            self._stored_in_save += min(room, len(group))
+        if room < len(group):
+            raise RuntimeError("injected store failure")
 
 
-class InMemoryCursorStore:
+InMemoryCursorStore = MemoryCursorStore
+InMemoryWatchlist = MemoryWatchlist
+
+
+class InMemoryAlertLedger(MemoryAlertLedger):
+    """The shipped ledger on a test clock (none given: a fixed one)."""
+
+    def __init__(self, clock: Clock | None = None, lease: timedelta = timedelta(0)) -> None:
+        super().__init__(clock or FixedClock(), lease)
+
+
+class RecordingPublisher(MemoryAlertPublisher):
+    """The shipped publisher, plus failures to inject: the next `fail_next` publishes raise."""
+
     def __init__(self) -> None:
-        self.cursors: dict[tuple[str, str], str | None] = {}
-
-    def get(self, brand_id: str, source: str) -> str | None:
-        return self.cursors.get((brand_id, source))
-
-    def put(self, brand_id: str, source: str, cursor: str | None) -> None:
-        self.cursors[(brand_id, source)] = cursor
-
-
-class InMemoryAlertLedger:
-    """Like DynamoAlertLedger, including the claim lease (none by default: re-claimable at once)."""
-
-    def __init__(self, clock: FixedClock | None = None, lease: timedelta = timedelta(0)) -> None:
-        self.states: dict[tuple[str, str], RuleState] = defaultdict(RuleState)
-        self.alerts: dict[str, Alert] = {}
-        self.sent: list[Alert] = []
-        self.clock, self.lease = clock or FixedClock(), lease
-        self.claimed_at: dict[tuple[str, str], datetime] = {}
-
-    def state(self, brand_id: str, rule_key: str) -> RuleState:
-        return self.states[(brand_id, rule_key)]
-
-    def claim(self, alert: Alert, rule_key: str) -> bool:
-        key = (alert.brand_id, rule_key)
-        current, now = self.states[key], self.clock.now()
-        held = key in self.claimed_at and self.claimed_at[key] >= now - self.lease
-        if current.firing and (current.sent or (held and self.lease)):
-            return False
-        # The crossing as first claimed is kept by re-claims of an unsent alert (see RuleState).
-        first = current if current.firing else RuleState(crossed_at=alert.fired_at)
-        self.states[key] = dataclasses.replace(
-            first,
-            firing=True,
-            alert_id=alert.alert_id,
-            sent=False,
-            severity=first.severity or alert.severity.value,
-            summary=first.summary or alert.summary,
-        )
-        self.claimed_at[key] = now
-        self.alerts[alert.alert_id] = alert
-        return True
-
-    def mark_sent(self, alert: Alert, rule_key: str) -> None:
-        key = (alert.brand_id, rule_key)
-        self.states[key] = dataclasses.replace(
-            self.states[key], firing=True, alert_id=alert.alert_id, sent=True
-        )
-        if alert not in self.sent:
-            self.sent.append(alert)
-
-    def rearm(self, brand_id: str, rule_key: str, at: datetime) -> None:
-        self.states[(brand_id, rule_key)] = RuleState()
-
-
-class RecordingPublisher:
-    def __init__(self) -> None:
-        self.published: list[Alert] = []
+        super().__init__()
         self.fail_next = 0
 
     def publish(self, alert: Alert, within: float | None = None) -> str:
         if self.fail_next:
             self.fail_next -= 1
             raise RuntimeError("injected publish failure")
-        self.published.append(alert)
-        return f"msg-{len(self.published)}"
-
-
-class InMemoryWatchlist:
-    def __init__(self, brands: Sequence[Brand] = ()) -> None:
-        self.by_id = {b.id: b for b in brands}
-
-    def brands(self) -> list[Brand]:
-        return sorted(self.by_id.values(), key=lambda b: b.id)
-
-    def brand(self, brand_id: str) -> Brand | None:
-        return self.by_id.get(brand_id)
-
-    def replace(self, brands: Sequence[Brand]) -> tuple[int, int]:
-        removed = len(set(self.by_id) - {b.id for b in brands})
-        self.by_id = {b.id: b for b in brands}
-        return len(brands), removed
+        return super().publish(alert)
 
 
 class InMemoryJobQueue:

@@ -155,3 +155,45 @@ def test_a_mistyped_date_that_would_make_the_replay_endless_is_refused_with_exit
         out.write(_line(99_999, datetime(1970, 1, 2, tzinfo=UTC), "acme from long ago") + "\n")
     assert main(["backtest", "--brands", str(brands), "--mentions", str(mentions)]) == 2
     assert "1970-01-02T00:00:00Z" in capsys.readouterr().err
+
+
+def test_the_fast_path_prints_the_alerts_of_the_local_stack_line_for_line(files, tmp_path, capsys):
+    """The same files through both paths: the in-memory replay and the real handler on moto."""
+    _, mentions = files
+    influencer = json.loads(
+        _line(20_000, START + timedelta(hours=28, minutes=10), "Acme lost my bags, awful")
+    )
+    influencer["author"] |= {"karma": 900_000, "account_created_at": "2015-01-01T00:00:00Z"}
+    influencer["engagement"] = {"score": 6000, "comments": 900, "shares": 0}
+    globex = [
+        _line(30_000 + h, START + timedelta(hours=h, minutes=7), "Globex bank is fine", "globex")
+        for h in range(30)
+    ]
+    extra = tmp_path / "extra.jsonl"
+    extra.write_text("\n".join([json.dumps(influencer), *globex]) + "\n")
+    brands = tmp_path / "two.yaml"
+    short = "    thresholds: {window_hours: 4, baseline_hours: 24}\n"
+    brands.write_text(
+        f"brands:\n  - id: acme\n    name: Acme\n    query: acme\n{short}"
+        "    notifications: {min_severity: info}\n"
+        f"  - id: globex\n    name: Globex\n    query: globex\n{short}"
+    )
+    args = [
+        "backtest",
+        "--brands",
+        str(brands),
+        "--mentions",
+        str(mentions),
+        str(extra),
+        "--step-minutes",
+        "20",
+    ]
+    assert main(args) == 0
+    fast = capsys.readouterr().out.splitlines()
+    assert main([*args, "--stack"]) == 0
+    stack = capsys.readouterr().out.splitlines()
+    rules = {json.loads(line)["rule"] for line in stack}
+    assert {"volume_spike", "influencer_negative", "reputation_drop"} <= rules, (
+        "the input exercises the rules"
+    )
+    assert fast == stack

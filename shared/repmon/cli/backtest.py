@@ -1,9 +1,11 @@
-"""`repmon backtest`: replay historical mentions through the product on the local stack.
+"""`repmon backtest`: replay historical mentions and print the alerts they would have raised.
 
-The same scoring (score_mention), storage (DynamoMentionStore) and evaluation (the real
-evaluate_reputation handler, fired by the emulated scheduler) as production, on a simulated clock
-that steps through the evaluator's schedule. Alerts go to stdout as JSON lines, the summary and
-any invalid input lines to stderr. All input is checked (backtest_input) before the stack starts.
+Two paths through the same scoring, store semantics, evaluation and emails. The default, fast one
+(`backtest_fast`, `replay`) runs the services on in-memory ports, brand by brand on every core. With
+`--stack` (or `--export-dir`) the replay goes end to end on the local stack: DynamoMentionStore on a
+moto server deployed from template.yaml, and the real evaluate_reputation handler fired by the
+emulated scheduler. Both print each alert on stdout as a JSON line, in the same order, and the
+summary and any invalid input lines on stderr. All input is checked (backtest_input) before either.
 """
 
 from __future__ import annotations
@@ -12,34 +14,31 @@ import io
 import json
 import logging
 import sys
-from collections import Counter
+import tempfile
 from contextlib import redirect_stdout
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any, TextIO
 
 from repmon.adapters.clock import ManualClock
-from repmon.adapters.dynamo_items import iso
 from repmon.adapters.dynamo_state import DynamoWatchlist
 from repmon.adapters.dynamo_store import DynamoMentionStore
 from repmon.adapters.watchlist_file import load_watchlist
+from repmon.cli import backtest_fast as fast
+from repmon.cli.backtest_events import Event, judge, read_events
 from repmon.cli.backtest_input import Replay, prepare_export_dir, pseudonym_key, read_replay
+from repmon.cli.backtest_progress import ProgressBoard
+from repmon.cli.backtest_report import Outcome, print_alert_counts, print_events, print_replay_line
+from repmon.cli.backtest_spill import merged_all
+from repmon.cli.backtest_sweep import Setting, parse_sweep
+from repmon.cli.replay import line_order, steps
+from repmon.domain.brand import Brand
 from repmon.domain.errors import InvalidConfig
+from repmon.domain.models import Mention
 from repmon.localstack.runtime import AlertInbox, LocalRuntime
 from repmon.localstack.stack import LocalStack
 from repmon.services.collect import score_mention
-
-
-def steps(first: datetime, last: datetime, every: timedelta) -> list[datetime]:
-    """Evaluator times from the first step after `first` to one step past `last`, on the schedule grid."""
-    epoch = datetime(2000, 1, 1, tzinfo=first.tzinfo)
-    at = epoch + ((first - epoch) // every + 1) * every
-    times = []
-    while at <= last + every:
-        times.append(at)
-        at += every
-    return times
 
 
 @dataclass(frozen=True)
@@ -51,32 +50,78 @@ class ExportOptions:
     raw_authors: bool = False
 
 
-def run(
-    brands_file: Path,
-    mentions_file: Path,
-    export: ExportOptions | None,
-    step_minutes: int,
-    out: TextIO | None = None,
-    err: TextIO | None = None,
-) -> int:
+@dataclass(frozen=True)
+class Options:
+    """Everything `repmon backtest` was asked for; see `repmon backtest --help`."""
+
+    brands_file: Path
+    mentions: tuple[str, ...]
+    step_minutes: int = 5
+    export: ExportOptions | None = None
+    stack: bool = False
+    sweeps: tuple[str, ...] = ()
+    events: Path | None = None
+    fmt: str = "text"
+    plot: Path | None = None
+    workers: int | None = None
+
+
+def run(options: Options, out: TextIO | None = None, err: TextIO | None = None) -> int:
     # Resolved per call: a default bound at import time would keep whatever stream was current then.
     out, err = out or sys.stdout, err or sys.stderr
-    if step_minutes < 1:
-        raise InvalidConfig(f"--step-minutes {step_minutes}: must be at least 1")
-    brands = load_watchlist(brands_file)
-    replay = read_replay(mentions_file, brands, err)
+    brands = _check_options(options)
+    settings = parse_sweep(options.sweeps, brands)
     key = None
-    if export is not None:
-        prepare_export_dir(export.directory)
-        key = None if export.raw_authors else pseudonym_key(export.key_file)
+    if options.export is not None:
+        prepare_export_dir(options.export.directory)
+        key = None if options.export.raw_authors else pseudonym_key(options.export.key_file)
+    events = read_events(options.events, {b.id for b in brands}, err) if options.events else None
+    with tempfile.TemporaryDirectory(prefix="repmon-backtest-") as spill_dir:
+        board = ProgressBoard(err, 0, 0)
+        replay = read_replay(options.mentions, brands, err, Path(spill_dir), board.reading)
+        if options.stack or options.export is not None:
+            return _on_stack(options, brands, replay, events, key, out, err)
+        return fast.run_fast(options, brands, settings, replay, events, out, err)
+
+
+def _check_options(options: Options) -> list[Brand]:
+    if options.step_minutes < 1:
+        raise InvalidConfig(f"--step-minutes {options.step_minutes}: must be at least 1")
+    on_stack = options.stack or options.export is not None
+    if on_stack and (options.sweeps or options.plot):
+        raise InvalidConfig("--sweep and --plot run on the fast path: leave out --stack and --export-dir")
+    if options.fmt == "json" and not options.sweeps:
+        raise InvalidConfig("--format json: only with --sweep (alerts are JSON lines already)")
+    if options.plot is not None and options.sweeps:
+        raise InvalidConfig("--plot draws one setting: leave out --sweep")
+    if options.plot is not None and options.plot.suffix.lower() not in (".png", ".svg"):
+        raise InvalidConfig(f"--plot {options.plot}: give a .png or .svg file name")
+    if options.workers is not None and options.workers < 1:
+        raise InvalidConfig(f"--workers {options.workers}: must be at least 1")
+    return load_watchlist(options.brands_file)
+
+
+def _on_stack(
+    options: Options,
+    brands: list[Brand],
+    replay: Replay,
+    events: list[Event] | None,
+    key: bytes | None,
+    out: TextIO,
+    err: TextIO,
+) -> int:
+    """The end-to-end path: a moto server, the stack from template.yaml, the real handler."""
     logging.getLogger("moto").setLevel(logging.ERROR)
     # A child-process moto: a clean account every run, whatever else this process holds.
     with LocalStack(parameters={"LogLevel": "WARNING"}, isolated=True) as stack:
         DynamoWatchlist(stack.outputs["TableName"], client=stack.client("dynamodb")).replace(brands)
-        result = _replay(stack, replay, timedelta(minutes=step_minutes), out)
-        _summary(err, replay, result, step_minutes)  # before the export: its failure must not hide it
-        if export is not None:
-            _export(stack, export, key, err)
+        mentions = list(merged_all(replay.spill))  # the local stack is for small inputs
+        result = _replay(stack, mentions, timedelta(minutes=options.step_minutes), out)
+        _summary(err, replay, result, options.step_minutes)  # before the export: its failure must not hide it
+        if events is not None:
+            print_events(err, judge(result.lines, events))
+        if options.export is not None:
+            _export(stack, options.export, key, err)
     return 0
 
 
@@ -84,18 +129,18 @@ def run(
 class _Result:
     stored: int = 0
     evaluations: int = 0
-    alerts: Counter[tuple[str, str]] = field(default_factory=Counter)
+    lines: list[dict[str, Any]] = field(default_factory=list)
 
 
-def _replay(stack: LocalStack, replay: Replay, every: timedelta, out: TextIO) -> _Result:
+def _replay(stack: LocalStack, mentions: list[tuple[str, Mention]], every: timedelta, out: TextIO) -> _Result:
     """Store what each step's window brought, fire the evaluator, print what subscribers got."""
     from repmon.adapters.vader_scorer import CxVaderScorer
 
-    result, pending = _Result(), list(replay.mentions)
+    result, pending = _Result(), mentions
     clock = ManualClock(pending[0][1].created_at)
     store = DynamoMentionStore(stack.outputs["TableName"], clock, client=stack.client("dynamodb"))
     scorer, inbox, runtime = CxVaderScorer(), AlertInbox(stack), LocalRuntime(stack)
-    for at in steps(pending[0][1].created_at, pending[-1][1].created_at, every):
+    for at in list(steps(pending[0][1].created_at, pending[-1][1].created_at, every)):
         clock.current = at
         due = [pair for pair in pending if pair[1].created_at < at]
         pending = pending[len(due) :]
@@ -109,9 +154,9 @@ def _replay(stack: LocalStack, replay: Replay, every: timedelta, out: TextIO) ->
 
 
 def _print_alerts(inbox: AlertInbox, result: _Result, out: TextIO) -> None:
-    for envelope in inbox.receive():
-        line = _alert_line(envelope)
-        result.alerts[(line["brand"], line["rule"])] += 1
+    # In one order whatever order the queue delivers them in: the fast path's (replay.line_order).
+    for line in sorted((_alert_line(e) for e in inbox.receive()), key=line_order):
+        result.lines.append(line)
         print(json.dumps(line), file=out, flush=True)
 
 
@@ -145,14 +190,6 @@ def _export(stack: LocalStack, export: ExportOptions, key: bytes | None, err: Te
 
 
 def _summary(err: TextIO, replay: Replay, result: _Result, step_minutes: int) -> None:
-    valid = len(replay.mentions)
-    span = f"{iso(replay.mentions[0][1].created_at)} .. {iso(replay.mentions[-1][1].created_at)}"
-    print(
-        f"backtest: {replay.lines} lines, {valid} valid, {replay.invalid} skipped; {result.stored} stored "
-        f"({valid - result.stored} duplicates); {span}; {result.evaluations} evaluations every "
-        f"{step_minutes} min",
-        file=err,
-    )
-    for (brand, rule), count in sorted(result.alerts.items()):
-        print(f"  {brand:<20} {rule:<22} {count} alert(s)", file=err)
-    print(f"  total alerts: {sum(result.alerts.values())}", file=err)
+    print_replay_line(err, replay, result.stored, result.evaluations, step_minutes)
+    announced = len(result.lines)  # the stack path reads messages: one alert each
+    print_alert_counts(err, Outcome(Setting(), tuple(result.lines), announced))

@@ -1,23 +1,26 @@
-"""What `repmon backtest` checks before it starts a stack: the mentions, the export folder, the key.
+"""What `repmon backtest` checks before it replays: the mentions, the export folder, the key.
 
-Every problem is found here, so a run that cannot succeed stops in a second with a message naming
-the file, line or flag (exit 2), not after deploying a stack.
+Every problem is found here, so a run that cannot succeed stops at once with a message naming
+the file, line or flag (exit 2), not after a replay or deploying a stack. Reading the mentions also
+partitions them by brand, sorted by time, on disk (backtest_spill): the input is never all in memory.
 """
 
 from __future__ import annotations
 
 import os
 import secrets
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import TextIO
 
 from repmon.adapters.dynamo_items import iso
+from repmon.cli.backtest_sources import expand, records
+from repmon.cli.backtest_spill import Spill, SpillWriter
 from repmon.domain.brand import Brand
 from repmon.domain.errors import InvalidConfig
-from repmon.domain.models import Mention
-from repmon.runtime.mention_lines import LineError, MentionRecord, read_mention_lines
+from repmon.runtime.mention_lines import LineError, MentionRecord
 
 #: The longest period one backtest replays (a year and a bit: month-on-month comparisons fit).
 MAX_SPAN = timedelta(days=400)
@@ -27,49 +30,62 @@ MIN_KEY_BYTES = 16
 
 @dataclass
 class Replay:
-    """The valid mentions by brand, sorted by time, and what was wrong with the rest."""
+    """The valid mentions, partitioned by brand and sorted on disk, and what was wrong with the rest."""
 
-    mentions: list[tuple[str, Mention]] = field(default_factory=list)
+    spill: Spill
     invalid: int = 0
     lines: int = 0
+    files: int = 0
+
+    @property
+    def valid(self) -> int:
+        return self.spill.total
 
 
-def read_replay(path: Path, brands: list[Brand], err: TextIO) -> Replay:
-    """The valid mentions of `path`; each invalid line is reported on `err` with its number.
+def read_replay(
+    sources: Sequence[str],
+    brands: list[Brand],
+    err: TextIO,
+    directory: Path,
+    on_line: Callable[[int], None] | None = None,
+) -> Replay:
+    """Stream every input into `directory` (backtest_spill); each invalid line is reported on `err`
+    as `file:line: skipped: ...`. `on_line(lines so far)` is called every 10,000 lines.
 
-    InvalidConfig when the file cannot be read, holds no valid mention, or spans too long a period.
+    InvalidConfig when an input cannot be read, none holds a valid mention, or they span too long.
     """
     known = {b.id for b in brands}
-    replay = Replay()
-    try:
-        with path.open(encoding="utf-8", errors="replace") as lines:
-            # A byte that is not UTF-8 becomes U+FFFD in its own line: that line is kept or
-            # rejected on its merits, and never stops the replay.
-            for result in read_mention_lines(lines):
-                replay.lines += 1
-                problem = _problem(result, known)
-                if problem:
-                    replay.invalid += 1
-                    print(f"{path}:{problem}", file=err)
-                elif isinstance(result, MentionRecord):
-                    replay.mentions.append((result.brand_id, result.mention))
-    except OSError as exc:
-        raise InvalidConfig(f"{path}: cannot read: {exc.strerror or exc}") from None
-    if not replay.mentions:
+    inputs = expand(sources)
+    writer = SpillWriter(directory)
+    replay = Replay(writer.spill, files=len(inputs))
+    for source in inputs:
+        for result in records(source):
+            replay.lines += 1
+            if on_line is not None and replay.lines % 10_000 == 0:
+                on_line(replay.lines)
+            problem = _problem(result, known)
+            if problem:
+                replay.invalid += 1
+                print(f"{source.name}:{problem}", file=err)
+            elif isinstance(result, MentionRecord):
+                writer.add(result.brand_id, result.mention)
+    writer.flush()
+    named = inputs[0].name if len(inputs) == 1 else f"{len(inputs)} files"
+    if not replay.valid:
         raise InvalidConfig(
-            f"{path}: no valid mentions ({replay.lines} lines, {replay.invalid} skipped): nothing to replay"
+            f"{named}: no valid mentions ({replay.lines} lines, {replay.invalid} skipped): nothing to replay"
         )
-    replay.mentions.sort(key=lambda pair: pair[1].created_at)
-    _check_span(path, replay)
+    _check_span(named, replay)
     return replay
 
 
-def _check_span(path: Path, replay: Replay) -> None:
+def _check_span(named: str, replay: Replay) -> None:
     """Refuse a replay so long it would never finish, most often one mistyped date."""
-    first, last = replay.mentions[0][1].created_at, replay.mentions[-1][1].created_at
+    first, last = replay.spill.first, replay.spill.last
+    assert first is not None and last is not None  # at least one valid mention
     if last - first > MAX_SPAN:
         raise InvalidConfig(
-            f"{path}: mentions run from {iso(first)} to {iso(last)}, more than {MAX_SPAN.days} days; "
+            f"{named}: mentions run from {iso(first)} to {iso(last)}, more than {MAX_SPAN.days} days; "
             "check for a mistyped date, or replay one period at a time"
         )
 

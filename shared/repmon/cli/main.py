@@ -58,7 +58,12 @@ def _parser() -> argparse.ArgumentParser:
 def _backtest_arguments(backtest: argparse.ArgumentParser) -> None:
     backtest.add_argument("--brands", type=Path, required=True, metavar="FILE", help="watchlist YAML")
     backtest.add_argument(
-        "--mentions", type=Path, required=True, metavar="FILE", help="JSON lines, one mention each"
+        "--mentions",
+        nargs="+",
+        required=True,
+        metavar="FILE",
+        help="JSON lines, one mention each: .jsonl or .jsonl.gz files, folders of them (the BI "
+        "export's mentions partitions too), or - for stdin",
     )
     backtest.add_argument(
         "--step-minutes",
@@ -68,10 +73,44 @@ def _backtest_arguments(backtest: argparse.ArgumentParser) -> None:
         help="evaluator schedule to simulate (default: %(default)s)",
     )
     backtest.add_argument(
+        "--stack",
+        action="store_true",
+        help="replay end to end on the local stack (moto server, the real handler); slow, for "
+        "small inputs (default: the fast in-memory path)",
+    )
+    backtest.add_argument(
+        "--sweep",
+        action="append",
+        default=[],
+        metavar="thresholds.NAME=V1,V2",
+        help="replay each combination of these threshold values; one table row per setting "
+        "(repeatable) (default: the watchlist's thresholds)",
+    )
+    backtest.add_argument(
+        "--events",
+        type=Path,
+        metavar="FILE",
+        help="known events, JSON lines {brand, start, label}: detection latency and likely false alarms "
+        "(default: none)",
+    )
+    backtest.add_argument(
+        "--format", choices=("text", "json"), default="text", help="the sweep table's form (default: text)"
+    )
+    backtest.add_argument(
+        "--plot",
+        type=Path,
+        metavar="FILE",
+        help="draw each brand's index, hourly volume, alerts and events to a .png or .svg "
+        "(needs matplotlib: pip install 'repmon[plot]') (default: no plot)",
+    )
+    backtest.add_argument(
+        "--workers", type=int, metavar="N", help="processes to replay brands on (default: one per core)"
+    )
+    backtest.add_argument(
         "--export-dir",
         type=Path,
         metavar="DIR",
-        help="also write the flat BI export here (default: no export)",
+        help="also write the flat BI export here; runs on the local stack, as --stack (default: no export)",
     )
     authors = backtest.add_mutually_exclusive_group()
     authors.add_argument(
@@ -151,7 +190,7 @@ def _dispatch(argv: Sequence[str]) -> int:
         from repmon.cli.demo import run as run_demo
 
         return run_demo(cycles=args.cycles)
-    from repmon.cli.backtest import ExportOptions
+    from repmon.cli.backtest import ExportOptions, Options
     from repmon.cli.backtest import run as run_backtest
 
     export = (
@@ -159,7 +198,19 @@ def _dispatch(argv: Sequence[str]) -> int:
         if args.export_dir is not None
         else None
     )
-    return run_backtest(args.brands, args.mentions, export, args.step_minutes)
+    options = Options(
+        args.brands,
+        tuple(args.mentions),
+        args.step_minutes,
+        export,
+        stack=args.stack,
+        sweeps=tuple(args.sweep),
+        events=args.events,
+        fmt=args.format,
+        plot=args.plot,
+        workers=args.workers,
+    )
+    return run_backtest(options)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
