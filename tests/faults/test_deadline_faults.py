@@ -6,18 +6,19 @@ job deadline of `DEADLINE` seconds. Invariants: the poll ends by the deadline (p
 nothing from the broken fetch and leaves the cursor where it was; once the server behaves, the next
 poll stores every mention served, once.
 
-Longest job time per adversarial case (per-read timeout 1 s here, 10 s in production; "before" is
-what the same poll took on the code before this change, cut off by the test server at 20 s):
+Longest poll time per adversarial case, measured with this module's server and session (per-read
+timeout 1 s, Retry-After cap 2 s, 3 retries; production: 10 s, 30 s, 5). "Before" ran on the code
+before this change, the server cutting a trickle off after 20 s (unbounded otherwise):
 
-| case (every source)                    | before                                  | after              |
-|----------------------------------------|-----------------------------------------|--------------------|
-| body trickled, 1 byte / 0.25 s         | >= 20 s, unbounded (162-200 s in prod)  | <= deadline        |
-| status line and headers trickled       | >= 20 s, unbounded                      | <= deadline        |
-| server accepts and never answers       | 4 x read timeout x attempts (40-180 s)  | <= deadline        |
-| 429 with Retry-After: 3600             | max_retry_after x retries (150 s prod)  | ~0 s (fails now)   |
-| x-ratelimit-remaining 0, reset 3600    | prawcore sleeps 3600 s (Lambda timeout) | ~1 s (Reddit)      |
-| 3 MB page, cap 1 MB (8 MiB in prod)    | read whole (205 MB page: 414 MB RSS)    | fails at the cap   |
-| five jobs, one trickling, one invocation| Lambda timeout: all five fail          | 4 stored, 1 retried|
+| case                                 | before: Reddit / HN / App Store     | after (deadline 1.5 s)   |
+|--------------------------------------|-------------------------------------|--------------------------|
+| body trickled, 1 byte / 0.25 s       | 64.9 s / 20.1 s / 20.3 s (cut off)  | <= 1.5 s each            |
+| status line and headers trickled     | 62.4 s / 20.0 s / 20.0 s (cut off)  | <= 1.5 s each            |
+| server accepts and never answers     | 195.7 s / 4.1 s / 4.1 s             | <= 1.5 s each            |
+| 429 with Retry-After: 3600           | 6.0 s each (150 s in production)    | ~0 s: fails at once      |
+| x-ratelimit-remaining 0, reset 3600  | prawcore sleeps 3600 s              | ~1 s (prawcore's floor)  |
+| 30 MB page (cap 1 MB here, 8 MiB)    | RSS 69 -> 184 MB; Reddit ValueError | fails at the cap         |
+| five jobs, one trickling, 300 s      | Lambda timeout: all five retried    | 4 stored, 1 retried      |
 """
 
 from __future__ import annotations
