@@ -137,10 +137,10 @@ def test_a_sweep_prints_one_row_per_setting_and_its_values_pass_brands_validate(
     code, out, _ = _run(capsys, *args, *sweep, "--format", "json")
     rows = [json.loads(line) for line in out.splitlines()]
     assert code == 0 and [r["setting"] for r in rows] == [
-        {"volume_spike_ratio": "2", "reputation_drop": "10"},
-        {"volume_spike_ratio": "2", "reputation_drop": "15"},
-        {"volume_spike_ratio": "40", "reputation_drop": "10"},
-        {"volume_spike_ratio": "40", "reputation_drop": "15"},
+        {"volume_spike_ratio": 2, "reputation_drop": 10},
+        {"volume_spike_ratio": 2, "reputation_drop": 15},
+        {"volume_spike_ratio": 40, "reputation_drop": 10},
+        {"volume_spike_ratio": 40, "reputation_drop": 15},
     ]
     # A 40x bar is never reached: fewer alerts than at 2x, everything else equal.
     assert rows[2]["emails"] < rows[0]["emails"] and rows[0]["alerts"] >= rows[0]["emails"]

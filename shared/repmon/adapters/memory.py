@@ -19,6 +19,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 from repmon.adapters.dynamo_items import aggregate_delta
 from repmon.domain.brand import Brand
@@ -59,12 +60,52 @@ def _added(old: float, delta: Decimal) -> float:
     return float(Decimal(repr(old)) + delta)
 
 
+class _Hours(dict[tuple[str, datetime], HourlyAggregate]):
+    """The aggregates by (brand, hour), with each brand's hours kept sorted beside them, so a window
+    is one bisect and a slice however long the history (tests may set or pop items directly)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.sorted: dict[str, tuple[list[datetime], list[HourlyAggregate]]] = defaultdict(lambda: ([], []))
+
+    def __setitem__(self, key: tuple[str, datetime], value: HourlyAggregate) -> None:
+        hours, rows = self.sorted[key[0]]
+        at = bisect_left(hours, key[1])
+        if at < len(hours) and hours[at] == key[1]:
+            rows[at] = value
+        else:
+            hours.insert(at, key[1])
+            rows.insert(at, value)
+        super().__setitem__(key, value)
+
+    def __delitem__(self, key: tuple[str, datetime]) -> None:
+        super().__delitem__(key)
+        hours, rows = self.sorted[key[0]]
+        at = bisect_left(hours, key[1])
+        del hours[at], rows[at]
+
+    def pop(self, key: tuple[str, datetime], *default: Any) -> Any:
+        if key in self:
+            value = self[key]
+            del self[key]
+            return value
+        return super().pop(key, *default)
+
+    def update(self, *args: Any, **kwargs: Any) -> None:
+        for key, value in dict(*args, **kwargs).items():
+            self[key] = value
+
+    def between(self, brand_id: str, first: datetime, until: datetime) -> list[HourlyAggregate]:
+        hours, rows = self.sorted.get(brand_id) or ([], [])
+        return rows[bisect_left(hours, first) : bisect_left(hours, until)]
+
+
 class MemoryMentionStore:
     """The MentionStore port in memory, as DynamoMentionStore behaves (see the module docstring)."""
 
     def __init__(self) -> None:
         self.items: dict[tuple[str, str], ScoredMention] = {}
-        self.aggregates: dict[tuple[str, datetime], HourlyAggregate] = {}
+        self.aggregates: dict[tuple[str, datetime], HourlyAggregate] = _Hours()
         self._seen: set[tuple[str, str]] = set()
         self._by_time: dict[str, list[tuple[str, str]]] = defaultdict(list)
 
@@ -136,15 +177,11 @@ class MemoryMentionStore:
         return sorted(found, key=lambda sm: (-sm.influence, sm.sentiment.score))[:limit]
 
     def hourly(self, brand_id: str, since: datetime, until: datetime) -> list[HourlyAggregate]:
-        hour = floor_hour(since)
-        hour = hour if hour == since else hour + HOUR
-        found = []
-        while hour < until:  # a window's hours, not the whole history: the cost of one evaluation
-            agg = self.aggregates.get((brand_id, hour))
-            if agg is not None:
-                found.append(agg)
-            hour += HOUR
-        return found
+        first = floor_hour(since)
+        first = first if first == since else first + HOUR
+        aggregates = self.aggregates
+        assert isinstance(aggregates, _Hours)
+        return aggregates.between(brand_id, first, until)
 
 
 class MemoryCursorStore:

@@ -41,7 +41,9 @@ def print_alert_counts(err: TextIO, outcome: Outcome) -> None:
     for (brand, rule), count in sorted(by_rule.items()):
         print(f"  {brand:<20} {rule:<22} {count} alert(s)", file=err)
     mentions = outcome.announced - (outcome.emails - influencer_emails)
-    shared = f"; {mentions} influencer mentions in {influencer_emails}" if influencer_emails else ""
+    shared = ""
+    if influencer_emails:
+        shared = f" ({mentions} influencer mention(s) in {influencer_emails} of them)"
     print(f"  total alerts: {outcome.emails}", file=err)
     print(f"  emails that would have been sent: {outcome.emails}{shared}", file=err)
     for problem in outcome.errors[:10]:
@@ -65,7 +67,7 @@ def sweep_rows(outcomes: Sequence[Outcome], events: Sequence[Event] | None) -> l
     rows = []
     for outcome in outcomes:
         row: dict[str, Any] = {
-            "setting": dict(outcome.setting.overrides),
+            "setting": {name: _number(value) for name, value in outcome.setting.overrides},
             "alerts": outcome.announced,
             "emails": outcome.emails,
         }
@@ -106,6 +108,15 @@ def print_sweep(out: TextIO, outcomes: Sequence[Outcome], events: Sequence[Event
     widths = [max(len(r[i]) for r in table) for i in range(len(header))]
     for r in table:
         print("  ".join(cell.rjust(w) for cell, w in zip(r, widths, strict=True)).rstrip(), file=out)
+
+
+def _number(value: str) -> float | int | str:
+    """A swept value as JSON's number (it passed the thresholds' validation, so it is one)."""
+    try:
+        number = float(value)
+    except ValueError:
+        return value
+    return int(number) if number.is_integer() and "." not in value else number
 
 
 def duration_minutes(minutes: int) -> str:

@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from repmon.adapters.clock import ManualClock
+from repmon.adapters.dynamo_state import CLAIM_LEASE  # the deployed ledger's lease, to the second
 from repmon.adapters.memory import MemoryAlertLedger, MemoryAlertPublisher, MemoryMentionStore
 from repmon.cli.backtest_spill import Spill, merged
 from repmon.domain.brand import Brand
@@ -27,8 +28,6 @@ from repmon.ports import SentimentScorer
 from repmon.services.collect import score_mention
 from repmon.services.evaluate import EvaluationRun, evaluate_all
 
-#: As DynamoAlertLedger's: a claim not marked sent belongs to its run for 2 minutes.
-CLAIM_LEASE = timedelta(minutes=2)
 #: Progress is reported once per simulated day of a brand, and at least every twentieth of its run.
 _REPORT_EVERY = timedelta(days=1)
 _REPORTS = 20

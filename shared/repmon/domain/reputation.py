@@ -86,7 +86,8 @@ def history_span(at: datetime, thresholds: Thresholds) -> Span:
 
 
 def within(buckets: Iterable[HourlyAggregate], span: Span) -> list[HourlyAggregate]:
-    return [b for b in buckets if span.holds(b.hour)]
+    since, until = span.since, span.until  # inline, not span.holds: a backtest calls this millions of times
+    return [b for b in buckets if since <= b.hour < until]
 
 
 def index(
