@@ -10,7 +10,7 @@ NLTK_DATA_DIR := $(VENV)/nltk_data
 WHEELHOUSE := $(VENV)/wheelhouse
 PIP_DOWNLOAD := $(BIN)/python -m pip download --quiet --only-binary=:all: -d $(WHEELHOUSE)
 
-.PHONY: dev test test-fast lint demo bench eval-sentiment clean
+.PHONY: dev test test-fast fuzz lint demo bench eval-sentiment clean
 
 dev: $(STAMP)
 
@@ -28,6 +28,11 @@ $(STAMP): pyproject.toml shared/requirements.txt
 
 test: dev
 	$(BIN)/python -m pytest -n 2 -q
+
+# The fuzz tests at the fault audit's bar: 10,000 inputs per parser (`make test` draws fewer).
+fuzz: dev
+	REPMON_FUZZ_EXAMPLES=10000 $(BIN)/python -m pytest -n 2 -q tests/faults/test_fuzz_input_parsers.py \
+		tests/unit/test_source_parsers.py -k fuzz
 
 test-fast: dev
 	$(BIN)/python -m pytest -q -m "not slow" tests/unit

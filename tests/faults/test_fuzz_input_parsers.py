@@ -12,10 +12,9 @@ from __future__ import annotations
 
 import io
 import json
-import os
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from repmon.adapters.watchlist_yaml import YamlProblem, parse
@@ -23,12 +22,9 @@ from repmon.cli.sentiment import score_stream
 from repmon.domain.models import Sentiment
 from repmon.domain.query import QuerySyntaxError, parse_query
 from repmon.runtime.mention_lines import LineError, MentionRecord, read_mention_lines
+from tests.fuzz_budget import FUZZ
 
 pytestmark = pytest.mark.slow
-FUZZ_EXAMPLES = int(os.environ.get("REPMON_FUZZ_EXAMPLES", "10000"))
-FUZZ = settings(
-    max_examples=FUZZ_EXAMPLES, derandomize=True, deadline=None, suppress_health_check=list(HealthCheck)
-)
 
 _YAML_BITS = ["brands:", "\n", "  ", "- ", "id: ", "name: ", "query: ", "[", "]", "{", "}", ",", ": ",
               "!!int ", "!!float ", "!!timestamp ", "!!bool ", "!!binary ", "!x ", "&a ", "*a ", "'", '"',

@@ -10,6 +10,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -49,12 +50,15 @@ def checkout(tmp_path_factory: pytest.TempPathFactory) -> Path:
         shutil.copytree(REPO_ROOT / folder, root / folder, ignore=ignore)
     shutil.copy(REPO_ROOT / "template.yaml", root)
     (root / ".venv").symlink_to(REPO_ROOT / ".venv")
+    # The host's python3 may have no pip (Ubuntu without python3-pip): the build must not need it
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(root / "host-python")], check=True)
     return root
 
 
 def _run(command: str, cwd: Path) -> str:
     env = {
         **os.environ,
+        "PATH": f"{cwd / 'host-python' / 'bin'}:{os.environ['PATH']}",
         "PIP_NO_INDEX": "1",
         "PIP_FIND_LINKS": str(WHEELHOUSE),
         "SAM_CLI_TELEMETRY": "0",
@@ -74,6 +78,11 @@ def test_the_readme_validates_the_template_with_lint_cleanly(checkout: Path):
     output = _run(command, checkout)
     assert "is a valid SAM Template" in output
     assert not [line for line in output.splitlines() if NOISE.search(line)]
+
+
+def test_the_host_python3_in_the_build_has_no_pip(checkout: Path):
+    output = _run("python3 -m pip --version || echo no-pip", checkout)
+    assert "No module named pip" in output and "no-pip" in output.splitlines()
 
 
 def test_the_readme_build_makes_the_arm64_layer_and_each_function_with_clean_output(checkout: Path):

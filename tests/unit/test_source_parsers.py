@@ -11,13 +11,14 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from repmon.adapters.appstore_source import entry_to_review, parse_feed
 from repmon.adapters.hackernews_source import hit_to_mention, parse_hits
 from repmon.adapters.item_fields import ITEM_ERRORS, MAX_COUNT, MalformedPage
 from repmon.adapters.reddit_source import Listing, parse_listing, to_mention
+from tests.fuzz_budget import FUZZ
 
 SKIPPED = ITEM_ERRORS
 NOW = datetime(2026, 11, 1, tzinfo=UTC)
@@ -226,13 +227,7 @@ _AS_GOOD = {
     "updated": {"label": "2026-10-01T10:00:00-07:00"},
 }
 _AS_ENTRY = _objects((*tuple(_AS_GOOD), "author", "title", "im:voteSum", "im:voteCount", "im:name"), _AS_GOOD)
-_FUZZ = settings(
-    max_examples=10_000,
-    derandomize=True,
-    deadline=None,
-    database=None,
-    suppress_health_check=list(HealthCheck),
-)
+_FUZZ = FUZZ
 
 
 def _never_crashes(parse: Any, body: Any) -> None:
