@@ -43,8 +43,14 @@ def fill(block: str, export: Path) -> str:
     return block.replace(PLACEHOLDERS[0], str(REPO)).replace(PLACEHOLDERS[1], str(export))
 
 
-def run_shell(script: str, cwd: Path, stdin: str = "") -> str:
-    env = {**os.environ, "PATH": f"{VENV_BIN}{os.pathsep}{os.environ['PATH']}", "HOME": str(cwd)}
+#: The README that asks the reader to install the DuckDB CLI (on PATH); the main one names .venv's.
+NEEDS_DUCKDB_ON_PATH = {"infra/athena/README.md"}
+
+
+def run_shell(script: str, cwd: Path, stdin: str = "", readme: str = "README.md") -> str:
+    path = os.environ["PATH"]
+    env = {**os.environ, "PATH": f"{VENV_BIN}{os.pathsep}{path}" if readme in NEEDS_DUCKDB_ON_PATH else path}
+    env["HOME"] = str(cwd)
     done = subprocess.run(
         ["bash", "-euo", "pipefail", "-c", script],
         cwd=cwd, env=env, input=stdin, capture_output=True, text=True, timeout=120, check=False,
@@ -61,16 +67,18 @@ def duckbox_rows(output: str) -> list[dict]:
     return [dict(zip(names, row, strict=True)) for row in rows]
 
 
-def test_the_documented_cli_is_the_venvs_duckdb_1_5():
+def test_the_documented_cli_is_the_venvs_duckdb_1_1_or_later():
+    # SET VARIABLE / getvariable() arrived in DuckDB 1.1
     done = subprocess.run([VENV_BIN / "duckdb", "-version"], capture_output=True, text=True, check=True)
-    assert done.stdout.startswith("v1.5."), done.stdout
+    major, minor = (int(part) for part in done.stdout.lstrip("v").split(".")[:2])
+    assert (major, minor) >= (1, 1), done.stdout
 
 
 @pytest.mark.parametrize("readme", list(SECTIONS))
 def test_given_the_readme_cli_command_when_run_from_elsewhere_then_it_prints_the_index_of_each_day(
     readme, exported, tmp_path
 ):
-    output = run_shell(fill(documented(readme, "sh"), exported[0]), cwd=tmp_path)
+    output = run_shell(fill(documented(readme, "sh"), exported[0]), cwd=tmp_path, readme=readme)
     assert_index_rows(exported[1], duckbox_rows(output))
 
 
@@ -81,7 +89,7 @@ def test_given_the_readme_cli_command_without_its_last_line_then_a_query_pasted_
     interactive = fill(documented(readme, "sh"), exported[0]).rstrip().rsplit(" \\\n", 1)
     assert "-c " in interactive[1] and "-c " not in interactive[0]
     pasted = (ATHENA / "duckdb" / "queries" / "reputation_index_daily.sql").read_text()
-    output = run_shell(interactive[0], cwd=tmp_path, stdin=pasted)
+    output = run_shell(interactive[0], cwd=tmp_path, stdin=pasted, readme=readme)
     assert_index_rows(exported[1], duckbox_rows(output))
 
 
