@@ -64,13 +64,7 @@ def stack(artifact: BuiltArtifact) -> Iterator[tuple[LocalStack, SourceWorld, Lo
             "repmon/reddit", {"client_id": "id", "client_secret": "s", "user_agent": "repmon-tests/1"}
         )
         DynamoWatchlist(stack.outputs["TableName"], client=stack.client("dynamodb")).replace([BRAND])
-        endpoints = {
-            "REDDIT_OAUTH_URL": sources.reddit_url,
-            "REDDIT_URL": sources.reddit_url,
-            "HACKERNEWS_API_URL": sources.hackernews_url,
-            "APPSTORE_RSS_URL": sources.appstore_url,
-        }
-        yield stack, world, LocalRuntime(stack, env={"collect_mentions": endpoints})
+        yield stack, world, LocalRuntime(stack, env={"collect_mentions": sources.collector_env()})
     server.stop()
 
 

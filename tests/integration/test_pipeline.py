@@ -93,13 +93,7 @@ def pipeline(moto_endpoint: str) -> Iterator[Pipeline]:
         )
         table = stack.outputs["TableName"]
         DynamoWatchlist(table, client=stack.client("dynamodb")).replace(BRANDS)
-        endpoints = {
-            "REDDIT_OAUTH_URL": sources.reddit_url,
-            "REDDIT_URL": sources.reddit_url,
-            "HACKERNEWS_API_URL": sources.hackernews_url,
-            "APPSTORE_RSS_URL": sources.appstore_url,
-        }
-        runtime = LocalRuntime(stack, env={"collect_mentions": endpoints})
+        runtime = LocalRuntime(stack, env={"collect_mentions": sources.collector_env()})
         store = DynamoMentionStore(table, FixedClock(T0), client=stack.client("dynamodb"))
         yield Pipeline(stack, world, runtime, AlertInbox(stack, f"inbox-{uuid.uuid4().hex[:8]}"), store)
 
@@ -278,13 +272,7 @@ def test_without_the_reddit_secret_reddit_is_off_not_failing_and_starts_once_it_
             parameters={"RedditSecretName": f"repmon/pending-{uuid.uuid4().hex[:6]}"},
         ).start()
         DynamoWatchlist(stack.outputs["TableName"], client=stack.client("dynamodb")).replace(BRANDS)
-        endpoints = {
-            "REDDIT_OAUTH_URL": sources.reddit_url,
-            "REDDIT_URL": sources.reddit_url,
-            "HACKERNEWS_API_URL": sources.hackernews_url,
-            "APPSTORE_RSS_URL": sources.appstore_url,
-        }
-        runtime = LocalRuntime(stack, env={"collect_mentions": endpoints})
+        runtime = LocalRuntime(stack, env={"collect_mentions": sources.collector_env()})
         out = io.StringIO()
         with redirect_stdout(out):
             runtime.run_schedule("plan_polls", T0)

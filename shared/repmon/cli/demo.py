@@ -67,7 +67,7 @@ def run(cycles: int | None = None, out: TextIO | None = None) -> int:
         say.line(f"  local Reddit / Hacker News / App Store endpoints at {sources.base_url}")
         state = _prepare(stack, sources)
         env = {name: dict(QUIET) for name in FUNCTIONS}
-        env["collect_mentions"] |= _source_env(sources)
+        env["collect_mentions"] |= sources.collector_env()
         runtime = LocalRuntime(stack, env=env)
         inbox = AlertInbox(stack)
         # Read only (the handlers write), so the clock that stamps polled_at is never asked.
@@ -94,15 +94,6 @@ def _prepare(stack: LocalStack, sources: FakeSources) -> DemoState:
     brands = demo_brands()
     DynamoWatchlist(stack.outputs["TableName"], client=stack.client("dynamodb")).replace(brands)
     return DemoState(brands)
-
-
-def _source_env(sources: FakeSources) -> dict[str, str]:
-    return {
-        "REDDIT_OAUTH_URL": sources.reddit_url,
-        "REDDIT_URL": sources.reddit_url,
-        "HACKERNEWS_API_URL": sources.hackernews_url,
-        "APPSTORE_RSS_URL": sources.appstore_url,
-    }
 
 
 def _cycle(runtime: LocalRuntime, at: datetime) -> None:

@@ -81,6 +81,15 @@ class FakeSources:
     def appstore_url(self) -> str:
         return self.base_url
 
+    def collector_env(self) -> dict[str, str]:
+        """The collector's endpoint settings (runtime.settings) pointed at these local sources."""
+        return {
+            "REDDIT_OAUTH_URL": self.reddit_url,
+            "REDDIT_URL": self.reddit_url,
+            "HACKERNEWS_API_URL": self.hackernews_url,
+            "APPSTORE_RSS_URL": self.appstore_url,
+        }
+
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
