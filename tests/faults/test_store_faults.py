@@ -17,6 +17,11 @@ stores nothing twice.
 | 20 posts and a native id over 1 KB (sort key)  | 0 of 20       | 20           | 1             |
 | 99 posts and one item DynamoDB alone refuses   | 0 of 99       | 99           | 1             |
 | all of the above on one page                   | 0 of 120      | 120          | 2             |
+
+The other way round: when DynamoDB itself refuses EVERY item of a save (3 or more), the fault is
+ours (how requests are built, a schema mismatch), and skipping would move the cursor past the whole
+page in silence. Before that guard such a page was skipped whole; now the job fails and the cursor
+stays (items our own checks refuse before any call are still skipped).
 """
 
 from __future__ import annotations
@@ -29,13 +34,15 @@ from typing import Any
 import boto3
 import pytest
 from moto import mock_aws
-from moto.dynamodb.exceptions import TransactionCanceledException
+from moto.dynamodb.exceptions import MockValidationException, TransactionCanceledException
 from moto.dynamodb.responses import DynamoHandler
 
 from repmon.adapters.dynamo import dynamodb_client
 from repmon.adapters.dynamo_state import DynamoCursorStore
 from repmon.adapters.dynamo_store import DynamoMentionStore
+from repmon.adapters.dynamo_writes import MIN_ALL_REFUSED
 from repmon.domain.brand import Brand
+from repmon.domain.errors import WritesRefused
 from repmon.domain.models import MAX_TEXT_CHARS, Engagement, Mention
 from repmon.ports import PollJob
 from repmon.runtime.settings import CollectSettings, load_settings
@@ -169,6 +176,57 @@ def test_the_audit_page_120_accented_posts_a_500_kb_item_and_a_40_digit_number(w
     result = collect(world)
     assert (result.fetched, result.stored, result.duplicates, result.skipped) == (122, 120, 0, 2)
     assert_invariants(world, world.source.mentions, [big, huge])
+
+
+def test_a_page_dynamodb_refuses_whole_fails_the_job_and_keeps_the_cursor(world: World) -> None:
+    # Given every item of the page refused by DynamoDB itself (a request or schema bug on our side)
+    world.limits.refuse_containing = "acme"
+    world.source.mentions = [post(i) for i in range(MIN_ALL_REFUSED)]
+    # Then the job fails (SQS retries it, then dead-letters it) instead of skipping the page
+    with pytest.raises(WritesRefused, match=f"DynamoDB refused all {MIN_ALL_REFUSED} new mentions"):
+        collect(world)
+    assert world.cursors.get("acme", "reddit") is None  # nothing skipped: the next poll reads them again
+    assert world.store.mentions_between("acme", T0 - timedelta(days=1), T0 + timedelta(days=1)) == []
+
+
+def test_a_schema_mismatch_refusing_every_transaction_fails_the_job(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def mismatch(self: DynamoHandler) -> Any:
+        raise MockValidationException("One or more parameter values were invalid: Type mismatch for key")
+
+    monkeypatch.setattr(DynamoHandler, "transact_write_items", mismatch)
+    world.source.mentions = [post(i) for i in range(40)]
+    with pytest.raises(WritesRefused, match="Type mismatch for key"):
+        collect(world)
+    assert world.cursors.get("acme", "reddit") is None
+
+
+def test_a_small_page_dynamodb_refuses_whole_is_skipped_as_poison(world: World) -> None:
+    # Given fewer items than it takes to suspect ourselves: one or two odd items, skipped and counted
+    world.limits.refuse_containing = "acme"
+    world.source.mentions = [post(i) for i in range(MIN_ALL_REFUSED - 1)]
+    result = collect(world)
+    assert (result.stored, result.skipped) == (0, MIN_ALL_REFUSED - 1)
+    assert world.cursors.get("acme", "reddit") == world.source.mentions[-1].created_at.isoformat()
+
+
+def test_a_page_our_own_checks_refuse_whole_is_skipped_without_a_call(world: World) -> None:
+    # Given items refused before any call (sort keys over 1 KB): they never reached DynamoDB
+    world.source.mentions = [replace(post(i), native_id=f"{i}" + "x" * 1_100) for i in range(5)]
+    result = collect(world)
+    assert (result.stored, result.skipped) == (0, 5)
+    assert world.limits.calls == 0
+    assert world.cursors.get("acme", "reddit") == world.source.mentions[-1].created_at.isoformat()
+
+
+def test_one_good_item_among_refused_ones_keeps_the_skip(world: World) -> None:
+    # Given DynamoDB took one item of the page: the request is sound, the others are poison
+    world.limits.refuse_containing = "poison"
+    world.source.mentions = [post(0)] + [post(i, "acme poison") for i in range(1, 6)]
+    result = collect(world)
+    assert (result.stored, result.skipped) == (1, 5)
+    assert_invariants(world, world.source.mentions, world.source.mentions[1:])
 
 
 def test_a_transient_refusal_is_not_mistaken_for_a_poison_item(

@@ -7,7 +7,9 @@ and 4 MB of items. What DynamoDB still refuses (a sort key over 1 KB, a limit no
 found by halving the refused group down to single items: one bad item costs about 2·log2(100)
 transactions and the 99 others are stored. Refused items are logged and counted; transient
 refusals (throttling, a conflicting transaction) are raised, so the job is retried and nothing that
-could have been stored is skipped.
+could have been stored is skipped. So is a save DynamoDB refuses whole (MIN_ALL_REFUSED items or
+more, every one refused): that is a bug in how we build requests or a schema mismatch, not poison,
+and skipping it would move the cursor past the whole page.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from botocore.exceptions import ClientError
 
 from repmon.adapters import dynamo_items as items
 from repmon.adapters.dynamo import to_wire
+from repmon.domain.errors import WritesRefused
 from repmon.domain.models import ScoredMention
 from repmon.domain.timeutil import floor_hour
 
@@ -35,6 +38,9 @@ TRANSACTION_MAX_BYTES = 4 * 1024 * 1024
 _HOUR_ITEM_BYTES = 4 * 1024
 #: Errors that may be about one item of the group rather than the whole call: worth halving.
 _MAYBE_ONE_ITEM = {"TransactionCanceledException", "ValidationException"}
+#: From this many items on, DynamoDB refusing every one of a save points at us, not at the items:
+#: one or two odd mentions on a quiet page are plausibly poison, three that all fail are not.
+MIN_ALL_REFUSED = 3
 
 
 @dataclass(frozen=True)
@@ -42,9 +48,17 @@ class Written:
     stored: int = 0
     #: Refused by DynamoDB's limits (or by ours, which mirror them): skipped for good.
     rejected: int = 0
+    #: Of `rejected`, those DynamoDB itself refused (they reached it), and the last reason it gave.
+    refused_by_dynamodb: int = 0
+    last_refusal: str = ""
 
     def __add__(self, other: Written) -> Written:
-        return Written(self.stored + other.stored, self.rejected + other.rejected)
+        return Written(
+            self.stored + other.stored,
+            self.rejected + other.rejected,
+            self.refused_by_dynamodb + other.refused_by_dynamodb,
+            other.last_refusal or self.last_refusal,
+        )
 
 
 @dataclass(frozen=True)
@@ -67,6 +81,11 @@ class MentionWriter:
         written = Written(rejected=len(fresh) - len(puts))
         for group in transaction_groups(puts):
             written += self._write(group)
+        if len(puts) >= MIN_ALL_REFUSED and written.refused_by_dynamodb == len(puts):
+            raise WritesRefused(
+                f"DynamoDB refused all {len(puts)} new mentions of this save, not skipped "
+                f"(last reason: {_loggable(written.last_refusal, 300)})"
+            )
         return written
 
     def _prepare(self, sm: ScoredMention, polled_at: datetime) -> _Put | None:
@@ -133,7 +152,7 @@ def _refused_alone(sm: ScoredMention, exc: ClientError) -> Written:
         return Written()  # a concurrent writer stored it first: a duplicate, already counted
     if exc.response["Error"]["Code"] == "ValidationException" or "ValidationError" in reasons:
         _rejected(sm, str(exc))
-        return Written(rejected=1)
+        return Written(rejected=1, refused_by_dynamodb=1, last_refusal=str(exc))
     raise exc  # TransactionConflict, ThrottlingError: transient, the job is retried
 
 

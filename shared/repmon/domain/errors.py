@@ -44,6 +44,14 @@ class WatchlistInvalid(InvalidConfig):
         self.problems = problems
 
 
+class WritesRefused(RepmonError):
+    """DynamoDB refused every new mention of a save: more likely our request than the mentions.
+
+    Raised instead of skipping them, so the job fails (SQS retries it, then its DLQ) and its cursor
+    stays put: a loud failure rather than a page lost in silence.
+    """
+
+
 class PublishFailed(RepmonError):
     """An alert could not be delivered; it stays claimed-but-unsent and the next evaluation sends it."""
 
