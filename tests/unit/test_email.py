@@ -199,6 +199,15 @@ def test_volume_figures_match_between_subject_body_and_summary():
     assert "Last hour: about 20.4 mentions, usually 2.9 per hour (alert at 20)" in render_text(alert)
 
 
+def test_a_usual_volume_under_one_reads_so_that_the_figures_multiply():
+    # Given 23 mentions in the last hour against a usual 0.4466 an hour: 51.5x, not 23 / 0.5 = 46x
+    snap = replace(SNAP, last_hour=23.0, baseline_hourly=23 / 51.5)
+    alert = _from_rule(volume_spike(BRAND, snap), snap)
+    assert "about 23 mentions in the last hour, 51.5x the usual 0.45 per hour" in alert.summary
+    assert render_subject(alert).endswith("about 23 mentions in the last hour (51.5x normal)")
+    assert "Last hour: about 23 mentions, usually 0.45 per hour (alert at 20)" in render_text(alert)
+
+
 def test_mention_lines_show_the_platform_numbers_behind_the_influence_score():
     post = Mention(
         source="reddit",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import UTC, datetime
 
@@ -161,6 +162,42 @@ def test_a_summary_never_contradicts_its_own_threshold():
     # Given 20.4 mentions against a bar of 20 / Then the volume is not shown at the bar
     spike = volume_spike(BRAND, replace(CALM, last_hour=20.4, baseline_hourly=2.0))
     assert "about 20.4 mentions in the last hour, 10.2x the usual 2.0 per hour (alert at 20)" in spike.summary
+
+
+_VOLUME = re.compile(r"about ([\d.]+) mentions in the last hour, ([\d.]+)x the usual ([\d.]+) per hour")
+
+
+def _unit(text: str) -> float:
+    """One unit of the last decimal shown: "0.45" -> 0.01, "23" -> 1."""
+    return 10.0 ** -len(text.partition(".")[2])
+
+
+@given(
+    st.floats(min_value=0.0, max_value=5_000.0),
+    st.integers(min_value=1, max_value=200_000).map(lambda mentions: mentions / 672),  # baseline span
+)
+def test_the_volume_figures_shown_multiply_within_their_rounding(last_hour, baseline_hourly):
+    # Given any last hour and any usual rate a baseline of whole mentions can give
+    spike = volume_spike(BRAND, replace(CALM, last_hour=last_hour, baseline_hourly=baseline_hourly))
+    found = _VOLUME.search(spike.summary)
+    assert found, spike.summary
+    count, ratio, usual = found.groups()
+    # Then some true values within each shown figure's rounding multiply: count = ratio x usual.
+    # Rounding: the count up to one unit of its last decimal (it may be rounded away from the bar),
+    # the ratio half a unit plus the 0.005 it is stored to, the usual half a unit plus its storage's.
+    c, r, u = float(count), float(ratio), float(usual)
+    c_err, r_err, u_err = _unit(count), 0.05 + 0.005, 0.55 * _unit(usual)
+    low, high = max(c - c_err, 0) / (u + u_err), (c + c_err) / (u - u_err)
+    assert low <= r + r_err and r - r_err <= high, spike.summary
+
+
+def test_a_usual_rate_under_one_keeps_two_significant_digits():
+    # Given 23 mentions against a usual 0.4466 an hour (51.5x): "0.5" would read as 46x
+    spike = volume_spike(BRAND, replace(CALM, last_hour=23.0, baseline_hourly=23 / 51.5))
+    assert "about 23 mentions in the last hour, 51.5x the usual 0.45 per hour (alert at 20)" in spike.summary
+    # Given one mention in the 7-day baseline: its rate is not "0.0" (nor the stored 0.01)
+    spike = volume_spike(BRAND, replace(CALM, last_hour=25.0, baseline_hourly=1 / 168))
+    assert "25 mentions in the last hour, 4200.0x the usual 0.0060 per hour" in spike.summary
 
 
 def test_one_influencer_negative_says_who_where_and_how_far_it_carries():

@@ -9,6 +9,7 @@ threshold is shown exactly as configured. Pure: no I/O.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
@@ -19,6 +20,22 @@ def number(value: float, places: int = 0) -> str:
     """`value` rounded to `places` decimals, without the "-" of a negative zero."""
     text = f"{value:.{places}f}"
     return text.lstrip("-") if float(text) == 0 else text
+
+
+def significant_places(value: float, digits: int) -> int:
+    """The decimals that show `value` with `digits` significant digits (0 for whole numbers of more)."""
+    if not value or not math.isfinite(value):
+        return 0
+    return max(0, digits - 1 - math.floor(math.log10(abs(value))))
+
+
+def significant(value: float, digits: int = 2, min_places: int = 0) -> str:
+    """`value` with at least `digits` significant digits: 0.4466 -> "0.45", 0.00595 -> "0.0060".
+
+    For a figure that others are computed from: at a fixed one decimal, 0.4466 reads "0.5" and the
+    23 mentions beside it at 51.5 times that rate no longer multiply.
+    """
+    return number(value, max(min_places, significant_places(value, digits)))
 
 
 def limit(threshold: float) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from repmon.domain.brand import Brand, Thresholds
 from repmon.domain.email_mentions import handle, reach, where
-from repmon.domain.figures import IndexFigures, beside, index_figures, number
+from repmon.domain.figures import IndexFigures, beside, index_figures, number, significant
 from repmon.domain.models import ScoredMention
 
 Details = dict[str, float | int | str]
@@ -30,7 +30,8 @@ def volume_figures(details: Details) -> tuple[str, str]:
 
 
 def usual_volume(details: Details) -> str:
-    return number(float(details.get("baseline_hourly", 0)), 1)
+    """Two significant digits, so that "N mentions, Rx the usual U" multiplies as shown."""
+    return significant(float(details.get("baseline_hourly", 0)), 2, min_places=1)
 
 
 def ratio_text(details: Details) -> str:

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from repmon.domain.brand import Brand, Thresholds
+from repmon.domain.figures import significant_places
 from repmon.domain.models import ScoredMention, Severity
 from repmon.domain.reputation import Snapshot
 from repmon.domain.rule_text import (
@@ -125,7 +126,11 @@ def volume_spike(brand: Brand, snap: Snapshot) -> Decision:
     else:
         action = Action.RECOVER if volume < bar * VOLUME_RECOVERY else Action.HOLD
     details: Details = {"threshold": round(bar, 2), "value": round(volume, 2)}
-    details["baseline_hourly"] = round(snap.baseline_hourly, 2)
+    # Three significant digits under 1 (one mention in a 7-day baseline is 0.00595 an hour, not 0.01):
+    # the messages show two, and the ratio is computed from the exact value.
+    details["baseline_hourly"] = round(
+        snap.baseline_hourly, max(2, significant_places(snap.baseline_hourly, 3))
+    )
     if snap.baseline_hourly:
         details["ratio"] = round(volume / snap.baseline_hourly, 2)
     summary = volume_summary(brand, details, snap.baseline_hourly)
