@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from repmon.adapters.vader_scorer import CxVaderScorer
+from repmon.cli.main import main as cli_main
 from repmon.cli.sentiment import main, score_line
 from repmon.cli.sentiment_eval import metrics
 from repmon.domain.errors import InvalidConfig
@@ -111,10 +112,36 @@ def test_twenty_thousand_lines_in_one_call() -> None:
     assert json.loads(out[-1])["id"] == 19_999
 
 
-def test_eval_without_data_says_so(tmp_path: Path) -> None:
-    code, out = run(["eval", "--data", str(tmp_path / "absent.csv")])
-    assert code == 0
-    assert "No labelled data" in out[0]
+@pytest.mark.parametrize(
+    ("flag", "name", "said"),
+    [
+        ("--data", "absent.csv", "no such file or folder (a labelled CSV)"),
+        ("--data", ".", "not a file (a labelled CSV)"),
+        ("--ground-truth", "wrong", "no such file or folder"),
+        ("--ground-truth", ".", "no *_GroundTruth.txt files"),
+    ],
+)
+def test_eval_of_a_path_that_is_not_there_is_one_error_line_exit_2(
+    flag: str, name: str, said: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Before: "No labelled data at nope.csv: nothing to evaluate" on stdout, exit 0
+    path = tmp_path / name
+    code = cli_main(["sentiment", "eval", flag, str(path)])
+    captured = capsys.readouterr()
+    assert code == 2
+    assert captured.out == ""
+    assert captured.err.startswith(f"error: {flag} {path}: {said}")
+    assert len(captured.err.splitlines()) == 1
+
+
+def test_eval_checks_the_second_path_before_scoring_the_first(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = tmp_path / "labelled.csv"
+    data.write_text("text,label\nfine,neutral\n", encoding="utf-8")
+    code = cli_main(["sentiment", "eval", "--data", str(data), "--ground-truth", str(tmp_path / "x")])
+    captured = capsys.readouterr()
+    assert code == 2 and captured.out == "" and "--ground-truth" in captured.err
 
 
 def test_eval_prints_both_scorers(tmp_path: Path) -> None:
@@ -171,11 +198,6 @@ def test_eval_correlates_each_scorer_with_human_ratings(tmp_path: Path) -> None:
     row = next(line for line in out if line.startswith("tweets"))
     _, count, plain, cx = row.split()
     assert count == "4" and float(plain) > 0.9 and float(cx) > 0.9
-
-
-def test_eval_without_ground_truth_says_so(tmp_path: Path) -> None:
-    code, out = run(["eval", "--ground-truth", str(tmp_path / "absent")])
-    assert code == 0 and "correlation not measured" in out[-1]
 
 
 def test_eval_reads_a_csv_with_a_stray_byte_instead_of_failing(tmp_path: Path) -> None:

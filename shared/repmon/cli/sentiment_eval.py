@@ -6,7 +6,8 @@
 per-class precision/recall. --ground-truth: the folder of VADER's own human-rated sets
 (`*_GroundTruth.txt`: id, mean human rating -4..4, text; shipped in the vaderSentiment sdist on PyPI);
 prints the Pearson correlation of each scorer's score with the human ratings, the check that tuning
-for customer-service language has not hurt general sentiment. A missing file is said, not an error.
+for customer-service language has not hurt general sentiment. A path that is not there is an error
+(exit 2) found before anything is scored: a typo must not pass for a run.
 """
 
 from __future__ import annotations
@@ -73,9 +74,6 @@ def _table(results: dict[str, dict[str, float]]) -> list[str]:
 
 
 def evaluate(path: Path, scorers: dict[str, SentimentScorer], stdout: TextIO) -> int:
-    if not path.is_file():
-        stdout.write(f"No labelled data at {path}: nothing to evaluate (pass --data PATH to a CSV).\n")
-        return 0
     try:
         texts, gold = _labelled(path)
     except OSError as exc:
@@ -109,11 +107,24 @@ def read_ground_truth(path: Path) -> list[tuple[float, str]]:
     return rows
 
 
-def correlations(folder: Path, scorers: dict[str, SentimentScorer], stdout: TextIO) -> int:
-    files = sorted(folder.glob("*_GroundTruth.txt")) if folder.is_dir() else []
+def _ground_truth_files(folder: Path) -> list[Path]:
+    """The human-rated sets in `folder`; InvalidConfig when there are none to read."""
+    if not folder.is_dir():
+        raise InvalidConfig(f"--ground-truth {folder}: {_missing(folder, 'folder')}")
+    files = sorted(folder.glob("*_GroundTruth.txt"))
     if not files:
-        stdout.write(f"No human-rated sets at {folder}: correlation not measured.\n")
-        return 0
+        raise InvalidConfig(
+            f"--ground-truth {folder}: no *_GroundTruth.txt files (VADER's human-rated sets) in this folder"
+        )
+    return files
+
+
+def _missing(path: Path, kind: str) -> str:
+    return f"not a {kind}" if path.exists() else "no such file or folder"
+
+
+def correlations(files: list[Path], scorers: dict[str, SentimentScorer], stdout: TextIO) -> int:
+    folder = files[0].parent
     stdout.write(f"\ncorrelation with human ratings ({folder})\n{'set':<24}{'texts':>7}")
     stdout.write("".join(f"{name:>10}" for name in scorers) + "\n")
     for path in files:
@@ -137,8 +148,12 @@ def add_eval_arguments(parser: argparse.ArgumentParser) -> None:
 def run_eval(args: argparse.Namespace, scorers: dict[str, SentimentScorer], stdout: TextIO) -> int:
     if args.data is None and args.ground_truth is None:
         raise InvalidConfig("sentiment eval: give --data CSV, --ground-truth DIR or both")
+    # Both paths are checked before either is scored: a wrong second path fails at once, not later
+    if args.data is not None and not args.data.is_file():
+        raise InvalidConfig(f"--data {args.data}: {_missing(args.data, 'file')} (a labelled CSV)")
+    sets = _ground_truth_files(args.ground_truth) if args.ground_truth is not None else []
     if args.data is not None:
         evaluate(args.data, scorers, stdout)
-    if args.ground_truth is not None:
-        correlations(args.ground_truth, scorers, stdout)
+    if sets:
+        correlations(sets, scorers, stdout)
     return 0
