@@ -91,6 +91,15 @@ def test_backtest_prints_each_alert_once_as_a_json_line_and_reports_bad_lines(fi
     assert "authors pseudonymised with a new random key" in err
     authors = _authors(export)
     assert authors and all(len(a) == 64 and not a.startswith("u") for a in authors)
+    # The same folder again: refused, so two replays (under two keys) are never read as one
+    days = sorted(p.name for p in (export / "flat" / "mentions").iterdir())
+    assert main([*args, "--export-dir", str(export)]) == 2
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        f"error: --export-dir {export}: not empty (an earlier export?); give a new or empty folder, "
+        "or remove this one first: two replays in one folder would be read as one"
+    )
+    assert sorted(p.name for p in (export / "flat" / "mentions").iterdir()) == days
+    assert _authors(export) == authors
     # The same replay gives the same alerts: a backtest is reproducible; with the stack's key, the
     # export's pseudonyms are the deployed export's.
     key = tmp_path / "key"
@@ -139,6 +148,46 @@ def test_an_export_dir_that_cannot_be_created_exits_2_before_any_stack_starts(
     short.write_text("tiny\n")
     assert main([*args, "--export-dir", str(tmp_path / "out"), "--pseudonym-key-file", str(short)]) == 2
     assert f"--pseudonym-key-file {short}: key is shorter than 16 bytes" in capsys.readouterr().err
+
+
+def test_a_non_empty_export_dir_exits_2_before_any_stack_starts_and_is_left_as_it_was(
+    files, tmp_path, capsys, monkeypatch
+):
+    brands, mentions = files
+    monkeypatch.setattr(backtest, "LocalStack", _NoStack)
+    earlier = tmp_path / "mix" / "flat" / "mentions" / "dt=2026-10-01" / "part-00000.json.gz"
+    earlier.parent.mkdir(parents=True)
+    earlier.write_bytes(b"run 1")
+    args = ["backtest", "--brands", str(brands), "--mentions", str(mentions)]
+    assert main([*args, "--export-dir", str(tmp_path / "mix")]) == 2
+    assert f"--export-dir {tmp_path / 'mix'}: not empty (an earlier export?)" in capsys.readouterr().err
+    assert [p for p in (tmp_path / "mix").rglob("*") if p.is_file()] == [earlier]
+    assert earlier.read_bytes() == b"run 1"
+    # An empty folder (made beforehand) is fine: the check passes, the run stops later for the key
+    (tmp_path / "empty").mkdir()
+    short = tmp_path / "short.key"
+    short.write_text("tiny\n")
+    assert main([*args, "--export-dir", str(tmp_path / "empty"), "--pseudonym-key-file", str(short)]) == 2
+    assert "key is shorter than 16 bytes" in capsys.readouterr().err
+
+
+def test_a_run_refused_for_any_reason_creates_no_export_dir(files, tmp_path, capsys, monkeypatch):
+    brands, mentions = files
+    monkeypatch.setattr(backtest, "LocalStack", _NoStack)
+    short = tmp_path / "short.key"
+    short.write_text("tiny\n")
+    out = tmp_path / "new" / "out"
+    args = ["backtest", "--brands", str(brands), "--export-dir", str(out)]
+    assert main([*args, "--mentions", str(mentions), "--pseudonym-key-file", str(short)]) == 2
+    assert not (tmp_path / "new").exists()
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("")
+    assert main([*args, "--mentions", str(empty)]) == 2
+    assert "no valid mentions" in capsys.readouterr().err
+    assert not (tmp_path / "new").exists()
+    (tmp_path / "a-file").write_text("")
+    assert main([*args[:-1], str(tmp_path / "a-file"), "--mentions", str(mentions)]) == 2
+    assert f"--export-dir {tmp_path / 'a-file'}: is a file, not a folder" in capsys.readouterr().err
 
 
 def test_backtest_with_an_invalid_watchlist_exits_2_naming_the_problem(files, tmp_path, capsys):

@@ -27,7 +27,13 @@ from repmon.adapters.dynamo_store import DynamoMentionStore
 from repmon.adapters.watchlist_file import load_watchlist
 from repmon.cli import backtest_fast as fast
 from repmon.cli.backtest_events import Event, judge, read_events
-from repmon.cli.backtest_input import Replay, prepare_export_dir, pseudonym_key, read_replay
+from repmon.cli.backtest_input import (
+    Replay,
+    check_export_dir,
+    create_export_dir,
+    pseudonym_key,
+    read_replay,
+)
 from repmon.cli.backtest_progress import ProgressBoard
 from repmon.cli.backtest_report import Outcome, print_alert_counts, print_events, print_replay_line
 from repmon.cli.backtest_spill import merged_all
@@ -73,12 +79,14 @@ def run(options: Options, out: TextIO | None = None, err: TextIO | None = None) 
     settings = parse_sweep(options.sweeps, brands)
     key = None
     if options.export is not None:
-        prepare_export_dir(options.export.directory)
+        check_export_dir(options.export.directory)
         key = None if options.export.raw_authors else pseudonym_key(options.export.key_file)
     events = read_events(options.events, {b.id for b in brands}, err) if options.events else None
     with tempfile.TemporaryDirectory(prefix="repmon-backtest-") as spill_dir:
         board = ProgressBoard(err, 0, 0)
         replay = read_replay(options.mentions, brands, err, Path(spill_dir), board.reading)
+        if options.export is not None:  # last, once every input is known good
+            create_export_dir(options.export.directory)
         if options.stack or options.export is not None:
             return _on_stack(options, brands, replay, events, key, out, err)
         return fast.run_fast(options, brands, settings, replay, events, out, err)

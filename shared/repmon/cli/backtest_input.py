@@ -98,14 +98,50 @@ def _problem(result: MentionRecord | LineError, known: set[str]) -> str | None:
     return None
 
 
-def prepare_export_dir(export_dir: Path) -> None:
-    """Create the folder now: a typo in --export-dir must not cost a whole replay."""
+def check_export_dir(export_dir: Path) -> None:
+    """Refuse at once a folder the export cannot go to, without creating anything yet (create_export_dir,
+    once every other check has passed): a typo in --export-dir must not cost a whole replay, and a
+    refused run must not leave an empty folder behind.
+
+    A folder holding anything is refused too: the export writes day partitions, so an earlier
+    export's other days would stay beside this one's (their authors under another key) and a query
+    over the folder would read both replays as one. Replacing what is there could delete a user's
+    files; telling them costs one command.
+    """
+    if export_dir.exists() and not export_dir.is_dir():
+        raise InvalidConfig(f"--export-dir {export_dir}: is a file, not a folder")
+    if export_dir.is_dir():
+        if _holds_anything(export_dir):
+            raise InvalidConfig(
+                f"--export-dir {export_dir}: not empty (an earlier export?); give a new or empty folder, "
+                "or remove this one first: two replays in one folder would be read as one"
+            )
+        _check_writable(export_dir, export_dir, "not writable")
+        return
+    existing = next(p for p in export_dir.absolute().parents if p.exists())  # "/" always exists
+    if not existing.is_dir():
+        raise InvalidConfig(f"--export-dir {export_dir}: cannot create: {existing} is not a folder")
+    _check_writable(export_dir, existing, f"cannot create: {existing} is not writable")
+
+
+def _holds_anything(export_dir: Path) -> bool:
+    try:
+        return any(export_dir.iterdir())
+    except OSError as exc:
+        raise InvalidConfig(f"--export-dir {export_dir}: cannot read: {exc.strerror or exc}") from None
+
+
+def _check_writable(export_dir: Path, folder: Path, problem: str) -> None:
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise InvalidConfig(f"--export-dir {export_dir}: {problem}")
+
+
+def create_export_dir(export_dir: Path) -> None:
+    """Create the folder checked by check_export_dir, just before the replay that fills it."""
     try:
         export_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise InvalidConfig(f"--export-dir {export_dir}: cannot create: {exc.strerror or exc}") from None
-    if not os.access(export_dir, os.W_OK | os.X_OK):
-        raise InvalidConfig(f"--export-dir {export_dir}: not writable")
 
 
 def pseudonym_key(key_file: Path | None) -> bytes:
