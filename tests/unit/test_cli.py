@@ -26,14 +26,48 @@ COMMANDS = [
 ]
 
 
+#: The commands whose help ends with an example (`repmon` and `sentiment` describe their formats).
+WITH_EXAMPLE = [["brands"], ["brands", "validate"], ["brands", "apply"], ["demo"], ["backtest"]]
+
+
 @pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
-def test_every_command_has_help_that_exits_0(command, capsys):
+def test_every_command_has_help_that_exits_0_with_a_description(command, capsys):
     with pytest.raises(SystemExit) as stopped:
         main([*command, "--help"])
     out = capsys.readouterr().out
     assert stopped.value.code == 0
     assert out.startswith(f"usage: {' '.join(['repmon', *command])}")
-    assert len(out.splitlines()) > 3
+    # Then the paragraph after the usage says what the command does, in a sentence
+    description = out.split("\n\n")[1]
+    assert not description.startswith(("options:", "positional arguments:")), f"no description:\n{out}"
+    assert description[0].isupper() and description.rstrip().endswith("."), description
+    if command in WITH_EXAMPLE:
+        assert f"\nexample:\n  {' '.join(['repmon', *command])} " in out
+
+
+def _record(calls: list[dict[str, object]], kwargs: dict[str, object]) -> int:
+    calls.append(kwargs)
+    return 0
+
+
+@pytest.mark.parametrize("cycles", ["0", "-1", "two"])
+def test_demo_refuses_a_cycle_count_below_one_as_a_usage_error(cycles, capsys, monkeypatch):
+    # Before: --cycles 0 and -1 ran an empty demo, exit 0
+    ran: list[dict[str, object]] = []
+    monkeypatch.setattr("repmon.cli.demo.run", lambda **kwargs: _record(ran, kwargs))
+    with pytest.raises(SystemExit) as stopped:
+        main(["demo", "--cycles", cycles])
+    err = capsys.readouterr().err
+    assert stopped.value.code == 2 and ran == []
+    assert err.startswith("usage: repmon demo [-h] [--cycles N]")
+    assert "error: argument --cycles: must be" in err
+
+
+def test_demo_takes_a_positive_cycle_count(monkeypatch):
+    ran: list[dict[str, object]] = []
+    monkeypatch.setattr("repmon.cli.demo.run", lambda **kwargs: _record(ran, kwargs))
+    assert main(["demo", "--cycles", "3"]) == 0
+    assert ran == [{"cycles": 3}]
 
 
 def test_sentiment_help_says_what_goes_in_and_what_comes_out(capsys):

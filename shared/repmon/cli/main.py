@@ -20,16 +20,56 @@ if TYPE_CHECKING:
 EXIT_USAGE = 2
 
 
+#: One sentence and an example per command, shown by `repmon COMMAND --help`.
+_HELP = {
+    "brands": (
+        "Check a watchlist file, or store it where the deployed functions read it.",
+        "example:\n  repmon brands validate brands.yaml\n  repmon brands apply brands.yaml --stack repmon",
+    ),
+    "validate": (
+        "Check a watchlist file and list every problem with its line, brand and field (exit 2).",
+        "example:\n  repmon brands validate brands.yaml",
+    ),
+    "apply": (
+        "Check a watchlist file and replace the deployed stack's watchlist with it.",
+        "example:\n  repmon brands apply brands.yaml --stack repmon\n"
+        "  repmon brands apply brands.yaml --table repmon-Table-1ABC2DEF3GH4",
+    ),
+    "demo": (
+        "Run the whole pipeline on an embedded local stack: a scripted crisis, its alerts and emails.",
+        "example:\n  repmon demo --cycles 3",
+    ),
+    "backtest": (
+        "Replay historical mentions through the evaluator and print the alerts they would have raised.",
+        "example:\n  repmon backtest --brands brands.yaml --mentions mentions.jsonl.gz "
+        "--sweep thresholds.reputation_low=30,35,40",
+    ),
+}
+
+
+def _command(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], name: str, help_text: str
+) -> argparse.ArgumentParser:
+    description, epilog = _HELP[name]
+    return sub.add_parser(
+        name,
+        help=help_text,
+        description=description,
+        epilog=epilog,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="repmon", description="Serverless reputation monitoring.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     sub = parser.add_subparsers(dest="command", required=True)
-    brands = sub.add_parser("brands", help="validate or apply a watchlist file").add_subparsers(
+    brands = _command(sub, "brands", "validate or apply a watchlist file").add_subparsers(
         dest="action", required=True
     )
-    validate = brands.add_parser("validate", help="check a watchlist file; exit 2 on any problem")
+    validate = _command(brands, "validate", "check a watchlist file; exit 2 on any problem")
     validate.add_argument("file", type=Path, help="watchlist YAML")
-    apply = brands.add_parser("apply", help="store a watchlist where the functions read it")
+    apply = _command(brands, "apply", "store a watchlist where the functions read it")
     apply.add_argument("file", type=Path, help="watchlist YAML")
     target = apply.add_mutually_exclusive_group()
     target.add_argument(
@@ -45,14 +85,29 @@ def _parser() -> argparse.ArgumentParser:
     )
     # Parsed by repmon.cli.sentiment (dispatched before this parser); listed here for `repmon --help`.
     sub.add_parser("sentiment", help="score JSON lines from stdin (see `repmon sentiment --help`)")
-    demo = sub.add_parser("demo", help="run the pipeline end to end on an embedded local stack")
+    demo = _command(sub, "demo", "run the pipeline end to end on an embedded local stack")
     demo.add_argument(
-        "--cycles", type=int, default=None, help="scheduled cycles to simulate (default: all of them)"
+        "--cycles",
+        type=_at_least_one,
+        default=None,
+        metavar="N",
+        help="scheduled cycles to simulate, 1 or more (default: all of them)",
     )
     _backtest_arguments(
-        sub.add_parser("backtest", help="replay historical mentions and print the alerts they raise")
+        _command(sub, "backtest", "replay historical mentions and print the alerts they raise")
     )
     return parser
+
+
+def _at_least_one(text: str) -> int:
+    """A count of 1 or more; anything else is argparse's usage error (exit 2)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number, not {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1 (got {value})")
+    return value
 
 
 def _backtest_arguments(backtest: argparse.ArgumentParser) -> None:
