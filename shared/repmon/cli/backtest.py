@@ -39,6 +39,7 @@ from repmon.cli.backtest_report import Outcome, print_alert_counts, print_events
 from repmon.cli.backtest_spill import merged_all
 from repmon.cli.backtest_sweep import Setting, parse_sweep
 from repmon.cli.replay import line_order, steps
+from repmon.cli.signals import sigterm_exits
 from repmon.domain.brand import Brand
 from repmon.domain.errors import InvalidConfig
 from repmon.domain.models import Mention
@@ -120,8 +121,9 @@ def _on_stack(
 ) -> int:
     """The end-to-end path: a moto server, the stack from template.yaml, the real handler."""
     logging.getLogger("moto").setLevel(logging.ERROR)
-    # A child-process moto: a clean account every run, whatever else this process holds.
-    with LocalStack(parameters={"LogLevel": "WARNING"}, isolated=True) as stack:
+    # A child-process moto: a clean account every run, whatever else this process holds. `kill`
+    # stops it (and removes the spill folder) as Ctrl-C does (cli.signals).
+    with sigterm_exits(), LocalStack(parameters={"LogLevel": "WARNING"}, isolated=True) as stack:
         DynamoWatchlist(stack.outputs["TableName"], client=stack.client("dynamodb")).replace(brands)
         mentions = list(merged_all(replay.spill))  # the local stack is for small inputs
         result = _replay(stack, mentions, timedelta(minutes=options.step_minutes), out)

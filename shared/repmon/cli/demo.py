@@ -21,6 +21,7 @@ from repmon.adapters.dynamo_state import DynamoWatchlist
 from repmon.adapters.dynamo_store import DynamoMentionStore
 from repmon.cli import demo_report as report
 from repmon.cli.demo_export import show_export
+from repmon.cli.signals import sigterm_exits
 from repmon.domain.brand import Brand
 from repmon.domain.reputation import history_span, snapshot
 from repmon.localstack.fake_sources import FakeSources, SourceWorld
@@ -62,7 +63,8 @@ def run(cycles: int | None = None, out: TextIO | None = None) -> int:
     logging.getLogger("moto").setLevel(logging.ERROR)  # moto notes resources it only pretends to create
     say = report.Printer(out)
     say.line("repmon demo: starting moto server on 127.0.0.1 and deploying template.yaml ...")
-    with FakeSources(world) as sources, LocalStack(isolated=True) as stack:
+    # `kill` stops the moto child and the fake sources as Ctrl-C does (cli.signals)
+    with sigterm_exits(), FakeSources(world) as sources, LocalStack(isolated=True) as stack:
         say.line(f"  stack 'repmon' deployed at {stack.endpoint_url} in {stack.deploy_seconds:.1f}s")
         say.line(f"  local Reddit / Hacker News / App Store endpoints at {sources.base_url}")
         state = _prepare(stack, sources)

@@ -18,6 +18,22 @@ import warnings
 from moto.server import ThreadedMotoServer
 
 _READY_TIMEOUT_SECONDS = 30.0
+#: The child's entry point: moto.server's own, plus a thread that ends the child once its stdin, a
+#: pipe from the parent, reaches end of file. The kernel closes that pipe when the parent exits in
+#: any way (SIGKILL, a crash, SIGTERM without a handler), so the server never outlives it. Chosen
+#: over Linux's PR_SET_PDEATHSIG (Linux only, fires when the starting *thread* exits, needs a
+#: preexec_fn, unsafe in a process with threads) and over polling the parent pid (a delay, and
+#: getppid never changes on Windows): a pipe works on every OS, at once, with no timer.
+#: os._exit, not SIGTERM: moto's SIGTERM handler can wait on kept-alive request threads.
+_CHILD = (
+    "import os, sys, threading\n"
+    "def _orphaned():\n"
+    "    sys.stdin.buffer.read()\n"
+    "    os._exit(0)\n"
+    "threading.Thread(target=_orphaned, daemon=True).start()\n"
+    "from moto.server import main\n"
+    "main(sys.argv[1:])\n"
+)
 #: How long a stopping child gets before it is killed. moto.server answers SIGTERM with SystemExit,
 #: which can then wait on request threads that clients' kept-alive connections hold open.
 STOP_GRACE_SECONDS = 5.0
@@ -60,7 +76,8 @@ class MotoServer:
     def _start_process(self) -> str:
         port = _free_port()
         self._process = subprocess.Popen(
-            [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+            [sys.executable, "-c", _CHILD, "-H", "127.0.0.1", "-p", str(port)],
+            stdin=subprocess.PIPE,  # never written: its end of file is the parent's exit (_CHILD)
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
@@ -75,14 +92,15 @@ def stop_child(process: subprocess.Popen[bytes], grace_seconds: float) -> None:
     The server holds nothing worth a clean shutdown (a backtest's state dies with it), and a run that
     did its work must not fail while waiting for it.
     """
-    if process.poll() is not None:
-        return
-    process.terminate()
-    try:
-        process.wait(timeout=grace_seconds)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=grace_seconds)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+    if process.stdin is not None:
+        process.stdin.close()
 
 
 def _free_port() -> int:
