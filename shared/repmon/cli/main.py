@@ -210,21 +210,23 @@ def _store(table: str, brands: Sequence[Brand]) -> tuple[int, int]:
     """Replace the stored watchlist; AWS's refusals become one line naming the table (exit 2)."""
     from botocore.exceptions import BotoCoreError, ClientError
 
+    from repmon.adapters.aws import cli_client, sdk_problem
     from repmon.adapters.dynamo_state import DynamoWatchlist
 
     try:
-        watchlist = DynamoWatchlist(table)
+        watchlist = DynamoWatchlist(table, client=cli_client("dynamodb"))
         return watchlist.replace(brands)
     except ClientError as exc:
         error = exc.response.get("Error", {})
         if error.get("Code") == "ResourceNotFoundException":
             raise InvalidConfig(
-                f"table {table!r} not found in {watchlist.client.meta.region_name}: "
-                "give the stack's TableName output, or --stack NAME (and check AWS_REGION)"
+                f"table {table!r} not found in {watchlist.client.meta.region_name}: give the stack's "
+                "TableName output or --stack NAME, and check the region (AWS_DEFAULT_REGION or your "
+                "AWS profile's; AWS_REGION is not read here)"
             ) from None
         raise InvalidConfig(f"table {table!r}: {error.get('Code')}: {error.get('Message')}") from None
-    except BotoCoreError as exc:  # no credentials, no endpoint
-        raise InvalidConfig(f"table {table!r}: {exc}") from None
+    except BotoCoreError as exc:  # no region, no credentials, no endpoint
+        raise InvalidConfig(f"table {table!r}: {sdk_problem(exc)}") from None
 
 
 def _table_of(stack: str) -> str:
