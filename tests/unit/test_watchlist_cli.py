@@ -200,6 +200,20 @@ def test_given_yaml_pitfalls_of_the_query_language_when_validating_then_the_fix_
             "brands:\n  - {id: a, name: [A, query: a}\n",
             ":2: invalid YAML: the '[' opened at column 19 is not closed",
         ),
+        (  # before: reported at line 8, the line after the '['
+            "brands:\n  - id: a\n    name: A\n    query: a\n    sources:\n      reddit:\n"
+            "        subreddits: [python, aviation\n      hackernews:\n        enabled: true\n",
+            ":7: invalid YAML: the '[' opened at column 21 is not closed (line 8 was read as inside it)",
+        ),
+        (
+            "brands:\n  - id: a\n    name: A\n    query: a\n    sources:\n      reddit:\n"
+            "        subreddits: [python,\n          aviation\n      hackernews: {}\n",
+            ":7: invalid YAML: the '[' opened at column 21 is not closed (line 9 was read as inside it)",
+        ),
+        (  # on its own line, a missing comma is still named where it is
+            "brands:\n  - {id: a, name: A, query: a, sources: {reddit: {subreddits: [a, b c, d: e: f]}}}\n",
+            ":2: invalid YAML: expected ',' or ']' at column",
+        ),
     ],
 )
 def test_given_malformed_files_when_validating_then_exit_2_with_file_and_line(

@@ -214,6 +214,11 @@ def _flow(problem: str, context: str, mark: yaml.Mark, start: yaml.Mark) -> tupl
     opening, closing = ("[", "]") if "sequence" in context else ("{", "}")
     if problem.endswith(("'}'", "']'", "'<stream end>'")):
         return start.line + 1, f"the {opening!r} opened at column {start.column + 1} is not closed"
+    if mark.line > start.line:  # read on past its line into the next keys: the bracket is the cause
+        return start.line + 1, (
+            f"the {opening!r} opened at column {start.column + 1} is not closed "
+            f"(line {mark.line + 1} was read as inside it)"
+        )
     where = f"line {start.line + 1}, column {start.column + 1}"
     return (
         mark.line + 1,
