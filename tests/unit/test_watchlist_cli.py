@@ -8,7 +8,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from repmon.adapters.watchlist_yaml import parse
 from repmon.cli.main import main
+from repmon.domain.brand import Brand
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -16,6 +18,45 @@ REPO = Path(__file__).resolve().parents[2]
 def test_the_shipped_example_is_valid(capsys):
     assert main(["brands", "validate", str(REPO / "brands.example.yaml")]) == 0
     assert "2 brand(s) valid" in capsys.readouterr().out
+
+
+def _leaves(value: object, path: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    if isinstance(value, dict):
+        return [leaf for key, child in value.items() for leaf in _leaves(child, (*path, key))]
+    return [path]
+
+
+def _at(dump: dict[str, object], path: tuple[str, ...]) -> object:
+    value: object = dump
+    for key in path:
+        assert isinstance(value, dict)
+        value = value[key]
+    return value
+
+
+def test_the_example_shows_each_default_except_on_the_lines_marked_example():
+    # Before: line 1 said "every other key shows its default", but app_id and countries are not
+    # defaults, and nothing said the App Store source is off without an app_id
+    example = REPO / "brands.example.yaml"
+    document = parse(example.read_text(encoding="utf-8"))
+    assert isinstance(document.value, dict)
+    entry = document.value["brands"][0]
+    given = Brand.model_validate(entry).model_dump(mode="json")
+    defaults = Brand.model_validate({k: entry[k] for k in ("id", "name", "query")}).model_dump(mode="json")
+    marked = []
+    for section in ("sources", "thresholds", "notifications"):
+        for path in _leaves(entry[section], (section,)):
+            line = document.source_line(document.line_of(("brands", 0, *path)))
+            if line.partition("#")[2].strip().startswith("example"):
+                marked.append(path[-1])
+                assert _at(given, path) != _at(defaults, path), f"{path}: marked example but is the default"
+            else:
+                assert _at(given, path) == _at(defaults, path), f"{path}: not the default, not marked"
+    assert marked == ["app_id", "countries"]
+    assert "off without an app_id" in document.source_line(
+        document.line_of(("brands", 0, "sources", "appstore"))
+    )
+    assert 'except the lines marked "example"' in example.read_text(encoding="utf-8").split("brands:")[0]
 
 
 def test_given_only_id_name_and_query_when_validating_then_defaults_fill_the_rest(tmp_path, capsys):
