@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
+import pytest
+
+from repmon.cli.main import main
 from repmon.runtime.mention_lines import LineError, MentionRecord, read_mention_lines
+
+REPO = Path(__file__).resolve().parents[2]
 
 VALID = {
     "source": "reddit",
@@ -80,3 +86,87 @@ def test_implausible_dates_and_numbers_are_line_errors_and_the_rest_is_read():
     assert errors[6].startswith("author.account_created_at: ")
     assert errors[7].startswith("text: ")
     assert [r.line for r in results if isinstance(r, MentionRecord)] == [8]
+
+
+# Issue 13: line errors in the user's words, every problem of the line (was the first, pydantic's
+# and json's words, and "(+N more)").
+JARGON = ("Input should", "Field required", "Expecting", "timezone info", "valid dictionary", "(+")
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("foo bar", "not a JSON object (line starts with 'foo bar')"),
+        ("[1, 2]", "not a JSON object (line starts with '[1, 2]')"),
+        (
+            '{"source": "reddit" "id": "x"}',
+            "not JSON at column 21: a ',' is missing, or a bracket is not closed",
+        ),
+        ('{"source": "reddit", ', "not JSON: the line ends before the object does (cut off?)"),
+        ('{"a": 1} {"b": 2}', "not JSON at column 10: more after the object ends (one object per line)"),
+        (
+            json.dumps({**VALID, "created_at": "2026-11"}),
+            "created_at: not a date and time like 2026-11-01T12:00:00Z (got '2026-11')",
+        ),
+        (
+            json.dumps({**VALID, "created_at": "2026-11-01T12:00:00"}),
+            "created_at: needs a time zone (Z or +01:00) (got '2026-11-01T12:00:00')",
+        ),
+        (json.dumps({k: v for k, v in VALID.items() if k != "id"}), "id: missing"),
+        (json.dumps({**VALID, "created_at": None}), "created_at: has no value"),
+        (
+            json.dumps({**VALID, "created_at": "9999-12-31T23:59:59Z"}),
+            "created_at: must be before 2100-01-01 (got '9999-12-31T23:59:59Z')",
+        ),
+        (json.dumps({**VALID, "author": "bob"}), "author: should be a JSON object ({...})"),
+        (json.dumps({**VALID, "rating": 2.5}), "rating: should be a whole number (got 2.5)"),
+    ],
+)
+def test_each_problem_is_said_in_the_users_words(line: str, message: str) -> None:
+    [error] = read_mention_lines([line])
+    assert isinstance(error, LineError)
+    assert error.message == message
+
+
+def test_every_problem_of_a_line_is_listed_in_field_order() -> None:
+    line = {**VALID, "source": "twitter", "id": "", "rating": 9, "author": {"followers": -1}}
+    del line["created_at"]
+    [error] = read_mention_lines([json.dumps(line)])
+    assert isinstance(error, LineError)
+    assert error.message == (
+        "source: must be 'reddit', 'hackernews' or 'appstore' (got 'twitter'); id: must not be empty; "
+        "created_at: missing; author.followers: must be at least 0 (got -1); "
+        "rating: must be at most 5 (got 9)"
+    )
+
+
+def test_backtest_reports_each_bad_line_in_plain_words_and_replays_the_rest(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Given a file with two broken lines and a good one
+    mentions = tmp_path / "mentions.jsonl"
+    broken = {k: v for k, v in VALID.items() if k != "id"} | {"created_at": "2026-11-01T12:00:00"}
+    good = {**VALID, "brand": "acme-air"}
+    mentions.write_text("foo\n" + json.dumps(broken) + "\n" + json.dumps(good) + "\n", encoding="utf-8")
+    # When replayed through the command
+    code = main(
+        [
+            "backtest",
+            "--brands",
+            str(REPO / "brands.example.yaml"),
+            "--mentions",
+            str(mentions),
+            "--workers",
+            "1",
+        ]
+    )
+    err = capsys.readouterr().err.splitlines()
+    # Then each bad line is one line naming file, line and every problem, and the good one is replayed
+    assert code == 0
+    assert f"{mentions}:1: skipped: not a JSON object (line starts with 'foo')" in err
+    assert (
+        f"{mentions}:2: skipped: id: missing; "
+        "created_at: needs a time zone (Z or +01:00) (got '2026-11-01T12:00:00')"
+    ) in err
+    assert not [line for line in err if any(word in line for word in JARGON)], err
+    assert any("3 lines, 1 valid, 2 skipped" in line for line in err), err

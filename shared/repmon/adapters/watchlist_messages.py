@@ -1,33 +1,21 @@
-"""pydantic's watchlist errors said in the words of someone editing the file: no library jargon."""
+"""pydantic's watchlist errors said in the words of someone editing the file: no library jargon.
+
+The words for values (types, bounds, dates) are validation_messages', shared with the backtest's
+mention lines; what is said only of a watchlist (unknown keys, a brand's required keys, a YAML
+comment where a value was meant, list examples) is here.
+"""
 
 from __future__ import annotations
 
 import difflib
-from datetime import date
 from typing import Any
 
 from pydantic import BaseModel
 from pydantic_core import ErrorDetails
 
+from repmon.adapters.validation_messages import in_words
+
 _LIST_EXAMPLES = {"countries": "[us, gb]", "subreddits": "[python, aviation]"}
-_BOUNDS = {
-    "greater_than_equal": ("ge", "at least"),
-    "greater_than": ("gt", "more than"),
-    "less_than_equal": ("le", "at most"),
-    "less_than": ("lt", "less than"),
-}
-_SHAPES = {
-    "bool_type": "should be true or false",
-    "bool_parsing": "should be true or false",
-    "int_type": "should be a whole number",
-    "int_parsing": "should be a whole number",
-    "int_from_float": "should be a whole number",
-    "float_type": "should be a number",
-    "float_parsing": "should be a number",
-    "finite_number": "should be a finite number",
-    "string_too_short": "must not be empty",
-    "recursion_loop": "refers to itself (a YAML alias loop)",
-}
 
 
 def describe(err: ErrorDetails, model: type[BaseModel], line_text: str) -> str:
@@ -37,12 +25,11 @@ def describe(err: ErrorDetails, model: type[BaseModel], line_text: str) -> str:
         return unknown_key(str(loc[-1]), _fields_at(model, loc[:-1]))
     if kind == "missing":
         return "missing; every brand needs one"
-    if value is None:
-        comment = "#" in line_text  # `query: #acme` is a key with a comment and no value
-        return "has no value" + (" ('#' starts a YAML comment: quote the value)" if comment else "")
-    return _shape(kind, value, loc, err) or err["msg"].removeprefix("Value error, ").replace(
-        "Input should be", "should be"
-    )
+    if value is None and "#" in line_text:  # `query: #acme` is a key with a comment and no value
+        return "has no value ('#' starts a YAML comment: quote the value)"
+    if kind in ("list_type", "tuple_type"):
+        return f"should be a list, e.g. {_LIST_EXAMPLES.get(str(loc[-1]) if loc else '', '[a, b]')}"
+    return in_words(err, mapping="a mapping of keys to values (key: value)")
 
 
 def unknown_key(key: str, known: list[str]) -> str:
@@ -50,42 +37,6 @@ def unknown_key(key: str, known: list[str]) -> str:
     if close:
         return f"unknown key; did you mean {close[0]!r}?"
     return "unknown key" + (f"; expected one of: {', '.join(known)}" if known else "")
-
-
-def _shape(kind: str, value: Any, loc: tuple[str | int, ...], err: ErrorDetails) -> str | None:
-    ctx = err.get("ctx") or {}
-    if kind in _SHAPES:
-        return _SHAPES[kind] + (f" (got {value!r})" if isinstance(value, str | int | float) else "")
-    if kind in _BOUNDS:
-        name, words = _BOUNDS[kind]
-        return f"must be {words} {_number(ctx[name])} (got {_number(value)})"
-    if kind in ("list_type", "tuple_type"):
-        return f"should be a list, e.g. {_LIST_EXAMPLES.get(str(loc[-1]) if loc else '', '[a, b]')}"
-    if kind in ("model_type", "dict_type", "model_attributes_type"):
-        return "should be a mapping of keys to values (key: value)"
-    if kind == "string_type":
-        quote = "; put it in quotes" if isinstance(value, int | float | date) else ""
-        return f"should be text, not {_kind(value)}{quote}"
-    if kind == "string_too_long":
-        return f"must be at most {ctx['max_length']} characters"
-    if kind == "enum":
-        return f"must be {ctx['expected']} (got {value!r})"
-    return None
-
-
-def _number(value: object) -> object:
-    """100.0 as 100: the bounds of float fields read as the user wrote them."""
-    return int(value) if isinstance(value, float) and value.is_integer() else value
-
-
-def _kind(value: object) -> str:
-    if isinstance(value, bool):
-        return "true/false"
-    if isinstance(value, int | float):
-        return "a number"
-    if isinstance(value, date):
-        return "a date"
-    return "a list" if isinstance(value, list) else "a mapping" if isinstance(value, dict) else "text"
 
 
 def _fields_at(model: type[BaseModel], path: tuple[str | int, ...]) -> list[str]:

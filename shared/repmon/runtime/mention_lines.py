@@ -18,6 +18,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
 
+from repmon.adapters.validation_messages import in_words, shown
 from repmon.domain.models import Author, Engagement, Mention, Source
 
 #: Dates a mention or an account can plausibly carry. A date past 2100 (9999-12-31) or before 1970
@@ -113,16 +114,50 @@ def read_mention_lines(lines: Iterable[str]) -> Iterator[MentionRecord | LineErr
         try:
             line = MentionLine.model_validate(json.loads(raw))
         except json.JSONDecodeError as exc:
-            yield LineError(number, f"not JSON: {exc.msg}")
+            yield LineError(number, _not_json(raw, exc))
         except RecursionError:
             yield LineError(number, "not JSON: nested too deeply")
         except ValidationError as exc:
-            first = exc.errors(include_url=False)[0]
-            field = ".".join(str(p) for p in first["loc"]) or "(line)"
-            more = f" (+{exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
-            yield LineError(number, f"{field}: {first['msg']}{more}")
+            yield LineError(number, _problems(raw, exc))
         else:
             if line.text.strip() or line.title.strip():
                 yield MentionRecord(number, line.brand, line.to_mention())
             else:  # nothing to score: it would count as a mention of unknown sentiment
                 yield LineError(number, "text: empty (a mention needs a text or a title)")
+
+
+#: json's messages -> what is wrong, for someone looking at the line.
+_JSON_MEANINGS = (
+    ("Expecting value", "a value is missing"),
+    ("Expecting ',' delimiter", "a ',' is missing, or a bracket is not closed"),
+    ("Expecting ':' delimiter", "a ':' is missing after a key"),
+    ("Expecting property name", "a key must be in double quotes (or a ',' is one too many)"),
+    ("Unterminated string", "a string is not closed"),
+    ("Extra data", "more after the object ends (one object per line)"),
+    ("Invalid control character", "a raw tab or line break inside a string (write it as \\t or \\n)"),
+    ("Invalid \\", "a backslash escape JSON does not know"),
+)
+
+
+def _not_json(raw: str, exc: json.JSONDecodeError) -> str:
+    start = raw.strip()[:20]
+    if not start.startswith("{"):
+        return f"not a JSON object (line starts with {shown(start)})"
+    if exc.pos >= len(raw.rstrip()):
+        return "not JSON: the line ends before the object does (cut off?)"
+    meaning = next((words for prefix, words in _JSON_MEANINGS if exc.msg.startswith(prefix)), exc.msg)
+    return f"not JSON at column {exc.colno}: {meaning}"
+
+
+_OBJECT = "a JSON object ({...})"
+
+
+def _problems(raw: str, exc: ValidationError) -> str:
+    """Every problem of the line, field by field: fixing one should not reveal the next."""
+    said = []
+    for err in exc.errors(include_url=False):
+        if not err["loc"]:  # the line is JSON, but not an object: a list, a number, a string
+            return f"not a JSON object (line starts with {shown(raw.strip()[:20])})"
+        field = ".".join(str(part) for part in err["loc"])
+        said.append(f"{field}: {in_words(err, mapping=_OBJECT)}")
+    return "; ".join(said)
