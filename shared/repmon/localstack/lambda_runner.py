@@ -8,6 +8,7 @@ import sys
 import threading
 import time
 import uuid
+import warnings
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -19,6 +20,8 @@ Handler = Callable[[Any, Any], Any]
 _handlers: dict[Path, Handler] = {}
 # os.environ is process-wide: two concurrent invocations would see each other's variables
 _environ_lock = threading.RLock()
+#: What Powertools' metrics decorator warns when it flushes nothing, e.g. after a Ctrl-C.
+_EMPTY_METRICS = "No application metrics to publish"
 
 
 @dataclass
@@ -90,3 +93,26 @@ def load_handler(app_path: Path) -> Handler:
     handler: Handler = module.handler
     _handlers[app_path] = handler
     return handler
+
+
+def call_handler(handler: Handler, event: Any, context: Any) -> Any:
+    """`handler(event, context)`; a Ctrl-C in it stops the command without Powertools' warning.
+
+    Interrupted, the metrics decorator flushes what the handler had not recorded yet and warns that
+    there is nothing to publish: noise at a terminal, not a problem of the run. Every other warning,
+    and that one when the handler was not interrupted, is shown as usual (after the call).
+    """
+    interrupted = False
+    caught: list[warnings.WarningMessage] = []
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            return handler(event, context)
+    except KeyboardInterrupt:
+        interrupted = True
+        raise
+    finally:
+        for shown in caught:
+            if not (interrupted and _EMPTY_METRICS in str(shown.message)):
+                warnings.showwarning(
+                    shown.message, shown.category, shown.filename, shown.lineno, shown.file, shown.line
+                )

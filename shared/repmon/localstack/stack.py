@@ -28,7 +28,7 @@ from botocore.exceptions import ClientError
 
 from repmon.localstack.artifact import BuiltArtifact
 from repmon.localstack.deploy import deploy_stack, read_stack, stack_exists
-from repmon.localstack.lambda_runner import LambdaContext, environment, load_handler
+from repmon.localstack.lambda_runner import LambdaContext, call_handler, environment, load_handler
 from repmon.localstack.moto_gaps import refs_to, restore_dropped_table_settings, restore_generated_secrets
 from repmon.localstack.server import MotoServer
 from repmon.localstack.template_loader import REGION, REPO_ROOT, TEMPLATE_PATH, load_sam_template
@@ -193,8 +193,7 @@ class LocalStack:
             fields = {**vars(context), "invoked_function_arn": context.invoked_function_arn}
             return self.artifact.invoke(app_path.parent, event, env, fields)
         with environment(env):
-            handler = load_handler(app_path)
-            return handler(event, context)
+            return call_handler(load_handler(app_path), event, context)
 
     def _configuration(self, name: str) -> dict[str, Any]:
         """The deployed function's configuration, read once: a stack's functions do not change."""
