@@ -17,14 +17,14 @@ import pytest
 import requests
 from pydantic import SecretStr
 
-from repmon.adapters.appstore_source import RssAppStoreSource
-from repmon.adapters.hackernews_source import AlgoliaHackerNewsSource
 from repmon.adapters.http import new_session
-from repmon.adapters.reddit_source import PrawRedditSource, build_reddit
 from repmon.adapters.secrets import RedditCredentials
+from repmon.adapters.sources.appstore import RssAppStoreSource
+from repmon.adapters.sources.hackernews import AlgoliaHackerNewsSource
+from repmon.adapters.sources.reddit import PrawRedditSource, build_reddit
 from repmon.domain.brand import Brand
 from repmon.domain.models import Mention
-from repmon.localstack.fake_sources import FakeSources, SourceWorld
+from repmon.localstack.fakes.server import FakeSources, SourceWorld
 from repmon.ports import MentionSource, PollJob, SourcePage
 from repmon.services.collect import Collector
 from tests.fakes import InMemoryCursorStore, InMemoryMentionStore, InMemoryWatchlist, KeywordScorer

@@ -34,15 +34,15 @@ from typing import Any
 import pytest
 from pydantic import SecretStr
 
-from repmon.adapters.appstore_source import RssAppStoreSource
-from repmon.adapters.hackernews_source import AlgoliaHackerNewsSource
 from repmon.adapters.http import new_session
 from repmon.adapters.http_limits import deadline
-from repmon.adapters.reddit_source import PrawRedditSource, build_reddit
 from repmon.adapters.secrets import RedditCredentials
+from repmon.adapters.sources.appstore import RssAppStoreSource
+from repmon.adapters.sources.hackernews import AlgoliaHackerNewsSource
+from repmon.adapters.sources.reddit import PrawRedditSource, build_reddit
 from repmon.domain.brand import Brand
 from repmon.domain.errors import SourceUnavailable
-from repmon.localstack.fake_sources import FakeSources, SourceWorld
+from repmon.localstack.fakes.server import FakeSources, SourceWorld
 from repmon.localstack.lambda_runner import LambdaContext, environment, load_handler
 from repmon.ports import MentionSource, PollJob
 from repmon.runtime import wiring

@@ -12,10 +12,10 @@ import requests
 from pydantic import SecretStr
 
 from repmon.adapters.http import new_session
-from repmon.adapters.reddit_source import build_reddit
 from repmon.adapters.secrets import RedditCredentials
+from repmon.adapters.sources.reddit import build_reddit
 from repmon.domain.brand import Brand
-from repmon.localstack.fake_sources import FakeSources, SourceWorld
+from repmon.localstack.fakes.server import FakeSources, SourceWorld
 
 NOW = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
 

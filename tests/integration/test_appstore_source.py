@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from repmon.adapters.appstore_source import RssAppStoreSource
+from repmon.adapters.sources.appstore import RssAppStoreSource
 from repmon.domain.errors import InvalidConfig, SourceUnavailable
 from tests.integration.conftest import NOW
 

@@ -21,7 +21,7 @@ import pytest
 from repmon.adapters.dynamo_state import DynamoWatchlist
 from repmon.domain.brand import Brand
 from repmon.localstack.artifact import BuiltArtifact, HandlerError, build_layer, runtime_sdk_dir
-from repmon.localstack.fake_sources import FakeSources, SourceWorld
+from repmon.localstack.fakes.server import FakeSources, SourceWorld
 from repmon.localstack.runtime import AlertInbox, LocalRuntime, schedule_input
 from repmon.localstack.server import MotoServer
 from repmon.localstack.stack import LocalStack

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from repmon.adapters.hackernews_source import AlgoliaHackerNewsSource
+from repmon.adapters.sources.hackernews import AlgoliaHackerNewsSource
 from repmon.domain.errors import SourceUnavailable
 from tests.integration.conftest import NOW
 

@@ -20,7 +20,7 @@ from repmon.adapters.dynamo_state import DynamoCursorStore, DynamoWatchlist
 from repmon.adapters.dynamo_store import DynamoMentionStore
 from repmon.domain.brand import Brand
 from repmon.domain.models import Author, Mention, ScoredMention, Sentiment
-from repmon.localstack.fake_sources import FakeSources, SourceWorld
+from repmon.localstack.fakes.server import FakeSources, SourceWorld
 from repmon.localstack.runtime import AlertInbox, DrainResult, LocalRuntime
 from repmon.localstack.server import MotoServer
 from repmon.localstack.stack import LocalStack

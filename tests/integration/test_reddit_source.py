@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from repmon.adapters.reddit_source import PrawRedditSource
+from repmon.adapters.sources.reddit import PrawRedditSource
 from repmon.domain.errors import InvalidConfig, SourceUnavailable
 from tests.integration.conftest import NOW
 

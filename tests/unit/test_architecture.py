@@ -32,7 +32,7 @@ def _imports(path: Path) -> set[str]:
 
 
 CORE = sorted(
-    [*(PACKAGE / "domain").glob("*.py"), *(PACKAGE / "services").glob("*.py"), *PACKAGE.glob("*ports.py")]
+    [*(PACKAGE / "domain").rglob("*.py"), *(PACKAGE / "services").glob("*.py"), *PACKAGE.glob("*ports.py")]
 )
 
 

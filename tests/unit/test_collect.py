@@ -6,9 +6,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from repmon.domain.brand import Brand, RedditSettings
+from repmon.domain.brand import Brand
 from repmon.domain.errors import UnknownSource
 from repmon.domain.models import Mention
+from repmon.domain.sources.reddit import RedditSettings
 from repmon.ports import PollJob
 from repmon.services.collect import Collector
 from tests.fakes import (

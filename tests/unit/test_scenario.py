@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from repmon.adapters.vader_scorer import CxVaderScorer
-from repmon.localstack.fake_sources import SourceWorld
+from repmon.localstack.fakes.server import SourceWorld
 from repmon.localstack.scenario import CRISIS, RECOVERY, Scenario
 
 

@@ -14,10 +14,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from repmon.adapters.appstore_source import entry_to_review, parse_feed
-from repmon.adapters.hackernews_source import hit_to_mention, parse_hits
 from repmon.adapters.item_fields import ITEM_ERRORS, MAX_COUNT, MalformedPage
-from repmon.adapters.reddit_source import Listing, parse_listing, to_mention
+from repmon.adapters.sources.appstore import entry_to_review, parse_feed
+from repmon.adapters.sources.hackernews import hit_to_mention, parse_hits
+from repmon.adapters.sources.reddit import Listing, parse_listing, to_mention
 from tests.fuzz_budget import FUZZ
 
 SKIPPED = ITEM_ERRORS

@@ -3,7 +3,8 @@
 MessageGroupId = brand#source serialises the jobs of one cursor (no two collectors race on it);
 MessageDeduplicationId = brand#source#scheduled time drops a resend of the same run within SQS's
 5-minute deduplication window (a later one only costs a poll that finds nothing new).
-Reddit jobs go to their own queue, whose consumer concurrency is capped per Reddit client id.
+Each source's jobs go to its queue in the registry: Reddit's own, whose consumer concurrency is capped
+per Reddit client id, or the shared one.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Any
 from repmon.adapters.aws import client as aws_client
 from repmon.adapters.dynamo import chunks
 from repmon.adapters.dynamo_items import iso
-from repmon.domain.models import Source
+from repmon.domain.source_registry import SOURCES, Queue
 from repmon.ports import PollJob
 
 _SEND_MAX = 10
@@ -32,9 +33,9 @@ class SqsPollJobQueue:
         self.client = client or aws_client("sqs")
 
     def send(self, jobs: Sequence[PollJob]) -> int:
-        reddit = [j for j in jobs if j.source == Source.REDDIT]
-        others = [j for j in jobs if j.source != Source.REDDIT]
-        return self._send(self.reddit_queue_url, reddit) + self._send(self.queue_url, others)
+        own = [j for j in jobs if _queue(j.source) is Queue.REDDIT]
+        shared = [j for j in jobs if _queue(j.source) is not Queue.REDDIT]
+        return self._send(self.reddit_queue_url, own) + self._send(self.queue_url, shared)
 
     def _send(self, queue_url: str, jobs: Sequence[PollJob]) -> int:
         for batch in chunks(list(jobs), _SEND_MAX):
@@ -47,6 +48,13 @@ class SqsPollJobQueue:
                 if failed:
                     raise RuntimeError(f"SQS refused {len(failed)} poll jobs: {failed[0].get('Message')}")
         return len(jobs)
+
+
+def _queue(source: str) -> Queue:
+    """The source's queue (`domain.source_registry`); a name it does not know goes to the shared one,
+    whose collector refuses it (UnknownSource) into the dead-letter queue."""
+    spec = SOURCES.get(source)
+    return spec.queue if spec else Queue.SHARED
 
 
 def _entry(index: int, job: PollJob) -> dict[str, Any]:

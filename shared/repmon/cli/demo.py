@@ -24,7 +24,7 @@ from repmon.cli.demo_export import show_export
 from repmon.cli.signals import sigterm_exits
 from repmon.domain.brand import Brand
 from repmon.domain.reputation import history_span, snapshot
-from repmon.localstack.fake_sources import FakeSources, SourceWorld
+from repmon.localstack.fakes.server import FakeSources, SourceWorld
 from repmon.localstack.runtime import AlertInbox, LocalRuntime
 from repmon.localstack.scenario import CRISIS, END, START, Scenario, demo_brands
 from repmon.localstack.stack import LocalStack

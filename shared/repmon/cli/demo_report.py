@@ -13,11 +13,13 @@ from typing import Any, TextIO
 from repmon.domain.brand import Brand
 from repmon.domain.email_mentions import shorten
 from repmon.domain.models import ScoredMention
+from repmon.domain.source_registry import SOURCES
 from repmon.ports import MentionStore
 
 _BARS = " ▁▂▃▄▅▆▇█"
-_SOURCES = ("reddit", "hackernews", "appstore")
-_SOURCE_HEADS = ("reddit", "hn", "appstore")
+_SOURCES = tuple(SOURCES)
+#: The progress table: simulated time, one column per source, then one per brand.
+_LAST = 1 + len(_SOURCES)
 #: (heading, width, alignment) of the scored mentions table; the excerpt follows, unbounded.
 _MENTION_COLUMNS = (
     ("created", 10, "<"),
@@ -69,17 +71,17 @@ class Printer:
         self.line(
             "\nEach cycle: new mentions polled per source | each brand's reputation index (0-100) | alerts"
         )
-        polled = [(name, max(len(name), 5), ">") for name in _SOURCE_HEADS]
+        polled = [(SOURCES[s].heading, max(len(SOURCES[s].heading), 5), ">") for s in _SOURCES]
         indexes = [(b.id, max(len(b.id), 6), ">") for b in brands]
         self.progress_columns = [("simulated time", 14, "<"), *polled, *indexes]
         heads = [heading for heading, _, _ in self.progress_columns]
-        self.line(self._progress_row(heads[0], heads[1:4], heads[4:], "alerts"))
+        self.line(self._progress_row(heads[0], heads[1:_LAST], heads[_LAST:], "alerts"))
 
     def _progress_row(
         self, time: str, polled: Sequence[object], indexes: Sequence[object], alerts: str
     ) -> str:
         columns = self.progress_columns
-        parts = [cells([time], columns[:1]), cells(polled, columns[1:4]), cells(indexes, columns[4:])]
+        parts = [cells([time], columns[:1]), cells(polled, columns[1:_LAST]), cells(indexes, columns[_LAST:])]
         return " | ".join([*parts, alerts]).rstrip()
 
     def progress(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from repmon.domain.models import Mention, ScoredMention, Source
 from repmon.domain.safe_text import safe_field
+from repmon.domain.source_registry import SOURCES
 
 MAX_EXCERPT = 160
 #: Caps on the other third-party fields of an alert (handles, communities, links, native ids).
@@ -15,11 +16,7 @@ MAX_HANDLE = 40
 MAX_COMMUNITY = 60
 MAX_URL = 500
 MAX_ID = 200
-_PLATFORMS = {
-    Source.REDDIT.value: "Reddit",
-    Source.HACKERNEWS.value: "Hacker News",
-    Source.APPSTORE.value: "App Store",
-}
+_PLATFORMS = {name: spec.label for name, spec in SOURCES.items()}
 
 
 def shorten(text: str, limit: int) -> str:

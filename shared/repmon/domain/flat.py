@@ -20,12 +20,15 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime
 from typing import Any
 
+from repmon.domain.source_registry import SOURCES as SOURCE_ROWS
+
 Row = dict[str, Any]
 #: Turns an author id or handle into the value analysts see (identity or a keyed hash).
 Pseudonymise = Callable[[str], str]
 
 STRING, BIGINT, DOUBLE, BOOLEAN, STRINGS = "string", "bigint", "double", "boolean", "array<string>"
-SOURCES = ("reddit", "hackernews", "appstore")
+#: The `source` values (domain.source_registry), each with its mentions_<source> column in brand_hourly.
+SOURCES = tuple(SOURCE_ROWS)
 
 COLUMNS: dict[str, dict[str, str]] = {
     "mentions": {

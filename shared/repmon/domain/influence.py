@@ -22,9 +22,11 @@ counts from `account_created_at` to the mention's `now`; a future creation date 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from datetime import datetime
+from functools import cache
 
-from repmon.domain.models import Mention, Source
+from repmon.domain.models import Mention
 
 
 def saturate(value: float | None, cap: float) -> float:
@@ -49,7 +51,7 @@ def _age_score(days: float | None) -> float:
     return min(1.0, math.log1p(days) / math.log1p(3650))
 
 
-def _reddit(m: Mention, now: datetime) -> float:
+def reddit(m: Mention, now: datetime) -> float:
     return (
         35 * saturate(m.author.karma, 1_000_000)
         + 15 * _age_score(_age_days(m.author.account_created_at, now))
@@ -59,26 +61,27 @@ def _reddit(m: Mention, now: datetime) -> float:
     )
 
 
-def _hackernews(m: Mention, now: datetime) -> float:
+def hackernews(m: Mention, now: datetime) -> float:
     return 70 * saturate(m.engagement.score, 2_000) + 30 * saturate(m.engagement.comments, 1_000)
 
 
-def _appstore(m: Mention, now: datetime) -> float:
+def appstore(m: Mention, now: datetime) -> float:
     return 60 * saturate(m.engagement.votes, 1_000) + 40 * saturate(m.engagement.score, 500)
 
 
-def _other(m: Mention, now: datetime) -> float:
+def other(m: Mention, now: datetime) -> float:
     return 100 * saturate(m.author.followers, 10_000_000)
 
 
-_BY_SOURCE = {
-    Source.REDDIT.value: _reddit,
-    Source.HACKERNEWS.value: _hackernews,
-    Source.APPSTORE.value: _appstore,
-}
+@cache
+def _formulas() -> dict[str, Callable[[Mention, datetime], float]]:
+    # The registry names each source's formula from this module, so it is read on first use.
+    from repmon.domain.source_registry import SOURCES
+
+    return {name: spec.influence for name, spec in SOURCES.items()}
 
 
 def influence(mention: Mention, now: datetime) -> float:
     """The mention's influence, 0-100 (see the module docstring for the formula)."""
-    score = _BY_SOURCE.get(mention.source, _other)(mention, now)
+    score = _formulas().get(mention.source, other)(mention, now)
     return round(min(100.0, max(0.0, score)), 2)

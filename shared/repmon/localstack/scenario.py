@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from repmon.domain.brand import Brand
-from repmon.localstack.fake_sources import SourceWorld
+from repmon.localstack.fakes.server import SourceWorld
 from repmon.localstack.scenario_texts import (
     BAD_REVIEW_TITLES,
     CALM_ACME,

@@ -1,36 +1,36 @@
-"""Builds the source adapters for the collector from its settings.
+"""Builds the collector's source adapters from the registry (`domain.source_registry`) and its settings.
 
-Reddit is built on its first job: a worker that only ever sees Hacker News or App Store jobs
-never reads the Reddit secret nor imports praw.
+Each adapter is built on its source's first job: a worker that only ever sees Hacker News jobs never
+imports praw nor reads the Reddit secret, and a source whose secret does not exist yet is off (an
+empty poll with a note) instead of failing every job.
 """
 
 from __future__ import annotations
 
+import importlib
 from datetime import datetime
-from typing import Any
 
 import requests
 
-from repmon.adapters.appstore_source import RssAppStoreSource
-from repmon.adapters.aws import client as aws_client
-from repmon.adapters.hackernews_source import AlgoliaHackerNewsSource
 from repmon.adapters.http import new_session
 from repmon.domain.brand import Brand
 from repmon.domain.errors import SourceNotConfigured
-from repmon.domain.models import Source
+from repmon.domain.source_registry import SOURCES, SourceSpec
 from repmon.ports import MentionSource, SourcePage
 from repmon.runtime.observability import logger
 from repmon.runtime.settings import CollectSettings
 
 
-class LazyRedditSource:
-    """Reads the Reddit credentials and builds praw on the first fetch, then reuses them (warm starts)."""
+class LazySource:
+    """Builds the registry's adapter on the first fetch (its module imported, its secret read), then
+    reuses it on warm starts."""
 
-    name = Source.REDDIT.value
-
-    def __init__(self, settings: CollectSettings) -> None:
+    def __init__(self, spec: SourceSpec, settings: CollectSettings, session: requests.Session) -> None:
+        self.spec = spec
+        self.name = spec.name.value
         self.settings = settings
-        self._source: Any = None
+        self.session = session
+        self._source: MentionSource | None = None
 
     def fetch(self, brand: Brand, cursor: str | None, now: datetime) -> SourcePage:
         try:
@@ -38,23 +38,14 @@ class LazyRedditSource:
         except SourceNotConfigured as exc:
             # Off until the secret exists (Reddit's approval can take weeks): an empty poll, no
             # retry, no dead letter; the next poll reads the secret again.
-            return SourcePage([], cursor, errors=[f"reddit is off until its credentials exist: {exc}"])
-        page: SourcePage = source.fetch(brand, cursor, now)
-        return page
+            return SourcePage([], cursor, errors=[f"{self.name} is off until its credentials exist: {exc}"])
+        return source.fetch(brand, cursor, now)
 
-    def _built(self) -> Any:
+    def _built(self) -> MentionSource:
         if self._source is None:
-            from repmon.adapters.reddit_source import PrawRedditSource, build_reddit
-            from repmon.adapters.secrets import load_reddit_credentials
-
-            # A client for this endpoint: Powertools' default provider is bound to the first one it saw.
-            secrets = aws_client("secretsmanager", self.settings.aws_max_attempts)
-            credentials = load_reddit_credentials(self.settings.reddit_secret_name, client=secrets)
-            session = _session(self.settings)
-            reddit = build_reddit(
-                credentials, self.settings.reddit_oauth_url, self.settings.reddit_url, session
-            )
-            self._source = PrawRedditSource(reddit, logger=logger)
+            module, _, factory = self.spec.adapter.partition(":")
+            build = getattr(importlib.import_module(module), factory)
+            self._source = build(self.settings, self.session, logger)
         return self._source
 
 
@@ -65,8 +56,4 @@ def _session(settings: CollectSettings) -> requests.Session:
 
 def build_sources(settings: CollectSettings) -> dict[str, MentionSource]:
     session = _session(settings)
-    return {
-        Source.REDDIT.value: LazyRedditSource(settings),
-        Source.HACKERNEWS.value: AlgoliaHackerNewsSource(settings.hackernews_api_url, session, logger=logger),
-        Source.APPSTORE.value: RssAppStoreSource(settings.appstore_rss_url, session, logger=logger),
-    }
+    return {name: LazySource(spec, settings, session) for name, spec in SOURCES.items()}

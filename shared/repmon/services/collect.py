@@ -15,11 +15,9 @@ from datetime import datetime
 from repmon.domain.brand import Brand
 from repmon.domain.errors import UnknownSource
 from repmon.domain.influence import influence
-from repmon.domain.models import Mention, ScoredMention, Source
+from repmon.domain.models import Mention, ScoredMention
+from repmon.domain.source_registry import SOURCES
 from repmon.ports import CursorStore, MentionSource, MentionStore, PollJob, SentimentScorer, Watchlist
-
-#: Sources whose items are about the brand by construction (its own app), so the query is not applied.
-_UNFILTERED = {Source.APPSTORE.value}
 
 
 @dataclass(frozen=True)
@@ -89,4 +87,6 @@ def score_mention(brand_id: str, mention: Mention, scorer: SentimentScorer, at: 
 
 
 def _about(brand: Brand, mention: Mention) -> bool:
-    return mention.source in _UNFILTERED or brand.compiled.matches(mention.full_text)
+    # A source whose items are about the brand by construction (its own app) is not filtered.
+    spec = SOURCES.get(mention.source)
+    return (spec is not None and not spec.filtered) or brand.compiled.matches(mention.full_text)

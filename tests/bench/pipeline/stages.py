@@ -12,11 +12,11 @@ from typing import Any
 
 from nltk.sentiment.vader import SentimentIntensityAnalyzer
 
-from repmon.adapters.appstore_source import entry_to_review
 from repmon.adapters.clock import ManualClock
 from repmon.adapters.dynamo_store import DynamoMentionStore
-from repmon.adapters.hackernews_source import hit_to_mention
-from repmon.adapters.reddit_source import to_mention
+from repmon.adapters.sources.appstore import entry_to_review
+from repmon.adapters.sources.hackernews import hit_to_mention
+from repmon.adapters.sources.reddit import to_mention
 from repmon.adapters.vader_scorer import CxVaderScorer
 from repmon.domain.influence import influence
 from repmon.domain.models import Mention, ScoredMention, Source

@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import quote
 
 import praw
@@ -23,11 +23,15 @@ import requests
 from repmon.adapters.http import LogSink, new_session, plain_text
 from repmon.adapters.item_fields import ITEM_ERRORS, MalformedPage, count, epoch_date, path_segment, text
 from repmon.adapters.secrets import RedditCredentials
-from repmon.domain.brand import SUBREDDIT_NAME, Brand
+from repmon.domain.brand import Brand
 from repmon.domain.cursor import Candidate, NewestFirstScan, TimeCursor, by_time
 from repmon.domain.errors import InvalidConfig, SourceUnavailable
 from repmon.domain.models import Author, Engagement, Mention, Source
+from repmon.domain.sources.reddit import SUBREDDIT_NAME
 from repmon.ports import SourcePage
+
+if TYPE_CHECKING:  # the factory reads its settings; adapters never import the runtime
+    from repmon.runtime.settings import CollectSettings
 
 _WEB = "https://www.reddit.com"
 _LOG = logging.getLogger(__name__)
@@ -303,3 +307,15 @@ def _translate(exc: prawcore.exceptions.PrawcoreException) -> Exception:
     if isinstance(exc, prawcore.exceptions.NotFound | prawcore.exceptions.Forbidden):
         return InvalidConfig(f"reddit: a configured subreddit is missing or private ({type(exc).__name__})")
     return SourceUnavailable(Source.REDDIT.value, f"{type(exc).__name__}: {exc}")
+
+
+def build_source(settings: CollectSettings, session: requests.Session, log: LogSink) -> PrawRedditSource:
+    """The registry's factory: reads the Reddit secret (`SourceNotConfigured` until it exists)."""
+    from repmon.adapters.aws import client as aws_client
+    from repmon.adapters.secrets import load_reddit_credentials
+
+    # A client for this endpoint: Powertools' default provider is bound to the first one it saw.
+    secrets = aws_client("secretsmanager", settings.aws_max_attempts)
+    credentials = load_reddit_credentials(settings.reddit_secret_name, client=secrets)
+    reddit = build_reddit(credentials, settings.reddit_oauth_url, settings.reddit_url, session)
+    return PrawRedditSource(reddit, logger=log)

@@ -10,14 +10,21 @@ import re
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from repmon.localstack.fake_records import AppStoreReview, stable
-from repmon.localstack.fake_world import SourceWorld
+from repmon.localstack.fakes.records import AppStoreReview, stable
+from repmon.localstack.fakes.world import Reply, SourceWorld
 
 FEED_PATH = re.compile(r"^/([a-z]{2})/rss/customerreviews/page=(\d+)/id=(\d+)/sortby=mostrecent/json$")
 #: Apple dates the feed in Cupertino time.
 _PACIFIC = timezone(timedelta(hours=-7))
 _PAGE_SIZE = 50
 _LAST_PAGE = 10
+
+
+def route(world: SourceWorld, method: str, path: str, query: dict[str, str], headers: Any) -> Reply | None:
+    """The App Store's part of the fake server (the registry's `fake`)."""
+    if m := FEED_PATH.match(path):
+        return 200, appstore_feed(world, path, m.group(1), int(m.group(2)), m.group(3)), {}
+    return None
 
 
 def appstore_feed(world: SourceWorld, path: str, country: str, page: int, app_id: str) -> object:

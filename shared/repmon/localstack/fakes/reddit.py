@@ -11,7 +11,7 @@ import html
 import re
 from typing import Any
 
-from repmon.localstack.fake_records import (
+from repmon.localstack.fakes.records import (
     RedditComment,
     RedditPost,
     RedditUser,
@@ -22,10 +22,9 @@ from repmon.localstack.fake_records import (
     search_terms,
     stable,
 )
-from repmon.localstack.fake_world import SourceWorld
+from repmon.localstack.fakes.world import Reply, SourceWorld
 
 #: (status, JSON body, extra headers): what a route answers.
-Reply = tuple[int, object, dict[str, str]]
 
 _RATELIMIT = {"x-ratelimit-remaining": "996.0", "x-ratelimit-used": "4", "x-ratelimit-reset": "300"}
 NOT_FOUND = {"message": "Not Found", "error": 404}
@@ -91,6 +90,28 @@ _T5_FIXED: dict[str, Any] = {
     "lang": "en",
     "quarantine": False,
 }
+
+
+_TOKEN = "fake-access-token"
+_UNAUTHORIZED = {"message": "Unauthorized", "error": 401}
+
+
+def route(world: SourceWorld, method: str, path: str, query: dict[str, str], headers: Any) -> Reply | None:
+    """Reddit's part of the fake server (the registry's `fake`): its OAuth token and API paths."""
+    if path == "/api/v1/access_token":
+        return _access_token(headers)
+    if not (_USER_PATH.match(path) or _SUBREDDIT_PATH.match(path)):
+        return None
+    if headers.get("Authorization") != f"bearer {_TOKEN}":
+        return 401, _UNAUTHORIZED, {}
+    return reddit_reply(world, path, query)
+
+
+def _access_token(headers: Any) -> Reply:
+    """Reddit's OAuth token endpoint: any client id and secret (HTTP Basic) get the one fake token."""
+    if not str(headers.get("Authorization", "")).startswith("Basic "):
+        return 401, _UNAUTHORIZED, {}
+    return 200, {"access_token": _TOKEN, "token_type": "bearer", "expires_in": 86400, "scope": "*"}, {}
 
 
 def reddit_reply(world: SourceWorld, path: str, query: dict[str, str]) -> Reply:

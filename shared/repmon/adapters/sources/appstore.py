@@ -13,17 +13,21 @@ from __future__ import annotations
 import json
 import logging
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import requests
 
 from repmon.adapters.http import LogSink, get_json, new_session, plain_text
 from repmon.adapters.item_fields import ITEM_ERRORS, MalformedPage, count, iso_date, path_segment, text
-from repmon.domain.brand import APP_ID, Brand
+from repmon.domain.brand import Brand
 from repmon.domain.cursor import Candidate, Cursor, NewestFirstScan, clamp_date, implausible
 from repmon.domain.errors import SourceUnavailable
 from repmon.domain.models import Author, Engagement, Mention, Source
+from repmon.domain.sources.appstore import APP_ID
 from repmon.ports import SourcePage
+
+if TYPE_CHECKING:  # the factory reads its settings; adapters never import the runtime
+    from repmon.runtime.settings import CollectSettings
 
 _FEED_PAGES = 10  # Apple serves no page after the tenth
 _PAGE_SIZE = 50  # a shorter page is the last one
@@ -199,3 +203,8 @@ def _parse_cursor(cursor: str | None) -> dict[str, Cursor]:
         return state
     except (TypeError, ValueError, KeyError, AttributeError, ArithmeticError):
         return {}
+
+
+def build_source(settings: CollectSettings, session: requests.Session, log: LogSink) -> RssAppStoreSource:
+    """The registry's factory."""
+    return RssAppStoreSource(settings.appstore_rss_url, session, logger=log)

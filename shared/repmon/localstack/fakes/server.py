@@ -16,21 +16,21 @@ and each platform's shapes in `fake_reddit`, `fake_hackernews` and `fake_appstor
 
 from __future__ import annotations
 
+import importlib
 import json
 import threading
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from repmon.localstack.fake_appstore import FEED_PATH, appstore_feed
-from repmon.localstack.fake_hackernews import hn_search
-from repmon.localstack.fake_reddit import Reply, reddit_reply
-from repmon.localstack.fake_world import LoggedRequest, SourceWorld
+from repmon.domain.source_registry import SOURCES
+from repmon.localstack.fakes.world import LoggedRequest, Reply, SourceWorld
 
 __all__ = ["FakeSources", "LoggedRequest", "SourceWorld"]
 
-_TOKEN = "fake-access-token"
-_UNAUTHORIZED = {"message": "Unauthorized", "error": 401}
+Route = Callable[[SourceWorld, str, str, dict[str, str], Any], Reply | None]
+_NOT_FOUND = {"message": "Not Found", "error": 404}
 
 
 class FakeSources:
@@ -130,9 +130,10 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(status, body, headers)
 
     def _send(self, status: int, body: object, headers: dict[str, str]) -> None:
-        data = json.dumps(body).encode()
+        data = body if isinstance(body, bytes) else json.dumps(body).encode()
         self.send_response(status)
-        self.send_header("Content-Type", "application/json; charset=UTF-8")
+        if "Content-Type" not in headers:
+            self.send_header("Content-Type", "application/json; charset=UTF-8")
         self.send_header("Content-Length", str(len(data)))
         for name, value in headers.items():
             self.send_header(name, value)
@@ -140,21 +141,21 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.write(data)
 
 
+def _routes() -> list[Route]:
+    """Each source's fake (the registry's `fake`): one server for all, their paths do not overlap."""
+    found = []
+    for spec in SOURCES.values():
+        module, _, name = spec.fake.partition(":")
+        found.append(getattr(importlib.import_module(module), name))
+    return found
+
+
 def _route(world: SourceWorld, method: str, path: str, query: dict[str, str], headers: Any) -> Reply:
-    """One server for three platforms: their paths do not overlap, so the path alone picks the API."""
-    if path == "/api/v1/access_token":
-        return _access_token(headers)
-    if path == "/api/v1/search_by_date":
-        return 200, hn_search(world, path, query), {}
-    if m := FEED_PATH.match(path):
-        return 200, appstore_feed(world, path, m.group(1), int(m.group(2)), m.group(3)), {}
-    if headers.get("Authorization") != f"bearer {_TOKEN}":
-        return 401, _UNAUTHORIZED, {}
-    return reddit_reply(world, path, query)
+    for route in _ROUTES:
+        reply = route(world, method, path, query, headers)
+        if reply is not None:
+            return reply
+    return 404, _NOT_FOUND, {}
 
 
-def _access_token(headers: Any) -> Reply:
-    """Reddit's OAuth token endpoint: any client id and secret (HTTP Basic) get the one fake token."""
-    if not str(headers.get("Authorization", "")).startswith("Basic "):
-        return 401, _UNAUTHORIZED, {}
-    return 200, {"access_token": _TOKEN, "token_type": "bearer", "expires_in": 86400, "scope": "*"}, {}
+_ROUTES = _routes()

@@ -11,8 +11,8 @@ from collections.abc import Callable
 from datetime import UTC
 from typing import Any
 
-from repmon.localstack.fake_records import HNItem, any_term, reported_epoch, search_terms
-from repmon.localstack.fake_world import SourceWorld
+from repmon.localstack.fakes.records import HNItem, any_term, reported_epoch, search_terms
+from repmon.localstack.fakes.world import Reply, SourceWorld
 
 _NUMERIC = re.compile(r"^\s*(\w+)\s*(>=|<=|>|<|=)\s*(-?\d+)\s*$")
 _COMPARE: dict[str, Callable[[float, float], bool]] = {
@@ -24,6 +24,11 @@ _COMPARE: dict[str, Callable[[float, float], bool]] = {
 }
 #: Algolia never pages past this many hits (its paginationLimitedTo).
 _PAGINATION_LIMIT = 1000
+
+
+def route(world: SourceWorld, method: str, path: str, query: dict[str, str], headers: Any) -> Reply | None:
+    """Hacker News's part of the fake server (the registry's `fake`)."""
+    return (200, hn_search(world, path, query), {}) if path == "/api/v1/search_by_date" else None
 
 
 def hn_search(world: SourceWorld, path: str, query: dict[str, str]) -> object:

@@ -1,6 +1,6 @@
 """SourceWorld: what the fake platforms contain, the faults they will inject, and the requests they served.
 
-Tests and the demo build a world, add items to it and move its clock; the HTTP server (fake_sources)
+Tests and the demo build a world, add items to it and move its clock; the HTTP server (`fakes.server`)
 reads it on every request. Items get ids the way each platform makes them (Reddit base 36, HN and App
 Store growing integers), and an item is visible only once its created time is at or before `now`.
 """
@@ -12,7 +12,7 @@ import threading
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from repmon.localstack.fake_records import (
+from repmon.localstack.fakes.records import (
     AppStoreReview,
     HNItem,
     RedditComment,
@@ -20,6 +20,10 @@ from repmon.localstack.fake_records import (
     RedditUser,
     base36,
 )
+
+#: What a fake answers: (status, body, headers). A body in bytes is sent as it is (its Content-Type
+#: in the headers, as a feed's XML); anything else as JSON.
+Reply = tuple[int, object, dict[str, str]]
 
 
 @dataclass(frozen=True)

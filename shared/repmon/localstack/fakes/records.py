@@ -1,7 +1,7 @@
 """What the fake platforms hold (posts, comments, users, HN items, reviews), and shared helpers.
 
-Records are plain frozen dataclasses; `SourceWorld` (fake_world) creates them and the payload modules
-(fake_reddit, fake_hackernews, fake_appstore) render them in each real API's JSON shape.
+Records are plain frozen dataclasses; `SourceWorld` (`fakes.world`) creates them and the payload modules
+(`fakes.reddit`, `fakes.hackernews`, `fakes.appstore`) render them in each real API's JSON shape.
 """
 
 from __future__ import annotations

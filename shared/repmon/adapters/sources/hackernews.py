@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import requests
 
@@ -20,6 +20,9 @@ from repmon.domain.cursor import TimeCursor, by_time
 from repmon.domain.errors import SourceUnavailable
 from repmon.domain.models import Author, Engagement, Mention, Source
 from repmon.ports import SourcePage
+
+if TYPE_CHECKING:  # the factory reads its settings; adapters never import the runtime
+    from repmon.runtime.settings import CollectSettings
 
 _ITEM_URL = "https://news.ycombinator.com/item?id="
 #: HN item ids are near 4.6e7 today; twelve digits leaves centuries and rejects absurd ones.
@@ -198,3 +201,10 @@ def _str(value: Any) -> str:
 def _epoch_floor(position: float) -> int:
     """The cursor's floor as Algolia's integer seconds, kept in the range its filter accepts."""
     return max(0, min(_EPOCH_MAX, int(position)))
+
+
+def build_source(
+    settings: CollectSettings, session: requests.Session, log: LogSink
+) -> AlgoliaHackerNewsSource:
+    """The registry's factory."""
+    return AlgoliaHackerNewsSource(settings.hackernews_api_url, session, logger=log)

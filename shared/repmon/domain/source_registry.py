@@ -1,0 +1,105 @@
+"""The sources repmon listens to, in one table: adding a source is a row here plus its own files.
+
+A row names what the rest of the system needs to know about a source, and every consumer reads it:
+the watchlist's `sources:` section (`SourceSettings`, so `brands validate` knows its keys), plan_polls
+(which queue), the collector's wiring (the adapter factory, its secret), the collector (whether the
+brand query applies), influence (its formula), alerts (its label), the local stack and the demo (its
+fake endpoint), the backtest and the export (its `source` value).
+
+Adapters and fakes are named as "module:function" and imported by whoever builds them, so the domain
+stays free of HTTP clients and a collector that only sees one source imports only that one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from repmon.domain import influence
+from repmon.domain.models import Mention, Source
+from repmon.domain.sources import SourceOptions
+from repmon.domain.sources.appstore import AppStoreSettings
+from repmon.domain.sources.hackernews import HackerNewsSettings
+from repmon.domain.sources.reddit import RedditSettings
+
+
+class Queue(StrEnum):
+    """The poll-job queues (template.yaml): Reddit's concurrency is capped per client id."""
+
+    SHARED = "shared"
+    REDDIT = "reddit"
+
+
+@dataclass(frozen=True)
+class SourceSpec:
+    name: Source
+    #: As people read it: alert emails, the demo's tables.
+    label: str
+    settings: type[SourceOptions]
+    influence: Callable[[Mention, datetime], float]
+    queue: Queue = Queue.SHARED
+    #: The CollectSettings field holding its Secrets Manager secret's name; None: needs no secret.
+    secret: str | None = None
+    #: Whether the brand query filters its items (App Store reviews are of the brand's own app).
+    filtered: bool = True
+    #: Its column heading in narrow tables (the demo's progress), when its name is too long.
+    short: str = ""
+
+    @property
+    def heading(self) -> str:
+        return self.short or self.name.value
+
+    @property
+    def adapter(self) -> str:
+        """ "module:function" building its `MentionSource` from (CollectSettings, session, logger)."""
+        return f"repmon.adapters.sources.{self.name.value}:build_source"
+
+    @property
+    def fake(self) -> str:
+        """ "module:function" answering its requests on the local fake server (`localstack.fakes`)."""
+        return f"repmon.localstack.fakes.{self.name.value}:route"
+
+
+SOURCES: dict[str, SourceSpec] = {
+    spec.name.value: spec
+    for spec in (
+        SourceSpec(
+            Source.REDDIT,
+            "Reddit",
+            RedditSettings,
+            influence=influence.reddit,
+            queue=Queue.REDDIT,
+            secret="reddit_secret_name",
+        ),
+        SourceSpec(
+            Source.HACKERNEWS, "Hacker News", HackerNewsSettings, influence=influence.hackernews, short="hn"
+        ),
+        SourceSpec(
+            Source.APPSTORE, "App Store", AppStoreSettings, influence=influence.appstore, filtered=False
+        ),
+    )
+}
+
+
+class SourceSettings(SourceOptions):
+    """The watchlist's `sources:` section: one key per row of `SOURCES`, each with its defaults."""
+
+    reddit: RedditSettings = RedditSettings()
+    hackernews: HackerNewsSettings = HackerNewsSettings()
+    appstore: AppStoreSettings = AppStoreSettings()
+
+    def enabled(self) -> list[str]:
+        """The sources plan_polls schedules for the brand, in the table's order."""
+        return [name for name in SOURCES if getattr(self, name).active]
+
+
+def spec(name: str) -> SourceSpec | None:
+    return SOURCES.get(name)
+
+
+if set(SourceSettings.model_fields) != set(SOURCES) or set(SOURCES) != {s.value for s in Source}:
+    raise RuntimeError(
+        "source_registry: SOURCES, SourceSettings and models.Source must name the same sources"
+    )
