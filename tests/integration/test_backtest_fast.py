@@ -164,9 +164,9 @@ def test_a_sweep_prints_one_row_per_setting_and_its_values_pass_brands_validate(
         ("notifications.min_severity=info", "'notifications.min_severity' is not a threshold"),
         (
             "thresholds.volume_spike_ratio=3,0.5",
-            "thresholds.volume_spike_ratio=0.5: Input should be greater than 1",
+            "thresholds.volume_spike_ratio: must be more than 1 (got 0.5)",
         ),
-        ("thresholds.window_hours=4.5", "thresholds.window_hours=4.5: Input should be a valid integer"),
+        ("thresholds.window_hours=4.5", "thresholds.window_hours: should be a whole number (got '4.5')"),
         ("thresholds.reputation_low", "write thresholds.NAME=VALUE"),
     ],
 )
@@ -190,11 +190,17 @@ def test_known_events_give_latency_misses_and_likely_false_alarms(files, tmp_pat
         + json.dumps({"brand": "initech", "start": day, "label": "?"})
         + "\n"
         + "{oops\n"
+        + json.dumps({"brand": "acme", "start": "yesterday"})
+        + "\n"
     )
     code, _, err = _run(capsys, "--brands", str(brands), "--mentions", str(mentions), "--events", str(events))
     assert code == 0
     assert f"{events}:3: skipped: brand 'initech' is not in the watchlist" in err
     assert f"{events}:4: skipped: not JSON" in err
+    # In the user's words, as the mention lines are: no pydantic jargon
+    assert (
+        f"{events}:5: skipped: start: not a date and time like 2026-11-01T12:00:00Z (got 'yesterday')" in err
+    )
     assert (
         "known events: 1 of 2 caught" in err and "outage: first alert after" in err and "quiet: missed" in err
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
 _BOUNDS = {
@@ -54,6 +55,15 @@ def in_words(err: ErrorDetails, mapping: str = "a mapping of keys to values") ->
     return _shape(kind, value, err) or err["msg"].removeprefix("Value error, ").replace(
         "Input should be", "should be"
     )
+
+
+def each_in_words(exc: ValidationError, mapping: str = "a mapping of keys to values") -> str:
+    """Every problem of `exc` as "field: words", in field order, joined by "; "."""
+    said = []
+    for err in exc.errors(include_url=False):
+        field = ".".join(str(part) for part in err["loc"]) or "(the whole value)"
+        said.append(f"{field}: {in_words(err, mapping=mapping)}")
+    return "; ".join(said)
 
 
 def shown(value: object) -> str:

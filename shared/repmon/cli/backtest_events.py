@@ -18,6 +18,7 @@ from typing import Any, TextIO
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
 
+from repmon.adapters.validation_messages import each_in_words
 from repmon.domain.errors import InvalidConfig
 from repmon.domain.timeutil import parse_iso
 
@@ -66,8 +67,7 @@ def read_events(path: Path, known: set[str], err: TextIO) -> list[Event]:
 
 def _message(exc: Exception) -> str:
     if isinstance(exc, ValidationError):
-        first = exc.errors(include_url=False)[0]
-        return f"{'.'.join(str(p) for p in first['loc']) or '(line)'}: {first['msg']}"
+        return each_in_words(exc, mapping="a JSON object ({...})")
     return f"not JSON: {getattr(exc, 'msg', exc)}"
 
 

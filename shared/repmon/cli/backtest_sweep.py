@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from pydantic import ValidationError
 
+from repmon.adapters.validation_messages import each_in_words
 from repmon.domain.brand import Brand, Thresholds
 from repmon.domain.errors import InvalidConfig
 
@@ -71,5 +72,5 @@ def _check(argument: str, name: str, value: str, brands: Sequence[Brand]) -> Non
         try:
             Setting(((name, value),)).apply(brand)
         except ValidationError as exc:
-            problem = exc.errors(include_url=False)[0]["msg"]
-            raise InvalidConfig(f"--sweep {argument}: thresholds.{name}={value}: {problem}") from None
+            problem = each_in_words(exc)
+            raise InvalidConfig(f"--sweep {argument}: {problem}") from None

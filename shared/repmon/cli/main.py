@@ -165,7 +165,8 @@ def _backtest_arguments(backtest: argparse.ArgumentParser) -> None:
         "--export-dir",
         type=Path,
         metavar="DIR",
-        help="also write the flat BI export here; runs on the local stack, as --stack (default: no export)",
+        help="also write the flat BI export into this new or empty folder; runs on the local stack, "
+        "as --stack (default: no export)",
     )
     authors = backtest.add_mutually_exclusive_group()
     authors.add_argument(

@@ -18,7 +18,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
 
-from repmon.adapters.validation_messages import in_words, shown
+from repmon.adapters.validation_messages import each_in_words, shown
 from repmon.domain.models import Author, Engagement, Mention, Source
 
 #: Dates a mention or an account can plausibly carry. A date past 2100 (9999-12-31) or before 1970
@@ -154,10 +154,7 @@ _OBJECT = "a JSON object ({...})"
 
 def _problems(raw: str, exc: ValidationError) -> str:
     """Every problem of the line, field by field: fixing one should not reveal the next."""
-    said = []
-    for err in exc.errors(include_url=False):
-        if not err["loc"]:  # the line is JSON, but not an object: a list, a number, a string
-            return f"not a JSON object (line starts with {shown(raw.strip()[:20])})"
-        field = ".".join(str(part) for part in err["loc"])
-        said.append(f"{field}: {in_words(err, mapping=_OBJECT)}")
-    return "; ".join(said)
+    if any(not err["loc"] for err in exc.errors(include_url=False)):
+        # The line is JSON, but not an object: a list, a number, a string
+        return f"not a JSON object (line starts with {shown(raw.strip()[:20])})"
+    return each_in_words(exc, mapping=_OBJECT)
