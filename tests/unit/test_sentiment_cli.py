@@ -243,3 +243,18 @@ def test_a_line_that_cannot_be_written_back_is_an_error_line_and_the_run_goes_on
     first = json.loads(out[0])
     assert first.get("error") == error
     assert json.loads(out[1])["id"] == "next"
+
+
+def test_a_missing_lexicon_is_one_line_on_stderr_exit_2(monkeypatch, capsys: pytest.CaptureFixture[str]):
+    from repmon.adapters import vader_scorer
+    from repmon.adapters.vader_lexicon import MISSING_HELP, LexiconNotInstalled
+
+    def not_installed(*args: object, **kwargs: object) -> None:
+        raise LexiconNotInstalled(MISSING_HELP)
+
+    monkeypatch.setattr(vader_scorer.CxVaderScorer, "__init__", not_installed)
+    monkeypatch.setattr("sys.stdin", io.StringIO('{"id": 1, "text": "hello"}\n'))
+    code = cli_main(["sentiment"])
+    out, err = capsys.readouterr()
+    assert code == 2 and out == ""
+    assert err.startswith("error: The VADER lexicon is not installed") and len(err.splitlines()) == 1

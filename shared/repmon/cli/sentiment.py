@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from typing import Any, TextIO
 
 from repmon.cli.sentiment_eval import add_eval_arguments
+from repmon.domain.errors import InvalidConfig
 from repmon.ports import SentimentScorer
 
 _DESCRIPTION = """\
@@ -137,5 +138,5 @@ def main(argv: list[str], stdin: TextIO, stdout: TextIO) -> int:
 
         return run_eval(args, {"plain": PlainVaderScorer(), "cx": CxVaderScorer()}, stdout)
     except LexiconNotInstalled as error:
-        stdout.write(f"{error}\n")
-        return 1
+        # An installation problem, not a result: stderr and the usage exit code, as every CLI error
+        raise InvalidConfig(str(error)) from None
