@@ -13,8 +13,12 @@ Reddit      35 * sat(author link+comment karma, 1,000,000)
           + 15 * sat(subreddit subscribers, 50,000,000)
 Hacker News 70 * sat(points, 2,000) + 30 * sat(comment count, 1,000)
 App Store   60 * sat(voteCount, 1,000) + 40 * sat(voteSum, 500)    (readers who voted; found it helpful)
+Feeds       the site's weight, 0-100 (`sources.feeds.site_weights` by publisher domain, else
+            `default_weight`, 20); the adapter keeps it on the mention as its score
 Other       100 * sat(author followers, 10,000,000)
 
+
+Which formula a source uses is its row in `domain.source_registry`.
 Every term is non-decreasing in its input, so influence is monotonic in each signal. Account age
 counts from `account_created_at` to the mention's `now`; a future creation date counts as 0 days.
 """
@@ -67,6 +71,10 @@ def hackernews(m: Mention, now: datetime) -> float:
 
 def appstore(m: Mention, now: datetime) -> float:
     return 60 * saturate(m.engagement.votes, 1_000) + 40 * saturate(m.engagement.score, 500)
+
+
+def feeds(m: Mention, now: datetime) -> float:
+    return float(min(100, max(0, m.engagement.score)))
 
 
 def other(m: Mention, now: datetime) -> float:
