@@ -9,10 +9,13 @@ NLTK_DATA_DIR := $(VENV)/nltk_data
 # artifact tests build the layer from them alone (PIP_NO_INDEX), so no test downloads anything.
 WHEELHOUSE := $(VENV)/wheelhouse
 PIP_DOWNLOAD := $(BIN)/python -m pip download --quiet --only-binary=:all: -d $(WHEELHOUSE)
+# checkov (template security checks, run by a test) in a venv of its own: its dependencies
+# (aiohttp, networkx, the bc-* libraries) would fight the project's pins.
+CHECKOV := $(VENV)/checkov/bin/checkov
 
 .PHONY: dev test test-fast fuzz lint demo bench eval-sentiment clean
 
-dev: $(STAMP)
+dev: $(STAMP) $(CHECKOV)
 
 $(STAMP): pyproject.toml shared/requirements.txt
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "repmon needs Python 3.11+"'
@@ -25,6 +28,10 @@ $(STAMP): pyproject.toml shared/requirements.txt
 		-r shared/requirements.txt vaderSentiment==3.3.2
 	rm -f $(VENV)/.installed-*
 	touch $@
+
+$(CHECKOV): | $(STAMP)
+	$(PYTHON) -m venv $(VENV)/checkov
+	$(VENV)/checkov/bin/python -m pip install --quiet --upgrade pip 'checkov>=3.2'
 
 test: dev
 	$(BIN)/python -m pytest -n 2 -q
