@@ -34,13 +34,16 @@ from tests.fakes import FixedClock, InMemoryMentionStore
 from tests.template_tables import create_table, template
 
 AT = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
+DAY = timedelta(days=1)
 STEP = timedelta(minutes=5)
 ONE_ATTEMPT = Config(retries={"mode": "standard", "total_max_attempts": 1})
 
 
 class ScriptedIndex(InMemoryMentionStore):
     """Each evaluation reads one bucket, an hour old: index 29 (under 35) in a crisis, else 59;
-    `volume` mentions in it (20 or more is a volume spike, there being no baseline)."""
+    `volume` mentions in it (20 or more is a volume spike). Before it, a baseline week of 2 unscored
+    mentions an hour: the volume rules judge against a history (without one they hold), and no
+    baseline index moves the index rules."""
 
     def __init__(self, crisis: Callable[[datetime], bool], volume: int = 12) -> None:
         super().__init__()
@@ -51,7 +54,13 @@ class ScriptedIndex(InMemoryMentionStore):
         mean = -0.7 if self.crisis(at) else 0.3
         negative, positive = (self.volume, 0) if mean < 0 else (0, self.volume)
         hour = floor_hour(at) - HOUR
+        quiet = [
+            HourlyAggregate(brand_id, h, 2, unscored=2)
+            for h in (since + n * HOUR for n in range(int((until - since) / HOUR)))
+            if h < hour - DAY
+        ]
         return [
+            *quiet,
             HourlyAggregate(
                 brand_id,
                 hour,
@@ -60,7 +69,7 @@ class ScriptedIndex(InMemoryMentionStore):
                 positive=positive,
                 weight_sum=60.0,
                 weighted_sentiment_sum=60 * mean,
-            )
+            ),
         ]
 
 

@@ -288,3 +288,14 @@ def test_any_edit_of_a_valid_file_gives_exit_0_or_2_with_file_named_lines(tmp_pa
     code, path, err = _validate(tmp_path, capsys, _VALID[:at] + insert + _VALID[at:])
     assert code in (0, 2), err
     assert all(line.removeprefix("error: ").startswith(f"{path}") for line in err.splitlines()), err
+
+
+def test_a_bad_count_aware_threshold_is_explained(tmp_path, capsys):
+    # Given a sensitivity of 5 (a probability was meant)
+    path = tmp_path / "brands.yaml"
+    path.write_text("brands:\n  - {id: acme, name: Acme, query: acme, thresholds: {sensitivity: 5}}\n")
+    # Then validate names the line, the field, the bound and what the key means
+    assert main(["brands", "validate", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert f"{path}:2: brand 'acme', thresholds.sensitivity: must be at most 0.01 (got 5)" in err
+    assert "the chance an ordinary hour would hold that many mentions" in err and "default 0.0001" in err

@@ -16,6 +16,19 @@ from pydantic_core import ErrorDetails
 from repmon.adapters.validation_messages import in_words
 
 _LIST_EXAMPLES = {"countries": "[us, gb]", "subreddits": "[python, aviation]"}
+#: What the count-aware thresholds mean, said after a bad value (README "The usual for an hour").
+_THRESHOLD_MEANINGS = {
+    "sensitivity": (
+        "the chance an ordinary hour would hold that many mentions (or negatives) for volume_spike "
+        "and negative_share to fire; default 0.0001, smaller means fewer alerts"
+    ),
+    "negative_share_rise": (
+        "percentage points the last hour's negative share must rise over its usual for that hour; default 25"
+    ),
+    "negative_share_min": "negative mentions the last hour needs for negative_share; default 10",
+    "volume_spike_ratio": "times the usual for that hour of the day and kind of day; default 3.0",
+    "volume_spike_min": "mentions the last hour needs for volume_spike; default 20",
+}
 
 
 def describe(err: ErrorDetails, model: type[BaseModel], line_text: str) -> str:
@@ -29,7 +42,10 @@ def describe(err: ErrorDetails, model: type[BaseModel], line_text: str) -> str:
         return "has no value ('#' starts a YAML comment: quote the value)"
     if kind in ("list_type", "tuple_type"):
         return f"should be a list, e.g. {_LIST_EXAMPLES.get(str(loc[-1]) if loc else '', '[a, b]')}"
-    return in_words(err, mapping="a mapping of keys to values (key: value)")
+    said = in_words(err, mapping="a mapping of keys to values (key: value)")
+    if len(loc) >= 2 and loc[-2] == "thresholds" and loc[-1] in _THRESHOLD_MEANINGS:
+        return f"{said} ({_THRESHOLD_MEANINGS[str(loc[-1])]})"
+    return said
 
 
 def unknown_key(key: str, known: list[str]) -> str:

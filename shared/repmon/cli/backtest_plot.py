@@ -20,7 +20,7 @@ from repmon.domain.errors import InvalidConfig
 from repmon.domain.rules import RULES
 from repmon.domain.timeutil import parse_iso
 
-_COLOURS = dict(zip(RULES, ("#c0392b", "#e67e22", "#8e44ad", "#2c3e50"), strict=True))
+_COLOURS = dict(zip(RULES, ("#c0392b", "#e67e22", "#8e44ad", "#d35400", "#2c3e50"), strict=True))
 
 
 def plot(

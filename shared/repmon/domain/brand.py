@@ -30,10 +30,20 @@ class Thresholds(_Strict):
     reputation_low: Annotated[float, Field(ge=0, le=100)] = 35.0
     #: reputation_drop: the index falls this many points under the trailing baseline.
     reputation_drop: Annotated[float, Field(gt=0, le=100)] = 15.0
-    #: volume_spike: mentions in the last hour at least this many times the baseline hourly mean...
+    #: volume_spike: mentions in the last hour at least this many times the usual for that hour
+    #: (its hour of the day and kind of day, domain.seasonal)...
     volume_spike_ratio: Annotated[float, Field(gt=1)] = 3.0
-    #: ...and at least this many mentions in that hour.
+    #: ...and at least this many mentions in that hour...
     volume_spike_min: Annotated[int, Field(ge=1)] = 20
+    #: ...and so many that an ordinary hour would hold them with a probability under this (per hour;
+    #: smaller means fewer alerts). negative_share uses it too. On flat traffic the two guards above
+    #: are what binds at this default: the rule fires where the flat rule always did.
+    sensitivity: Annotated[float, Field(ge=1e-12, le=0.01)] = 1e-4
+    #: negative_share: the last hour's share of negatives (among scored mentions) this many
+    #: percentage points over its usual share for that hour...
+    negative_share_rise: Annotated[float, Field(gt=0, le=100)] = 25.0
+    #: ...with at least this many negative mentions, and unlikely at `sensitivity`.
+    negative_share_min: Annotated[int, Field(ge=1)] = 10
     #: influencer_negative: an author influence at or above this (0-100)...
     influencer_min: Annotated[float, Field(ge=0, le=100)] = 70.0
     #: ...with a sentiment score at or below this (-1..1).

@@ -26,11 +26,19 @@ from repmon.domain.rule_text import (
     RECOVERED,
     ratio_text,
     rule_label,
+    share_text,
     span_label,
+    usual_for,
     usual_volume,
     volume_figures,
 )
-from repmon.domain.rules import INFLUENCER_NEGATIVE, REPUTATION_DROP, REPUTATION_LOW, VOLUME_SPIKE
+from repmon.domain.rules import (
+    INFLUENCER_NEGATIVE,
+    NEGATIVE_SHARE,
+    REPUTATION_DROP,
+    REPUTATION_LOW,
+    VOLUME_SPIKE,
+)
 from repmon.domain.safe_text import safe_field
 from repmon.domain.timeutil import iso
 
@@ -82,11 +90,25 @@ def _headline(alert: Alert) -> str:
     if alert.rule == REPUTATION_LOW and shown:
         return f"reputation {shown.index}, under {shown.floor} - {negative}"
     if alert.rule == VOLUME_SPIKE:
-        ratio = f" ({ratio_text(d)}x normal)" if "ratio" in d else ""
-        return f"about {volume_figures(d)[0]} mentions in the last hour{ratio}"
+        return f"about {volume_figures(d)[0]} mentions in the last hour{_versus_usual(d)}"
+    if alert.rule == NEGATIVE_SHARE:
+        share, usual = share_text(d)
+        counts = f"{d.get('value', 0)} of {d.get('scored', 0)} mentions negative"
+        return f"{counts} in the last hour ({share}, usually {usual})"
     if alert.rule == INFLUENCER_NEGATIVE:
         return _influencer_headline(alert)
     return alert.rule.replace("_", " ")
+
+
+def _versus_usual(d: dict[str, Any]) -> str:
+    """' (4.1x usual for a Tuesday noon UTC)'; ' (4.2x normal)' against a flat mean."""
+    if "ratio" not in d:
+        return ""
+    label = usual_for(d)
+    if label == "per hour":
+        return f" ({ratio_text(d)}x normal)"
+    # "for a weekday at 3 a.m. UTC" -> "for a weekday 3 a.m. UTC": a subject has 99 characters.
+    return f" ({ratio_text(d)}x usual {label.replace(' at ', ' ', 1)})"
 
 
 def figures(alert: Alert) -> IndexFigures | None:
@@ -136,7 +158,15 @@ def _facts(alert: Alert) -> list[str]:
     if alert.rule == VOLUME_SPIKE:
         volume, bar = volume_figures(d)
         facts.append(
-            f"Last hour: about {volume} mentions, usually {usual_volume(d)} per hour (alert at {bar})"
+            f"Last hour: about {volume} mentions, usually {usual_volume(d)} {usual_for(d)} (alert at {bar})"
+        )
+        if "usual_method" in d:
+            facts.append(f"Usual learnt from: {d['usual_method']}, {d.get('history_hours', 0)} h of history")
+    if alert.rule == NEGATIVE_SHARE:
+        share, usual = share_text(d)
+        facts.append(
+            f"Last hour: {d.get('value', 0)} of {d.get('scored', 0)} scored mentions negative ({share}), "
+            f"usually {usual} {usual_for(d)} (alert at {d.get('threshold', 0)})"
         )
     if alert.rule == INFLUENCER_NEGATIVE:
         facts.append(f"Influential negative mentions: {d.get('mentions', len(alert.top_mentions))}")

@@ -30,6 +30,9 @@ windows). Buckets are whole UTC hours; the window ends at the end of the hour ho
 - last-hour volume, a sliding hour estimated from two buckets:
   ``mentions(current hour) + mentions(previous hour) * (1 - f)`` where ``f`` is the elapsed fraction
   of the current hour (at 12:15, f = 0.25: all of 12:00-12:15 plus three quarters of 11:00-12:00).
+- expected: what that sliding hour usually holds, from the same hours of the baseline
+  (`domain.seasonal`): ``f * E(current hour) + (1 - f) * E(previous hour)``, with how it was learnt.
+  ``hold`` says why the count-aware rules cannot judge (no history, an implausible count).
 """
 
 from __future__ import annotations
@@ -40,6 +43,7 @@ from datetime import UTC, datetime, timedelta
 
 from repmon.domain.brand import Thresholds
 from repmon.domain.models import HourlyAggregate
+from repmon.domain.seasonal import Expected, expect, plausible
 from repmon.domain.timeutil import floor_hour
 
 HOUR = timedelta(hours=1)
@@ -131,6 +135,23 @@ def last_hour(buckets: Sequence[HourlyAggregate], at: datetime) -> tuple[float, 
     return mentions, round(negative), round(positive)
 
 
+def last_hour_scored(buckets: Sequence[HourlyAggregate], at: datetime) -> int:
+    """Scored mentions in the sliding last hour, prorated as `last_hour` prorates the others."""
+    current = floor_hour(at)
+    elapsed = (at.astimezone(UTC) - current) / HOUR
+    shares = {current: 1.0 if elapsed > 0 else 0.0, current - HOUR: 1.0 - elapsed}
+    return round(sum(scored_mentions(b) * shares.get(b.hour, 0.0) for b in buckets))
+
+
+def judged_hold(buckets: Sequence[HourlyAggregate], at: datetime) -> str:
+    """Why the last hour cannot be judged: a count no hour can hold (a broken aggregate)."""
+    current = floor_hour(at)
+    for bucket in buckets:
+        if bucket.hour in (current, current - HOUR) and not plausible(bucket):
+            return f"the count for {bucket.hour:%H}:00 UTC is implausible ({bucket.mentions} mentions)"
+    return ""
+
+
 @dataclass(frozen=True, slots=True)
 class Snapshot:
     """Everything the rules need about one brand at one evaluation time."""
@@ -145,6 +166,12 @@ class Snapshot:
     last_hour: float
     last_hour_negative: int
     last_hour_positive: int
+    #: Scored mentions in the sliding last hour (the negative share's denominator).
+    last_hour_scored: int = 0
+    #: What the sliding last hour usually holds; None: the flat baseline_hourly stands for it.
+    expected: Expected | None = None
+    #: Why the count-aware rules (volume_spike, negative_share) cannot judge; empty when they can.
+    hold: str = ""
 
     @property
     def change(self) -> float | None:
@@ -160,6 +187,7 @@ def snapshot(buckets: Sequence[HourlyAggregate], at: datetime, thresholds: Thres
     baseline = within(buckets, base_span)
     volume, negative, positive = last_hour(buckets, at)
     baseline_index = index(baseline)
+    usual = expect(baseline, base_span.since, base_span.until, at.astimezone(UTC))
     return Snapshot(
         at=at,
         window_index=index(window, prior=NEUTRAL if baseline_index is None else baseline_index),
@@ -171,4 +199,7 @@ def snapshot(buckets: Sequence[HourlyAggregate], at: datetime, thresholds: Thres
         last_hour=volume,
         last_hour_negative=negative,
         last_hour_positive=positive,
+        last_hour_scored=last_hour_scored(buckets, at),
+        expected=usual,
+        hold=judged_hold(buckets, at) or usual.hold,
     )

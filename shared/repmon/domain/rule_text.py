@@ -31,7 +31,13 @@ def volume_figures(details: Details) -> tuple[str, str]:
 
 def usual_volume(details: Details) -> str:
     """Two significant digits, so that "N mentions, Rx the usual U" multiplies as shown."""
-    return significant(float(details.get("baseline_hourly", 0)), 2, min_places=1)
+    usual = details.get("usual_hourly", details.get("baseline_hourly", 0))
+    return significant(float(usual), 2, min_places=1)
+
+
+def usual_for(details: Details) -> str:
+    """'for a Tuesday at noon UTC' (seasonal), 'per hour' (flat)."""
+    return str(details.get("usual_for", "per hour"))
 
 
 def ratio_text(details: Details) -> str:
@@ -57,12 +63,27 @@ def drop_summary(brand: Brand, index: float, change: float) -> str:
     )
 
 
-def volume_summary(brand: Brand, details: Details, baseline_hourly: float) -> str:
+def volume_summary(brand: Brand, details: Details) -> str:
     shown, at = volume_figures(details)
-    usual = f"{usual_volume(details)} per hour" if baseline_hourly else "no mentions before"
+    rate = float(details.get("usual_hourly", details.get("baseline_hourly", 0)))
+    usual = f"{usual_volume(details)} {usual_for(details)}" if rate else "no mentions before"
     if "ratio" in details:
         usual = f"{ratio_text(details)}x the usual {usual}"
     return f"{brand.name} had about {shown} mentions in the last hour, {usual} (alert at {at})."
+
+
+def share_text(details: Details) -> tuple[str, str]:
+    """The hour's negative share and its usual, in percent ("62%", "10%")."""
+    return f"{number(float(details.get('share', 0)))}%", f"{number(float(details.get('usual_share', 0)))}%"
+
+
+def share_summary(brand: Brand, details: Details) -> str:
+    share, usual = share_text(details)
+    return (
+        f"{details.get('value', 0)} of the {details.get('scored', 0)} scored mentions of {brand.name} "
+        f"in the last hour were negative ({share}), against a usual {usual} {usual_for(details)} "
+        f"(alert at {details.get('threshold', 0)} of {details.get('scored', 0)})."
+    )
 
 
 def influencer_summary(brand: Brand, found: list[ScoredMention]) -> str:
@@ -86,6 +107,7 @@ _RULE_LABELS = {
     "reputation_low": "reputation under its floor",
     "reputation_drop": "reputation drop",
     "volume_spike": "volume spike",
+    "negative_share": "rise in negative share",
     "influencer_negative": "negative mention by an influential author",
 }
 

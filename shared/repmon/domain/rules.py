@@ -8,10 +8,17 @@ or not enough data). Only RECOVER re-arms a rule, so a value hovering at its thr
 - reputation_drop: the window index is `reputation_drop`+ points under the baseline index. Needs
   `MIN_BASELINE_SCORED` scored mentions in the baseline. Recovers when the drop shrinks to
   `reputation_drop - recovery_margin`. Critical 10+ points past the threshold, otherwise warning.
-- volume_spike: the last hour holds at least `volume_spike_ratio` x the baseline hourly mean AND at
-  least `volume_spike_min` mentions (the bar is the larger of the two). Recovers below 75% of the bar.
-  Info when the hour is mostly positive (a launch, good press), critical at twice the bar when the
-  hour is mostly negative, otherwise warning.
+- volume_spike: the last hour holds at least `volume_spike_ratio` x the usual for that hour (its
+  hour of the day and kind of day, `domain.seasonal`), at least `volume_spike_min` mentions, and a
+  count an ordinary hour holds with a probability under `sensitivity` (`domain.surprise`: the bar is
+  the largest of the three). Recovers below 75% of the bar. Info when the hour is mostly positive (a
+  launch, good press), critical at twice the bar when the hour is mostly negative, otherwise warning.
+- negative_share: the last hour's negatives among its scored mentions are at least
+  `negative_share_min`, `negative_share_rise` points over the usual share for that hour, and
+  unlikely at `sensitivity` (binomial). Catches complaints replacing praise at an ordinary volume.
+  Recovers when the share is back under half the rise. Critical at twice the rise.
+- Both hold, unmeasured, when the snapshot says they cannot judge (`Snapshot.hold`: no history, an
+  implausible count), with the reason as the decision's summary.
 - influencer_negative: one scored mention with influence >= `influencer_min` and sentiment <=
   `influencer_max_sentiment`. Fires once per mention, never re-arms. Critical when the author is
   halfway from `influencer_min` to 100 and the score halfway from the threshold to -1.
@@ -32,14 +39,19 @@ from repmon.domain.rule_text import (
     drop_summary,
     influencer_summary,
     low_summary,
+    share_summary,
     volume_summary,
 )
+from repmon.domain.seasonal import PSEUDO_HOURS, Expected
+from repmon.domain.surprise import share_bar, spike_bar, spike_tail
+from repmon.domain.tails import binomial_tail
 
 REPUTATION_LOW = "reputation_low"
 REPUTATION_DROP = "reputation_drop"
 VOLUME_SPIKE = "volume_spike"
+NEGATIVE_SHARE = "negative_share"
 INFLUENCER_NEGATIVE = "influencer_negative"
-RULES = (REPUTATION_LOW, REPUTATION_DROP, VOLUME_SPIKE, INFLUENCER_NEGATIVE)
+RULES = (REPUTATION_LOW, REPUTATION_DROP, VOLUME_SPIKE, NEGATIVE_SHARE, INFLUENCER_NEGATIVE)
 
 #: Index rules turn critical this many points past their threshold.
 CRITICAL_POINTS = 10.0
@@ -113,28 +125,66 @@ def reputation_drop(brand: Brand, snap: Snapshot) -> Decision:
     return Decision(REPUTATION_DROP, action, _grade(past), summary, details)
 
 
-def volume_bar(t: Thresholds, baseline_hourly: float) -> float:
-    return max(t.volume_spike_ratio * baseline_hourly, float(t.volume_spike_min))
+def usual(brand: Brand, snap: Snapshot) -> Expected:
+    """What the last hour usually holds; a snapshot built without one has the flat mean."""
+    if snap.expected is not None:
+        return snap.expected
+    return Expected(snap.baseline_hourly, brand.thresholds.baseline_hours + PSEUDO_HOURS)
+
+
+def _rounded(value: float) -> float:
+    # Three significant digits under 1 (one mention in a 7-day baseline is 0.00595 an hour, not 0.01):
+    # the messages show two, and the ratio is computed from the exact value.
+    return round(value, max(2, significant_places(value, 3)))
 
 
 def volume_spike(brand: Brand, snap: Snapshot) -> Decision:
     t = brand.thresholds
-    bar = volume_bar(t, snap.baseline_hourly)
+    if snap.hold:
+        return Decision(VOLUME_SPIKE, Action.HOLD, summary=f"volume not judged: {snap.hold}")
+    expected = usual(brand, snap)
+    bar = spike_bar(t, expected.hourly, expected.hours)
     volume = snap.last_hour
     if volume >= bar:
         action = Action.FIRE
     else:
         action = Action.RECOVER if volume < bar * VOLUME_RECOVERY else Action.HOLD
     details: Details = {"threshold": round(bar, 2), "value": round(volume, 2)}
-    # Three significant digits under 1 (one mention in a 7-day baseline is 0.00595 an hour, not 0.01):
-    # the messages show two, and the ratio is computed from the exact value.
-    details["baseline_hourly"] = round(
-        snap.baseline_hourly, max(2, significant_places(snap.baseline_hourly, 3))
-    )
-    if snap.baseline_hourly:
-        details["ratio"] = round(volume / snap.baseline_hourly, 2)
-    summary = volume_summary(brand, details, snap.baseline_hourly)
+    details["baseline_hourly"] = _rounded(snap.baseline_hourly)
+    details |= {"usual_hourly": _rounded(expected.hourly), "usual_for": expected.label}
+    details |= {"usual_method": expected.method, "history_hours": expected.history_hours}
+    if expected.hourly:
+        details["ratio"] = round(volume / expected.hourly, 2)
+    details["chance"] = _chance(spike_tail(round(volume), expected.hourly, expected.hours))
+    summary = volume_summary(brand, details)
     return Decision(VOLUME_SPIKE, action, _volume_severity(snap, bar), summary, details)
+
+
+def _chance(probability: float) -> float:
+    """A tail probability to two significant digits (the alert's "1 in N")."""
+    return float(f"{probability:.2g}")
+
+
+def negative_share(brand: Brand, snap: Snapshot) -> Decision:
+    t = brand.thresholds
+    expected = usual(brand, snap)
+    scored, negatives, share = snap.last_hour_scored, snap.last_hour_negative, expected.negative_share
+    if snap.hold or share is None or scored <= 0:
+        why = snap.hold or "no scored mention in the last hour or the baseline"
+        return Decision(NEGATIVE_SHARE, Action.HOLD, summary=f"negative share not judged: {why}")
+    negatives = min(negatives, scored)
+    bar = share_bar(t, scored, share)
+    rise = 100 * (negatives / scored - share)
+    if negatives >= bar:
+        action = Action.FIRE
+    else:
+        action = Action.RECOVER if rise < t.negative_share_rise / 2 else Action.HOLD
+    details: Details = {"threshold": bar, "value": negatives, "scored": scored}
+    details |= {"share": round(100 * negatives / scored, 1), "usual_share": round(100 * share, 1)}
+    details |= {"usual_for": expected.label, "usual_method": expected.method}
+    details["chance"] = _chance(binomial_tail(negatives, scored, share))
+    severity = Severity.CRITICAL if rise >= 2 * t.negative_share_rise else Severity.WARNING
+    return Decision(NEGATIVE_SHARE, action, severity, share_summary(brand, details), details)
 
 
 def _volume_severity(snap: Snapshot, bar: float) -> Severity:
@@ -174,14 +224,15 @@ def influencer_negative(brand: Brand, mentions: Iterable[ScoredMention]) -> Deci
     return Decision(INFLUENCER_NEGATIVE, Action.FIRE, severity, summary, details)
 
 
-#: The three rules that judge the brand as a whole (one state each), by name.
+#: The rules that judge the brand as a whole (one state each), by name.
 INDEX_RULES: tuple[tuple[str, Callable[[Brand, Snapshot], Decision]], ...] = (
     (REPUTATION_LOW, reputation_low),
     (REPUTATION_DROP, reputation_drop),
     (VOLUME_SPIKE, volume_spike),
+    (NEGATIVE_SHARE, negative_share),
 )
 
 
 def index_rules(brand: Brand, snap: Snapshot) -> list[Decision]:
-    """The three index rules' decisions (the evaluator runs them one by one, see INDEX_RULES)."""
+    """The index rules' decisions (the evaluator runs them one by one, see INDEX_RULES)."""
     return [rule(brand, snap) for _, rule in INDEX_RULES]
