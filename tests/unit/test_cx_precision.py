@@ -88,4 +88,5 @@ def test_ordinary_text_still_scores_as_plain_vader(
 ) -> None:
     # Given everyday text with no service language; Then CX adds nothing to VADER's reading
     assert rule_hits(normalise(text)) == []
-    assert cx.score(text).score == pytest.approx(plain.score(text).score)
+    # The rules add nothing; the learned layer (fused on top) may, so the rules alone are compared
+    assert CxVaderScorer(learned=False).score(text).score == pytest.approx(plain.score(text).score)

@@ -96,7 +96,8 @@ def test_praise_that_looks_like_a_rule_stays_praise(cx: CxVaderScorer, text: str
 def test_ordinary_text_scores_as_plain_vader(cx: CxVaderScorer, plain: PlainVaderScorer, text: str) -> None:
     # Given everyday text with no service language; Then CX adds nothing to VADER's reading
     assert rule_hits(normalise(text)) == []
-    assert cx.score(text).score == pytest.approx(plain.score(text).score)
+    # The rules add nothing; the learned layer (fused on top) may, so the rules alone are compared
+    assert CxVaderScorer(learned=False).score(text).score == pytest.approx(plain.score(text).score)
 
 
 def test_every_rule_has_a_readable_reason() -> None:

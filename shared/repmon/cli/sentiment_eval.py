@@ -6,8 +6,10 @@
 per-class precision/recall. --ground-truth: the folder of VADER's own human-rated sets
 (`*_GroundTruth.txt`: id, mean human rating -4..4, text; shipped in the vaderSentiment sdist on PyPI);
 prints the Pearson correlation of each scorer's score with the human ratings, the check that tuning
-for customer-service language has not hurt general sentiment. A path that is not there is an error
-(exit 2) found before anything is scored: a typo must not pass for a run.
+for customer-service language has not hurt general sentiment. --reviews (default: our own review set,
+`sentiment_reviews`): how often each scorer agrees with the reviewers' stars, without and with them.
+A path that is not there is an error (exit 2) found before anything is scored: a typo must not pass
+for a run.
 """
 
 from __future__ import annotations
@@ -18,19 +20,27 @@ import math
 from pathlib import Path
 from typing import TextIO
 
+from repmon.cli.sentiment_reviews import REVIEW_SET, review_table
 from repmon.domain.errors import InvalidConfig
 from repmon.domain.models import LABELS, Sentiment
 from repmon.ports import SentimentScorer
 
 
-def metrics(gold: list[str], predicted: list[str | None]) -> dict[str, float]:
-    """Accuracy, macro-F1 and per-class precision/recall; an unscored prediction counts as wrong."""
-    result = {"accuracy": sum(g == p for g, p in zip(gold, predicted, strict=True)) / max(len(gold), 1)}
+def metrics(
+    gold: list[str], predicted: list[str | None], weights: list[float] | None = None
+) -> dict[str, float]:
+    """Accuracy, macro-F1 and per-class precision/recall; an unscored prediction counts as wrong.
+
+    `weights` count each text that many times (a reweighted class mix); 1 each by default.
+    """
+    weights = weights or [1.0] * len(gold)
+    rows = list(zip(gold, predicted, weights, strict=True))
+    result = {"accuracy": sum(w for g, p, w in rows if g == p) / max(sum(weights), 1e-9)}
     f1_sum = 0.0
     for label in LABELS:
-        hits = sum(g == p == label for g, p in zip(gold, predicted, strict=True))
-        precision = hits / max(predicted.count(label), 1)
-        recall = hits / max(gold.count(label), 1)
+        hits = sum(w for g, p, w in rows if g == p == label)
+        precision = hits / max(sum(w for _, p, w in rows if p == label), 1e-9)
+        recall = hits / max(sum(w for g, _, w in rows if g == label), 1e-9)
         result[f"{label}_precision"], result[f"{label}_recall"] = precision, recall
         f1_sum += 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     result["macro_f1"] = f1_sum / len(LABELS)
@@ -73,16 +83,35 @@ def _table(results: dict[str, dict[str, float]]) -> list[str]:
     return lines
 
 
+#: Customer-service traffic is less one-sided than complaint-heavy sets: negative/neutral/positive.
+MIX: dict[str, float] = {"negative": 0.46, "neutral": 0.30, "positive": 0.24}
+
+
+def mix_weights(gold: list[str]) -> list[float] | None:
+    """Weights that make the labels' shares `MIX` (None when a label is missing: no reweighting)."""
+    counts: dict[str, int] = {label: gold.count(label) for label in LABELS}
+    if not all(counts.values()):
+        return None
+    return [MIX[label] * len(gold) / counts[label] for label in gold]
+
+
 def evaluate(path: Path, scorers: dict[str, SentimentScorer], stdout: TextIO) -> int:
     try:
         texts, gold = _labelled(path)
     except OSError as exc:
         raise InvalidConfig(f"{path}: cannot read: {exc.strerror or exc}") from None
-    results: dict[str, dict[str, float]] = {}
+    predicted: dict[str, list[str | None]] = {}
     for name, scorer in scorers.items():
         verdicts: list[Sentiment] = [scorer.score(text) for text in texts]
-        results[name] = metrics(gold, [verdict.label for verdict in verdicts])
+        predicted[name] = [verdict.label for verdict in verdicts]
+    results = {name: metrics(gold, labels) for name, labels in predicted.items()}
     stdout.write(f"{len(texts)} labelled texts from {path}\n" + "\n".join(_table(results)) + "\n")
+    weights = mix_weights(gold)
+    if weights is not None:
+        mixed = {name: metrics(gold, labels, weights) for name, labels in predicted.items()}
+        shares = "/".join(f"{MIX[label] * 100:.0f}" for label in LABELS)
+        stdout.write(f"\nreweighted to a {shares} negative/neutral/positive mix\n")
+        stdout.write("\n".join(_table(mixed)) + "\n")
     return 0
 
 
@@ -143,6 +172,13 @@ def add_eval_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--ground-truth", type=Path, help="folder of VADER's *_GroundTruth.txt files (default: none)"
     )
+    parser.add_argument(
+        "--reviews",
+        type=Path,
+        default=REVIEW_SET,
+        help="reviews with stars (text, stars, domain), read with and without the stars "
+        "(default: our own set of 119 reviews, printed with --data or --ground-truth)",
+    )
 
 
 def run_eval(args: argparse.Namespace, scorers: dict[str, SentimentScorer], stdout: TextIO) -> int:
@@ -151,9 +187,14 @@ def run_eval(args: argparse.Namespace, scorers: dict[str, SentimentScorer], stdo
     # Both paths are checked before either is scored: a wrong second path fails at once, not later
     if args.data is not None and not args.data.is_file():
         raise InvalidConfig(f"--data {args.data}: {_missing(args.data, 'file')} (a labelled CSV)")
+    if not args.reviews.is_file():
+        raise InvalidConfig(
+            f"--reviews {args.reviews}: {_missing(args.reviews, 'file')} (reviews with stars)"
+        )
     sets = _ground_truth_files(args.ground_truth) if args.ground_truth is not None else []
     if args.data is not None:
         evaluate(args.data, scorers, stdout)
     if sets:
         correlations(sets, scorers, stdout)
+    review_table(args.reviews, scorers, stdout)
     return 0

@@ -56,6 +56,8 @@ _EMOJI = re.compile("|".join(map(re.escape, EMOJI_WORDS)))
 _IDIOMS: tuple[tuple[str, str], ...] = (
     (r"no (?:worries|problems?|complaints)", "fine"),
     (r"no hassle", "easy"),
+    (r"what'?s not to (?:like|love)", "likeable"),
+    (r"(?:no|not a) big deal|no biggie", "all good"),
     (r"can'?t wait", "excited"),
     (r"couldn'?t be (?:happier|more (?:thankful|grateful|pleased))", "delighted"),
     (r"can'?t thank (?:you|u) enough", "grateful"),

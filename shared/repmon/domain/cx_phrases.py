@@ -23,6 +23,9 @@ class Rule(NamedTuple):
     mutes: tuple[str, ...] = ()
     #: Searched only in the clause that ends at the text's first "?" (`question_clause`), not everywhere.
     question: bool = False
+    #: Kept only when the text holds another sign of a complaint (`rule_hits`): "still" and praise read
+    #: as sarcasm are complaints in "still no refund. Brilliant." but not in a happy review.
+    complaint_only: bool = False
 
 
 def question_clause(lowered: str) -> str:
@@ -80,10 +83,12 @@ WAITING: tuple[Rule, ...] = (
         -1.2,
         "waiting since",
     ),
+    # "still on hold" is read by "on hold"; "is the sale still on?" is not a complaint.
     Rule(
-        r"\bstill (?:waiting|no|not|nothing|haven'?t|hasn'?t|don'?t|can'?t|stuck|sitting|on)\b",
+        r"\bstill (?:waiting|no|not|nothing|haven'?t|hasn'?t|don'?t|can'?t|stuck|sitting)\b",
         -1.5,
         "still waiting",
+        complaint_only=True,
     ),
     Rule(r"\b(?:been|keep|kept) waiting\b", -1.2, "still waiting"),
     Rule(
@@ -92,7 +97,7 @@ WAITING: tuple[Rule, ...] = (
         -1.2,
         "stuck waiting",
     ),
-    Rule(r"\bstill\b", -0.8, "still"),
+    Rule(r"\bstill\b", -0.8, "still", complaint_only=True),
 )
 
 #: Silence and staff who do not help.

@@ -20,12 +20,13 @@ import re
 from repmon.domain.cx_lexicon import CX_LEXICON, POLITE_WORDS, REQUEST_WORDS
 from repmon.domain.cx_normalise import EMOJI_WORDS, handle_words, normalise
 from repmon.domain.cx_phrases import BROKEN, NO_HELP, WAITING, Rule, RuleHit, question_clause
-from repmon.domain.cx_tone import EXASPERATION, SARCASM, UNMET
+from repmon.domain.cx_tone import EXASPERATION, SARCASM, SHRUG, UNMET
 from repmon.domain.models import SentimentLabel
 
 __all__ = [
     "CX_LEXICON",
     "EMOJI_WORDS",
+    "FAILURE",
     "POLITE_WORDS",
     "REQUEST_WORDS",
     "RULES",
@@ -41,25 +42,33 @@ __all__ = [
 _STRONG_TEXT = 0.5
 
 #: Every phrase and tone rule, in the order their reasons are shown.
-RULES: tuple[Rule, ...] = (*SARCASM, *WAITING, *NO_HELP, *BROKEN, *UNMET, *EXASPERATION)
+RULES: tuple[Rule, ...] = (*SARCASM, *WAITING, *NO_HELP, *BROKEN, *UNMET, *EXASPERATION, *SHRUG)
 _COMPILED = tuple((re.compile(rule.pattern), rule) for rule in RULES)
 #: Two or more shouted words of four letters or more ("PLEASE HELP", "WORST AIRLINE").
 _SHOUTING = re.compile(r"\b[A-Z]{4,}\b(?:.*?\b[A-Z]{4,}\b)")
-_SHOUT = RuleHit("shouting", -0.8)
+_SHOUT = Rule("", -0.8, "shouting")
+#: A rule at or below this valence reads a failure, not just a hint of one: a complaint context.
+FAILURE = -1.0
 
 
-def rule_hits(normalised: str) -> list[RuleHit]:
-    """Every rule that matches the normalised text, at most once each."""
+def rule_hits(normalised: str, negative_words: bool = False) -> list[RuleHit]:
+    """Every rule that matches the normalised text, at most once each.
+
+    Rules marked `complaint_only` (sarcasm, "still") are kept only in a complaint context: another
+    rule that reads a failure (a weak hint such as "again" or shouting is not one), or `negative_words`
+    (the lexicon found a negative word in the text).
+    """
     lowered = normalised.lower()
     question = question_clause(lowered)
-    hits = [
-        RuleHit(rule.reason, rule.valence, rule.sarcasm, rule.mutes)
-        for pattern, rule in _COMPILED
-        if pattern.search(question if rule.question else lowered)
-    ]
+    matched = [rule for pattern, rule in _COMPILED if pattern.search(question if rule.question else lowered)]
     if _SHOUTING.search(normalised):
-        hits.append(_SHOUT)
-    return hits
+        matched.append(_SHOUT)
+    complaint = negative_words or any(rule.valence <= FAILURE and not rule.complaint_only for rule in matched)
+    return [
+        RuleHit(rule.reason, rule.valence, rule.sarcasm, rule.mutes)
+        for rule in matched
+        if complaint or not rule.complaint_only
+    ]
 
 
 def blend_rating(

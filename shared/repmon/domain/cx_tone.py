@@ -16,33 +16,56 @@ _FAILURE = (
 )
 _NICE = ("nice", "great", "good", "helpful", "appreciated")
 
+#: Praise that mocks a failure. All but "a joke" and "thanks for nothing" are praise words too, so
+#: they count only in a complaint context (`Rule.complaint_only`): "just great" after a cancelled
+#: flight mocks, "just great" about a speaker praises.
 SARCASM: tuple[Rule, ...] = (
     Rule(
         rf"\b{_PRAISE},? (?:\w+ ){{0,3}}for (?:\w+ ){{0,4}}{_FAILURE}\b",
         -2.5,
         "sarcasm: thanks for the failure",
         True,
+        complaint_only=True,
     ),
-    Rule(rf"\b{_PRAISE}[,.!]* (?:yet )?(?:another|more)\b", -2.5, "sarcasm: great, another one", True),
+    Rule(
+        rf"\b{_PRAISE}[,.!]* (?:yet )?(?:another|more)\b",
+        -2.5,
+        "sarcasm: great, another one",
+        True,
+        complaint_only=True,
+    ),
     Rule(
         r"\bjust (?:great|perfect|wonderful|fantastic|awesome|lovely|brilliant)\b",
         -2.0,
         "sarcasm: just great",
         True,
+        complaint_only=True,
+    ),
+    # A sentence of praise alone after a failure: "Cancelled again. Brilliant."
+    Rule(
+        r"(?:^|[.!?] )(?:oh |just |how |so )?(?:great|brilliant|perfect|fantastic|awesome|lovely|wonderful"
+        r"|superb|marvell?ous)(?:[.!]+(?: |$)|$)",
+        -2.5,
+        "sarcasm: praise for a failure",
+        True,
+        complaint_only=True,
     ),
     Rule(
         r"\b(?:love|loving|enjoy|enjoying) (?:it )?(?:when|being|sitting|waiting|spending)\b",
         -2.0,
         "sarcasm",
         True,
+        complaint_only=True,
     ),
     # "thanks so much for ..." is thanks, not "so much for ...".
     Rule(
-        r"(?<!thanks )(?<!thank you )\bso much for\b|\b(?:thanks for nothing|big surprise|what a surprise)\b",
+        r"(?<!thanks )(?<!thank you )\bso much for\b|\b(?:big surprise|what a surprise)\b",
         -2.0,
         "sarcasm",
         True,
+        complaint_only=True,
     ),
+    Rule(r"\bthanks for nothing\b", -2.0, "sarcasm", True),
     Rule(r"\b(?:is a joke|what a joke|a complete joke)\b", -2.5, "a joke", True),
 )
 
@@ -68,6 +91,16 @@ UNMET: tuple[Rule, ...] = (
         mutes=("better",),
     ),
     Rule(r"\b(?:supposed to|was told|were told|promised)\b", -1.0, "broken promise"),
+)
+
+#: The customer shrugs a failure off: "delayed 20 min, no big deal" (normalised to "all good") is news,
+#: not a complaint.
+SHRUG: tuple[Rule, ...] = (
+    Rule(
+        r"\b(?:all good|no harm done|these things happen|not the end of the world)\b",
+        2.0,
+        "shrugged off",
+    ),
 )
 
 #: Exasperation and demands.

@@ -1,0 +1,90 @@
+"""The learned layer of the CX scorer: a logistic regression over hashed words and the CX score. Pure.
+
+The rules read customer-service failures; they do not know that "what a gem" or "meh, returned it"
+carry an opinion. The learned layer does, from 38k Reddit comments people labelled with emotions
+(GoEmotions, CC BY 4.0; see README). Its inputs are the text's words and adjacent word pairs,
+hashed into `buckets` slots (no vocabulary to ship: CRC-32, stable across runs and machines,
+unlike Python's salted `hash`), scaled to unit length so a long review weighs no more than a tweet,
+plus the rule-based CX score (so the words learn what the rules miss, not what they already read).
+Out come probabilities for negative, neutral and positive; `fuse` blends them with the CX score.
+
+Inference is a few hundred additions in pure Python (numpy is not in the Lambda layer). The weights
+are small integers times one `scale`, as the weights file stores them; loading it is an adapter's job.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import zlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import pairwise
+
+CLASSES = ("negative", "neutral", "positive")
+#: Words a text contributes at most: a review's opinion is in its first few hundred words, and a
+#: 1 MB paste must cost what a long review costs.
+MAX_TOKENS = 300
+_TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?|[!?]")
+
+
+def tokens(normalised: str) -> list[str]:
+    """Lower-cased words (with their apostrophe: "don't") and !/? marks, the first `MAX_TOKENS`."""
+    found: list[str] = []
+    for match in _TOKEN.finditer(normalised.lower()):
+        found.append(match.group(0))
+        if len(found) == MAX_TOKENS:
+            break
+    return found
+
+
+def hashed_features(normalised: str, buckets: int) -> tuple[list[int], float]:
+    """The slots of the text's words and word pairs (sorted, each once) and the value each carries.
+
+    Sorted so that sums run in one order everywhere: training is reproducible to the byte.
+    """
+    words = tokens(normalised)
+    grams = words + [f"{a} {b}" for a, b in pairwise(words)]
+    slots = sorted({zlib.crc32(gram.encode()) % buckets for gram in grams})
+    return slots, (1.0 / math.sqrt(len(slots)) if slots else 0.0)
+
+
+def softmax(logits: Sequence[float]) -> tuple[float, float, float]:
+    top = max(logits)
+    exps = [math.exp(value - top) for value in logits]
+    total = sum(exps)
+    return exps[0] / total, exps[1] / total, exps[2] / total
+
+
+@dataclass(frozen=True, slots=True)
+class LearnedModel:
+    """Weights of the layer: `weights[slot * 3 + class]` integers times `scale`, one row per signal."""
+
+    buckets: int
+    scale: float
+    weights: Sequence[int]
+    signal_weights: tuple[tuple[float, float, float], ...]
+    bias: tuple[float, float, float]
+
+    def probabilities(self, normalised: str, signals: Sequence[float]) -> tuple[float, float, float]:
+        """P(negative), P(neutral), P(positive) of a normalised text and its CX signals."""
+        slots, value = hashed_features(normalised, self.buckets)
+        weights, unit = self.weights, value * self.scale
+        logits = []
+        for c in range(3):
+            words = sum(weights[slot * 3 + c] for slot in slots)
+            dense = sum(row[c] * signal for row, signal in zip(self.signal_weights, signals, strict=True))
+            logits.append(self.bias[c] + unit * words + dense)
+        return softmax(logits)
+
+
+def fuse(cx_score: float, probabilities: Sequence[float], weight: float) -> float:
+    """The verdict's score: the CX score blended with the layer's P(positive) - P(negative)."""
+    learned = probabilities[2] - probabilities[0]
+    return round(min(max((1 - weight) * cx_score + weight * learned, -1.0), 1.0), 4)
+
+
+def learned_reason(probabilities: Sequence[float]) -> str:
+    """What the layer says, for people: its likeliest class and how sure it is ("learned: negative 0.82")."""
+    best = max(range(3), key=lambda c: probabilities[c])
+    return f"learned: {CLASSES[best]} {probabilities[best]:.2f}"
