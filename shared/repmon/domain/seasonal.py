@@ -57,12 +57,13 @@ GAP_EXPECTED = 10.0
 MAX_HOURLY = 1_000_000
 _DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
-Cell = Callable[[datetime], tuple[int, ...]]
+#: A cell of a level, from (weekday, hour of the day).
+Cell = Callable[[int, int], tuple[int, ...]]
 #: The cell levels, coarsest first, each shrunk toward the one before (the first toward the flat mean).
 _LEVELS: tuple[Cell, ...] = (
-    lambda h: (h.hour,),
-    lambda h: (h.weekday() >= 5, h.hour),
-    lambda h: (h.weekday(), h.hour),
+    lambda day, hour: (hour,),
+    lambda day, hour: (day >= 5, hour),
+    lambda day, hour: (day, hour),
 )
 _LEVELS_USED = {FLAT: 0, WEEKDAY_WEEKEND: 2, HOUR_OF_WEEK: 3}
 
@@ -171,18 +172,26 @@ class _Profile:
 
     def __init__(self, observed: list[datetime], kept: dict[datetime, HourlyAggregate], levels: int) -> None:
         self.levels = _LEVELS[:levels]
-        #: Per level, per cell: [hours, mentions, scored, negative].
-        self.sums: list[dict[tuple[int, ...], list[float]]] = [defaultdict(_zeros) for _ in self.levels]
-        total = _zeros()
+        # One pass over the hours into the 168 hours of the week; every coarser cell is a sum of them.
+        week: dict[tuple[int, int], list[float]] = defaultdict(_zeros)
         for hour in observed:
+            cell = week[(hour.weekday(), hour.hour)]
+            cell[0] += 1
             bucket = kept.get(hour)
-            row = (1.0, *(_counts(bucket) if bucket else (0, 0, 0)))
-            for sums in [
-                total,
-                *(level[cell(hour)] for level, cell in zip(self.sums, self.levels, strict=True)),
-            ]:
-                for i, value in enumerate(row):
-                    sums[i] += value
+            if bucket is not None:
+                cell[1] += bucket.mentions
+                cell[2] += bucket.negative + bucket.neutral + bucket.positive
+                cell[3] += bucket.negative
+        #: Per level, per cell: [hours, mentions, scored, negative].
+        self.sums: list[dict[tuple[int, ...], list[float]]] = []
+        for level in self.levels:
+            sums: dict[tuple[int, ...], list[float]] = defaultdict(_zeros)
+            for (day, hour_of_day), row in week.items():
+                _add(sums[level(day, hour_of_day)], row)
+            self.sums.append(sums)
+        total = _zeros()
+        for row in week.values():
+            _add(total, row)
         self.total = total
         self.flat_rate = total[1] / total[0] if total[0] else 0.0
         self.flat_share = total[3] / total[2] if total[2] else None
@@ -190,12 +199,12 @@ class _Profile:
     def _finest(self, hour: datetime) -> list[float]:
         if not self.levels:
             return self.total
-        return self.sums[-1].get(self.levels[-1](hour)) or _zeros()
+        return self.sums[-1].get(self.levels[-1](hour.weekday(), hour.hour)) or _zeros()
 
     def rate(self, hour: datetime) -> float:
         rate = self.flat_rate
         for sums, cell in zip(self.sums, self.levels, strict=True):
-            hours, mentions, _, _ = sums.get(cell(hour)) or _zeros()
+            hours, mentions, _, _ = sums.get(cell(hour.weekday(), hour.hour)) or _zeros()
             rate = (mentions + PSEUDO_HOURS * rate) / (hours + PSEUDO_HOURS)
         return rate
 
@@ -211,6 +220,11 @@ class _Profile:
 
 def _zeros() -> list[float]:
     return [0.0, 0.0, 0.0, 0.0]
+
+
+def _add(into: list[float], row: list[float]) -> None:
+    for i, value in enumerate(row):
+        into[i] += value
 
 
 def _counts(bucket: HourlyAggregate) -> tuple[int, int, int]:
