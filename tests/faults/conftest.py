@@ -20,10 +20,12 @@ from pydantic import SecretStr
 from repmon.adapters.http import new_session
 from repmon.adapters.secrets import RedditCredentials
 from repmon.adapters.sources.appstore import RssAppStoreSource
+from repmon.adapters.sources.feeds import HttpFeedSource
 from repmon.adapters.sources.hackernews import AlgoliaHackerNewsSource
 from repmon.adapters.sources.reddit import PrawRedditSource, build_reddit
 from repmon.domain.brand import Brand
 from repmon.domain.models import Mention
+from repmon.localstack.fakes.feeds import add_feed_entry
 from repmon.localstack.fakes.server import FakeSources, SourceWorld
 from repmon.ports import MentionSource, PollJob, SourcePage
 from repmon.services.collect import Collector
@@ -48,8 +50,8 @@ class Driver:
 
     name: str
     build: Callable[[Env], MentionSource]
-    #: The brand's settings for this source, with the per-run limit LIMIT.
-    settings: dict[str, Any]
+    #: The brand's settings for this source, with the per-run limit LIMIT (or built from the Env).
+    settings: dict[str, Any] | Callable[[Env], dict[str, Any]]
     #: Put one matching item on the platform: (world, created, n, **extra) -> its native id as stored.
     add: Callable[..., str]
     #: A fragment of the path of the source's listing requests (for injected faults).
@@ -80,6 +82,10 @@ def _review(world: SourceWorld, created: datetime, n: int, **kw: Any) -> str:
     return world.add_appstore_review(
         app_id=APP, title=f"Review {n}", content="ok", rating=4, created=created, **kw
     )
+
+
+def _feed_entry(world: SourceWorld, created: datetime, n: int, **kw: Any) -> str:
+    return add_feed_entry(world, title=f"Acme entry {n}", html="<p>acme</p>", created=created, **kw)
 
 
 _REDDIT_GOOD = {"id": "zz1", "created_utc": 1.79e9, "title": "Acme", "subreddit": "test", "author": "a"}
@@ -134,6 +140,22 @@ DRIVERS = [
         lambda n: {"id": 10**15 + n},
         by_id=True,
     ),
+    Driver(
+        "feeds",
+        lambda env: HttpFeedSource(env.session),
+        lambda env: {"urls": [f"{env.fake.base_url}/feeds/news.rss"], "max_items": LIMIT},
+        _feed_entry,
+        "/feeds/news.rss",
+        [
+            "<title></title><link>https://a.example/says-nothing</link>",
+            "<title>Acme, no id and no link</title>",
+            "<title>Acme</title><link>javascript:alert(1)</link>",
+            "<title>Acme</title><guid>g</guid><link>ftp://a.example/x</link>",
+            "<title>Acme</title><link>https://a.example/" + "x" * 3000 + "</link>",
+        ],
+        # No feed id is absurd (it is hashed), but a link no web page has makes the entry unreadable.
+        lambda n: {"guid": None, "link": "https://a.example/" + "x" * 3000 + str(n)},
+    ),
 ]
 
 
@@ -162,8 +184,9 @@ class Harness:
     def __init__(self, driver: Driver, env: Env, world: SourceWorld) -> None:
         self.world = world
         self.driver = driver
+        settings = driver.settings(env) if callable(driver.settings) else driver.settings
         self.brand = Brand.model_validate(
-            {"id": "acme", "name": "Acme", "query": "acme", "sources": {driver.name: driver.settings}}
+            {"id": "acme", "name": "Acme", "query": "acme", "sources": {driver.name: settings}}
         )
         self.source = driver.build(env)
         self.pages: list[SourcePage] = []

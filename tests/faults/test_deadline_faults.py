@@ -1,6 +1,6 @@
 """The collector has a deadline: hostile servers cannot hold a job, nor a job its invocation's batch.
 
-Each source (Reddit through praw, Hacker News, the App Store) is polled by the real adapter, through
+Each source (Reddit through praw, Hacker News, the App Store, feeds) is polled by the real adapter, through
 the real session, from a server on 127.0.0.1 that misbehaves (`tests.faults.misbehaving`), inside a
 job deadline of `DEADLINE` seconds. Invariants: the poll ends by the deadline (plus `SLACK`), stores
 nothing from the broken fetch and leaves the cursor where it was; once the server behaves, the next
@@ -38,10 +38,12 @@ from repmon.adapters.http import new_session
 from repmon.adapters.http_limits import deadline
 from repmon.adapters.secrets import RedditCredentials
 from repmon.adapters.sources.appstore import RssAppStoreSource
+from repmon.adapters.sources.feeds import HttpFeedSource
 from repmon.adapters.sources.hackernews import AlgoliaHackerNewsSource
 from repmon.adapters.sources.reddit import PrawRedditSource, build_reddit
 from repmon.domain.brand import Brand
 from repmon.domain.errors import SourceUnavailable
+from repmon.localstack.fakes.feeds import add_feed_entry
 from repmon.localstack.fakes.server import FakeSources, SourceWorld
 from repmon.localstack.lambda_runner import LambdaContext, environment, load_handler
 from repmon.ports import MentionSource, PollJob
@@ -56,7 +58,12 @@ DEADLINE = 1.5
 SLACK = 1.5
 APP = Path(__file__).parents[2] / "functions" / "collect_mentions" / "app.py"
 #: Where each source's item requests go, and the path that misbehaves.
-PATHS = {"reddit": "/search", "hackernews": "/search_by_date", "appstore": "/customerreviews"}
+PATHS = {
+    "reddit": "/search",
+    "hackernews": "/search_by_date",
+    "appstore": "/customerreviews",
+    "feeds": "/feeds/acme.rss",
+}
 APP_IDS = {
     "acme": "100000001",
     "bolt": "100000002",
@@ -82,7 +89,10 @@ class Rig:
                 "id": brand_id,
                 "name": brand_id.title(),
                 "query": "acme",
-                "sources": {"appstore": {"app_id": app_id}},
+                "sources": {
+                    "appstore": {"app_id": app_id},
+                    "feeds": {"urls": [f"{self.bad.base_url}/feeds/{brand_id}.rss"]},
+                },
             }
         )
 
@@ -93,6 +103,7 @@ class Rig:
             if brand.id == "acme":  # Reddit and HN search by the query, which every brand shares
                 self.world.add_reddit_post(title=f"acme post {i}", created=at)
                 self.world.add_hn_item(title=f"acme story {i}", created=at)
+                add_feed_entry(self.world, feed="acme", title=f"acme news {i}", created=at)
             app_id = brand.sources.appstore.app_id or ""
             self.world.add_appstore_review(
                 app_id=app_id, title=f"acme {i}", content="ok app", rating=4, created=at
@@ -121,6 +132,7 @@ def rig() -> Iterator[Rig]:
             "reddit": PrawRedditSource(reddit, max_author_lookups=0),
             "hackernews": AlgoliaHackerNewsSource(f"{bad.base_url}/api/v1", session),
             "appstore": RssAppStoreSource(bad.base_url, session),
+            "feeds": HttpFeedSource(session),
         }
         store, cursors = InMemoryMentionStore(), InMemoryCursorStore()
         r = Rig(world, bad, sources, store, cursors, None)  # type: ignore[arg-type]

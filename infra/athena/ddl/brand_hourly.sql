@@ -14,7 +14,8 @@ CREATE EXTERNAL TABLE IF NOT EXISTS repmon.brand_hourly (
   `weighted_sentiment_sum` double,
   `mentions_reddit` bigint,
   `mentions_hackernews` bigint,
-  `mentions_appstore` bigint
+  `mentions_appstore` bigint,
+  `mentions_feeds` bigint
 )
 PARTITIONED BY (`dt` string)
 ROW FORMAT SERDE 'org.openx.data.jsonserde.JsonSerDe'

@@ -66,7 +66,7 @@ def run(cycles: int | None = None, out: TextIO | None = None) -> int:
     # `kill` stops the moto child and the fake sources as Ctrl-C does (cli.signals)
     with sigterm_exits(), FakeSources(world) as sources, LocalStack(isolated=True) as stack:
         say.line(f"  stack 'repmon' deployed at {stack.endpoint_url} in {stack.deploy_seconds:.1f}s")
-        say.line(f"  local Reddit / Hacker News / App Store endpoints at {sources.base_url}")
+        say.line(f"  local Reddit / Hacker News / App Store / news feed endpoints at {sources.base_url}")
         state = _prepare(stack, sources)
         env = {name: dict(QUIET) for name in FUNCTIONS}
         env["collect_mentions"] |= sources.collector_env()
@@ -93,7 +93,7 @@ def run(cycles: int | None = None, out: TextIO | None = None) -> int:
 
 def _prepare(stack: LocalStack, sources: FakeSources) -> DemoState:
     stack.create_secret("repmon/reddit", REDDIT_SECRET)
-    brands = demo_brands()
+    brands = demo_brands(sources.base_url)
     DynamoWatchlist(stack.outputs["TableName"], client=stack.client("dynamodb")).replace(brands)
     return DemoState(brands)
 

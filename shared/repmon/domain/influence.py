@@ -17,7 +17,6 @@ Feeds       the site's weight, 0-100 (`sources.feeds.site_weights` by publisher 
             `default_weight`, 20); the adapter keeps it on the mention as its score
 Other       100 * sat(author followers, 10,000,000)
 
-
 Which formula a source uses is its row in `domain.source_registry`.
 Every term is non-decreasing in its input, so influence is monotonic in each signal. Account age
 counts from `account_created_at` to the mention's `now`; a future creation date counts as 0 days.

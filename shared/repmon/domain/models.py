@@ -27,6 +27,7 @@ class Source(StrEnum):
     REDDIT = "reddit"
     HACKERNEWS = "hackernews"
     APPSTORE = "appstore"
+    FEEDS = "feeds"
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,6 +21,7 @@ from repmon.domain import influence
 from repmon.domain.models import Mention, Source
 from repmon.domain.sources import SourceOptions
 from repmon.domain.sources.appstore import AppStoreSettings
+from repmon.domain.sources.feeds import FeedSettings
 from repmon.domain.sources.hackernews import HackerNewsSettings
 from repmon.domain.sources.reddit import RedditSettings
 
@@ -79,6 +80,7 @@ SOURCES: dict[str, SourceSpec] = {
         SourceSpec(
             Source.APPSTORE, "App Store", AppStoreSettings, influence=influence.appstore, filtered=False
         ),
+        SourceSpec(Source.FEEDS, "News and feeds", FeedSettings, influence=influence.feeds),
     )
 }
 
@@ -89,6 +91,7 @@ class SourceSettings(SourceOptions):
     reddit: RedditSettings = RedditSettings()
     hackernews: HackerNewsSettings = HackerNewsSettings()
     appstore: AppStoreSettings = AppStoreSettings()
+    feeds: FeedSettings = FeedSettings()
 
     def enabled(self) -> list[str]:
         """The sources plan_polls schedules for the brand, in the table's order."""

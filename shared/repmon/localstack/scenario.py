@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from repmon.domain.brand import Brand
+from repmon.localstack.fakes.feeds import add_feed_entry
 from repmon.localstack.fakes.server import SourceWorld
 from repmon.localstack.scenario_texts import (
     BAD_REVIEW_TITLES,
@@ -34,14 +35,50 @@ _HN_THREADS = {True: "Ask HN: Which US airline do you trust?", False: "Acme Air 
 _DEMO_THRESHOLDS = {"window_hours": 4, "baseline_hours": 24, "volume_spike_min": 12}
 
 
-def demo_brands() -> list[Brand]:
+#: The demo's news publishers (own names, reserved .example domains): (name, home page).
+_PUBLISHERS = (
+    ("Wire Daily", "https://wire.example"),
+    ("Flyer Weekly", "https://flyerweekly.example"),
+    ("Gate Notes", "https://gatenotes.example"),
+)
+_NEWS = {
+    "calm": (
+        "Acme Air adds a second daily flight to Lisbon",
+        "Acme Air trials faster boarding at its Denver hub",
+        "Acme Air posts steady on-time figures for October",
+    ),
+    "crisis": (
+        "Acme Air grounds flights nationwide after a systems outage",
+        "Thousands stranded as Acme Air cancels hundreds of flights",
+        "Acme Air passengers sleep at airports as the outage drags on",
+        "Regulators ask Acme Air to explain the overnight meltdown",
+    ),
+    "recovered": (
+        "Acme Air restores its schedule and promises refunds",
+        "Acme Air apologises and offers vouchers after the outage",
+    ),
+}
+
+
+def demo_brands(feeds_url: str | None = None) -> list[Brand]:
+    """The demo's brands; with `feeds_url` (the fake feeds' address) Acme Air also reads a news
+    search built from its query and its own status page."""
+    acme_sources: dict[str, object] = {"appstore": {"app_id": ACME_APP, "countries": ["us"]}}
+    if feeds_url:
+        acme_sources["feeds"] = {
+            "urls": [
+                f"{feeds_url}/rss/search?q={{query}}&hl=en-US&gl=US&ceid=US:en",
+                f"{feeds_url}/feeds/acme-status.atom",
+            ],
+            "site_weights": {"wire.example": 85, "flyerweekly.example": 55},
+        }
     return [
         Brand.model_validate(
             {
                 "id": "acme-air",
                 "name": "Acme Air",
                 "query": '"acme air" OR @acmeair',
-                "sources": {"appstore": {"app_id": ACME_APP, "countries": ["us"]}},
+                "sources": acme_sources,
                 "thresholds": _DEMO_THRESHOLDS,
                 "notifications": {"min_severity": "info"},
             }
@@ -65,6 +102,8 @@ class Scenario:
     rng: random.Random
     #: Texts draw from their own generator, so timing and volumes are the same whatever the texts.
     texts: TextMaker
+    #: News draws from its own generator too, so the other platforms' draws are as before feeds.
+    news: random.Random
 
     @classmethod
     def create(cls, world: SourceWorld, seed: int = 7) -> Scenario:
@@ -86,7 +125,7 @@ class Scenario:
                 created=START - timedelta(days=30 + 40 * n),
             )
         world.set_appstore_feed(ACME_APP, "us", dated=True)
-        return cls(world, random.Random(seed), TextMaker(random.Random(seed + 1)))
+        return cls(world, random.Random(seed), TextMaker(random.Random(seed + 1)), random.Random(seed + 2))
 
     def hours(self) -> Iterator[datetime]:
         hour = START
@@ -102,6 +141,7 @@ class Scenario:
             self._acme(hour, acme_texts)
         for _ in range(self.rng.randint(1, 2)):
             self._reddit(hour, self.texts.draw(GLOBEX), "personalfinance")
+        self._news(hour, "crisis" if crisis else "recovered" if hour >= RECOVERY else "calm")
         if hour == CRISIS + timedelta(hours=1):
             self.world.add_reddit_post(
                 title="Acme Air stranded 300 of us in Denver overnight with no hotel and no refund",
@@ -111,6 +151,22 @@ class Scenario:
                 score=5400,
                 num_comments=860,
                 created=hour + timedelta(minutes=20),
+            )
+
+    def _news(self, hour: datetime, phase: str) -> None:
+        """News articles (a few an hour in the crisis, one every few hours otherwise) and the
+        airline's status page at the outage's start and end."""
+        count = self.news.randint(2, 4) if phase == "crisis" else int(self.news.random() < 0.4)
+        for _ in range(count):
+            name, home = self.news.choice(_PUBLISHERS)
+            title = self.news.choice(_NEWS[phase])
+            at = hour + timedelta(minutes=self.news.randint(0, 59))
+            text = f"<p>{title}. <a href='{home}'>{name}</a> reports.</p>"
+            add_feed_entry(self.world, title=title, html=text, created=at, publisher=(name, home))
+        status = {CRISIS: "Acme Air: flight operations disrupted", RECOVERY: "Acme Air: operations restored"}
+        if hour in status:
+            add_feed_entry(
+                self.world, feed="acme-status", title=status[hour], created=hour + timedelta(minutes=5)
             )
 
     def _at(self, hour: datetime) -> datetime:

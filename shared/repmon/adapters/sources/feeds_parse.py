@@ -32,9 +32,9 @@ from defusedxml.ElementTree import fromstring
 from repmon.adapters.http import LogSink, plain_text
 from repmon.adapters.item_fields import ITEM_ERRORS, MalformedPage, text
 from repmon.domain.cursor import clamp_date
-from repmon.domain.models import Author, Engagement, Mention
+from repmon.domain.models import Author, Engagement, Mention, Source
 
-SOURCE = "feeds"
+SOURCE = Source.FEEDS.value
 _LOG = logging.getLogger(__name__)
 _DOCTYPE = re.compile(rb"<!\s*(doctype|entity)", re.IGNORECASE)
 #: Links longer than this are not an article's address (and would not fit a key).

@@ -11,6 +11,7 @@ import itertools
 import threading
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from repmon.localstack.fakes.records import (
     AppStoreReview,
@@ -59,6 +60,8 @@ class SourceWorld:
     reviews: list[AppStoreReview] = field(default_factory=list)
     #: (app_id, country) -> feed quirks: {"metadata_entry": bool, "dated": bool}
     feeds: dict[tuple[str, str], dict[str, bool]] = field(default_factory=dict)
+    #: Items of the sources added since the first three, by source name (kept by their own fake).
+    stock: dict[str, list[Any]] = field(default_factory=dict)
     requests: list[LoggedRequest] = field(default_factory=list)
     _faults: list[Fault] = field(default_factory=list)
     _malformed: list[tuple[str, object]] = field(default_factory=list)
