@@ -9,7 +9,7 @@ import pytest
 from repmon.adapters.sources.feeds import HttpFeedSource, load_cursor
 from repmon.domain.cursor import Cursor
 from repmon.domain.errors import SourceUnavailable
-from repmon.domain.influence import influence
+from repmon.domain.source_registry import influence
 from repmon.localstack.fakes.feeds import SEARCH_PATH, add_feed_entry
 from tests.integration.conftest import NOW
 

@@ -131,8 +131,8 @@ def test_given_an_unknown_source_when_collecting_then_a_domain_error_names_it():
 
 
 def test_each_mention_carries_its_authors_influence_as_of_the_poll():
-    from repmon.domain.influence import influence
     from repmon.domain.models import Author, Engagement
+    from repmon.domain.source_registry import influence
 
     known = Mention(
         source="reddit",

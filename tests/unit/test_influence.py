@@ -8,8 +8,9 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from repmon.domain.influence import influence, saturate
+from repmon.domain.influence import saturate
 from repmon.domain.models import Author, Engagement, Mention
+from repmon.domain.source_registry import influence
 
 NOW = datetime(2026, 11, 1, 12, tzinfo=UTC)
 counts = st.one_of(st.none(), st.integers(min_value=-10, max_value=10**9))

@@ -13,9 +13,8 @@ from repmon.adapters.sqs_queue import SqsPollJobQueue
 from repmon.domain.brand import Brand
 from repmon.domain.flat import COLUMNS
 from repmon.domain.flat import SOURCES as EXPORT_SOURCES
-from repmon.domain.influence import influence
 from repmon.domain.models import Mention, Source
-from repmon.domain.source_registry import SOURCES, Queue, SourceSettings, SourceSpec
+from repmon.domain.source_registry import SOURCES, Queue, SourceSettings, SourceSpec, influence
 from repmon.ports import PollJob
 
 NOW = datetime(2026, 11, 1, 12, tzinfo=UTC)

@@ -25,9 +25,7 @@ counts from `account_created_at` to the mention's `now`; a future creation date 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from datetime import datetime
-from functools import cache
 
 from repmon.domain.models import Mention
 
@@ -78,17 +76,3 @@ def feeds(m: Mention, now: datetime) -> float:
 
 def other(m: Mention, now: datetime) -> float:
     return 100 * saturate(m.author.followers, 10_000_000)
-
-
-@cache
-def _formulas() -> dict[str, Callable[[Mention, datetime], float]]:
-    # The registry names each source's formula from this module, so it is read on first use.
-    from repmon.domain.source_registry import SOURCES
-
-    return {name: spec.influence for name, spec in SOURCES.items()}
-
-
-def influence(mention: Mention, now: datetime) -> float:
-    """The mention's influence, 0-100 (see the module docstring for the formula)."""
-    score = _formulas().get(mention.source, other)(mention, now)
-    return round(min(100.0, max(0.0, score)), 2)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from repmon.domain import influence
+from repmon.domain import influence as formulas
 from repmon.domain.models import Mention, Source
 from repmon.domain.sources import SourceOptions
 from repmon.domain.sources.appstore import AppStoreSettings
@@ -70,17 +70,17 @@ SOURCES: dict[str, SourceSpec] = {
             Source.REDDIT,
             "Reddit",
             RedditSettings,
-            influence=influence.reddit,
+            influence=formulas.reddit,
             queue=Queue.REDDIT,
             secret="reddit_secret_name",
         ),
         SourceSpec(
-            Source.HACKERNEWS, "Hacker News", HackerNewsSettings, influence=influence.hackernews, short="hn"
+            Source.HACKERNEWS, "Hacker News", HackerNewsSettings, influence=formulas.hackernews, short="hn"
         ),
         SourceSpec(
-            Source.APPSTORE, "App Store", AppStoreSettings, influence=influence.appstore, filtered=False
+            Source.APPSTORE, "App Store", AppStoreSettings, influence=formulas.appstore, filtered=False
         ),
-        SourceSpec(Source.FEEDS, "News and feeds", FeedSettings, influence=influence.feeds),
+        SourceSpec(Source.FEEDS, "News and feeds", FeedSettings, influence=formulas.feeds),
     )
 }
 
@@ -106,3 +106,10 @@ if set(SourceSettings.model_fields) != set(SOURCES) or set(SOURCES) != {s.value 
     raise RuntimeError(
         "source_registry: SOURCES, SourceSettings and models.Source must name the same sources"
     )
+
+
+def influence(mention: Mention, now: datetime) -> float:
+    """The mention's influence, 0-100: its source's formula (domain.influence), clamped and rounded."""
+    spec = SOURCES.get(mention.source)
+    score = (spec.influence if spec else formulas.other)(mention, now)
+    return round(min(100.0, max(0.0, score)), 2)

@@ -14,9 +14,8 @@ from datetime import datetime
 
 from repmon.domain.brand import Brand
 from repmon.domain.errors import UnknownSource
-from repmon.domain.influence import influence
 from repmon.domain.models import Mention, ScoredMention
-from repmon.domain.source_registry import SOURCES
+from repmon.domain.source_registry import SOURCES, influence
 from repmon.ports import CursorStore, MentionSource, MentionStore, PollJob, SentimentScorer, Watchlist
 
 

@@ -18,8 +18,8 @@ from repmon.adapters.sources.appstore import entry_to_review
 from repmon.adapters.sources.hackernews import hit_to_mention
 from repmon.adapters.sources.reddit import to_mention
 from repmon.adapters.vader_scorer import CxVaderScorer
-from repmon.domain.influence import influence
 from repmon.domain.models import Mention, ScoredMention, Source
+from repmon.domain.source_registry import influence
 from repmon.localstack.stack import LocalStack
 from tests.bench.pipeline.items import BRANDS, NOW, raw_items
 
