@@ -18,13 +18,15 @@ import requests
 from pydantic import SecretStr
 
 from repmon.adapters.http import new_session
-from repmon.adapters.secrets import RedditCredentials
+from repmon.adapters.secrets import BlueskyCredentials, RedditCredentials
 from repmon.adapters.sources.appstore import RssAppStoreSource
+from repmon.adapters.sources.bluesky import BlueskySource, XrpcSession
 from repmon.adapters.sources.feeds import HttpFeedSource
 from repmon.adapters.sources.hackernews import AlgoliaHackerNewsSource
 from repmon.adapters.sources.reddit import PrawRedditSource, build_reddit
 from repmon.domain.brand import Brand
 from repmon.domain.models import Mention
+from repmon.localstack.fakes.bluesky import add_bluesky_post
 from repmon.localstack.fakes.feeds import add_feed_entry
 from repmon.localstack.fakes.server import FakeSources, SourceWorld
 from repmon.ports import MentionSource, PollJob, SourcePage
@@ -88,6 +90,21 @@ def _feed_entry(world: SourceWorld, created: datetime, n: int, **kw: Any) -> str
     return add_feed_entry(world, title=f"Acme entry {n}", html="<p>acme</p>", created=created, **kw)
 
 
+def _bluesky_post(world: SourceWorld, created: datetime, n: int, **kw: Any) -> str:
+    return add_bluesky_post(world, text=f"Acme post {n}", created=created, **kw)
+
+
+def _bluesky(env: Env) -> MentionSource:
+    creds = BlueskyCredentials(identifier="reader.example.com", app_password=SecretStr("app-pass"))
+    return BlueskySource(XrpcSession(env.fake.base_url, creds, env.session))
+
+
+_BSKY_DID = "did:plc:abcdefghijklmnopqrstuvwx"
+_BSKY_GOOD = {
+    "uri": f"at://{_BSKY_DID}/app.bsky.feed.post/3lzzabcdefgh2",
+    "author": {"did": _BSKY_DID, "handle": "a.bsky.social"},
+    "record": {"text": "Acme", "createdAt": "2026-11-01T11:59:00Z"},
+}
 _REDDIT_GOOD = {"id": "zz1", "created_utc": 1.79e9, "title": "Acme", "subreddit": "test", "author": "a"}
 _HN_GOOD = {"objectID": "1", "created_at_i": 1_790_000_000, "title": "Acme", "_tags": ["story"]}
 _REVIEW_GOOD = {"id": {"label": "1"}, "im:rating": {"label": "4"}, "content": {"label": "ok"}}
@@ -155,6 +172,22 @@ DRIVERS = [
         ],
         # No feed id is absurd (it is hashed), but a link no web page has makes the entry unreadable.
         lambda n: {"guid": None, "link": "https://a.example/" + "x" * 3000 + str(n)},
+    ),
+    Driver(
+        "bluesky",
+        _bluesky,
+        {"enabled": True, "max_items": LIMIT},
+        _bluesky_post,
+        "app.bsky.feed.searchPosts",
+        [
+            "not a post",
+            {**_BSKY_GOOD, "record": {"text": "Acme", "createdAt": "year 9999999"}},
+            {**_BSKY_GOOD, "likeCount": [1]},
+            {**_BSKY_GOOD, "uri": f"at://{_BSKY_DID}/app.bsky.feed.post/" + "9" * 40},
+            {"uri": None},
+        ],
+        lambda n: {"rkey": "z" * 600 + str(n)},
+        serves_1970=False,
     ),
 ]
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from aws_lambda_powertools.utilities import parameters
 from aws_lambda_powertools.utilities.parameters.exceptions import GetParameterError, TransformParameterError
@@ -25,6 +25,19 @@ class RedditCredentials(BaseModel):
     user_agent: str = Field(min_length=7)
 
 
+class BlueskyCredentials(BaseModel):
+    """A Bluesky account's handle (or DID) and app password; the password shows as '**********'.
+
+    `service`, when given, is the account's PDS (https://...); otherwise BLUESKY_SERVICE_URL.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    identifier: str = Field(min_length=3, max_length=253)
+    app_password: SecretStr
+    service: str | None = Field(default=None, pattern=r"^https://[A-Za-z0-9.-]+(:[0-9]{1,5})?/?$")
+
+
 def load_reddit_credentials(
     name: str,
     *,
@@ -36,6 +49,28 @@ def load_reddit_credentials(
 
     Pass `provider` (or a boto3 `client`) in tests; by default Powertools' shared provider is used.
     """
+    return load_secret(name, RedditCredentials, provider=provider, client=client, max_age=max_age)
+
+
+def load_bluesky_credentials(
+    name: str, *, provider: parameters.SecretsProvider | None = None, client: Any = None, max_age: int = 300
+) -> BlueskyCredentials:
+    """Read secret `name` ({"identifier", "app_password"}, optionally "service"), as Reddit's."""
+    return load_secret(name, BlueskyCredentials, provider=provider, client=client, max_age=max_age)
+
+
+_M = TypeVar("_M", bound=BaseModel)
+
+
+def load_secret(
+    name: str,
+    model: type[_M],
+    *,
+    provider: parameters.SecretsProvider | None = None,
+    client: Any = None,
+    max_age: int = 300,
+) -> _M:
+    """Secret `name` (a JSON object) read through Powertools Parameters and validated as `model`."""
     try:
         if provider is None and client is not None:
             provider = parameters.SecretsProvider(boto3_client=client)
@@ -48,7 +83,7 @@ def load_reddit_credentials(
     except GetParameterError as exc:
         raise _translate(name, exc) from None
     try:
-        return RedditCredentials.model_validate(raw)
+        return model.model_validate(raw)
     except ValidationError as exc:
         # Name the fields only: pydantic's message would echo the input, i.e. the secret.
         fields = sorted({".".join(str(p) for p in e["loc"]) or "(root)" for e in exc.errors()})

@@ -28,6 +28,7 @@ class Source(StrEnum):
     HACKERNEWS = "hackernews"
     APPSTORE = "appstore"
     FEEDS = "feeds"
+    BLUESKY = "bluesky"
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,6 +21,7 @@ from repmon.domain import influence as formulas
 from repmon.domain.models import Mention, Source
 from repmon.domain.sources import SourceOptions
 from repmon.domain.sources.appstore import AppStoreSettings
+from repmon.domain.sources.bluesky import BlueskySettings
 from repmon.domain.sources.feeds import FeedSettings
 from repmon.domain.sources.hackernews import HackerNewsSettings
 from repmon.domain.sources.reddit import RedditSettings
@@ -81,6 +82,9 @@ SOURCES: dict[str, SourceSpec] = {
             Source.APPSTORE, "App Store", AppStoreSettings, influence=formulas.appstore, filtered=False
         ),
         SourceSpec(Source.FEEDS, "News and feeds", FeedSettings, influence=formulas.feeds),
+        SourceSpec(
+            Source.BLUESKY, "Bluesky", BlueskySettings, influence=formulas.bluesky, secret="bluesky_secret_name"
+        ),
     )
 }
 
@@ -92,6 +96,7 @@ class SourceSettings(SourceOptions):
     hackernews: HackerNewsSettings = HackerNewsSettings()
     appstore: AppStoreSettings = AppStoreSettings()
     feeds: FeedSettings = FeedSettings()
+    bluesky: BlueskySettings = BlueskySettings()
 
     def enabled(self) -> list[str]:
         """The sources plan_polls schedules for the brand, in the table's order."""

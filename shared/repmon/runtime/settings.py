@@ -42,6 +42,10 @@ class CollectSettings(_Settings):
     reddit_url: Annotated[str, Field(alias="REDDIT_URL")] = "https://www.reddit.com"
     hackernews_api_url: Annotated[str, Field(alias="HACKERNEWS_API_URL")] = "https://hn.algolia.com/api/v1"
     appstore_rss_url: Annotated[str, Field(alias="APPSTORE_RSS_URL")] = "https://itunes.apple.com"
+    #: Bluesky's account: {"identifier": handle, "app_password": ...}, optionally "service" (README).
+    bluesky_secret_name: Annotated[str, Field(alias="BLUESKY_SECRET_NAME")] = "repmon/bluesky"
+    #: The PDS the session is made on and searched through (never the public AppView: it refuses search).
+    bluesky_service_url: Annotated[str, Field(alias="BLUESKY_SERVICE_URL")] = "https://bsky.social"
     #: Per socket read; each request also ends by its job's deadline (`runtime.job_budget`).
     http_timeout_seconds: Annotated[float, Field(alias="HTTP_TIMEOUT_SECONDS", gt=0, le=60)] = 10.0
     #: A page larger than this fails the poll as a source error (`adapters.http_limits.MAX_PAGE_BYTES`).

@@ -118,7 +118,10 @@ class _Handler(BaseHTTPRequestHandler):
         world = self.server.world
         parts = urlsplit(self.path)
         path = unquote(parts.path).rstrip("/") or "/"
-        query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
+        parsed = parse_qs(parts.query)
+        query = {k: v[-1] for k, v in parsed.items()}
+        # A repeated parameter (Bluesky's actors=a&actors=b) is also given whole, one value a line.
+        query |= {f"{k}[]": "\n".join(v) for k, v in parsed.items() if len(v) > 1}
         fault = world.take_fault(path)
         body: object
         if fault is not None:
