@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 KINDS = (
     "trickle_body",  # status and headers at once, then one byte every `interval` s
     "trickle_headers",  # the status line and headers one byte every `interval` s
+    "trickle_503",  # a 503 (retried) whose 64-byte error body comes one byte every `interval` s
     "hang",  # reads the request, answers nothing
     "oversized",  # a 200 with a body of `size` bytes, Content-Length given
     "oversized_unannounced",  # the same with no Content-Length (the body ends when the socket closes)
@@ -147,6 +148,9 @@ class _Handler(BaseHTTPRequestHandler):
         elif rule.kind == "trickle_headers":
             head = f"HTTP/1.0 200 OK\r\nContent-Length: {len(data)}\r\n\r\n".encode()
             self._trickle(head + data, rule.interval)
+        elif rule.kind == "trickle_503":  # urllib3 drains an error body before each retry
+            self.wfile.write(b"HTTP/1.0 503 Service Unavailable\r\nContent-Length: 64\r\n\r\n")
+            self._trickle(b"x" * 64, rule.interval)
         elif rule.kind == "trickle_body":
             self.wfile.write(f"HTTP/1.0 200 OK\r\nContent-Length: {len(data)}\r\n\r\n".encode())
             self._trickle(data, rule.interval)

@@ -14,6 +14,7 @@ before this change, the server cutting a trickle off after 20 s (unbounded other
 |--------------------------------------|-------------------------------------|--------------------------|
 | body trickled, 1 byte / 0.25 s       | 64.9 s / 20.1 s / 20.3 s (cut off)  | <= 1.5 s each            |
 | status line and headers trickled     | 62.4 s / 20.0 s / 20.0 s (cut off)  | <= 1.5 s each            |
+| 503, 64-byte body at 1 byte / 0.25 s | 16-64 s: drained before each retry  | <= 1.5 s each            |
 | server accepts and never answers     | 195.7 s / 4.1 s / 4.1 s             | <= 1.5 s each            |
 | 429 with Retry-After: 3600           | 6.0 s each (150 s in production)    | ~0 s: fails at once      |
 | x-ratelimit-remaining 0, reset 3600  | prawcore sleeps 3600 s              | ~1 s (prawcore's floor)  |
@@ -166,7 +167,7 @@ def _recovers(rig: Rig, source: str) -> None:
 SOURCES = sorted(PATHS)
 
 
-@pytest.mark.parametrize("kind", ["trickle_body", "trickle_headers", "hang"])
+@pytest.mark.parametrize("kind", ["trickle_body", "trickle_headers", "trickle_503", "hang"])
 @pytest.mark.parametrize("source", SOURCES)
 def test_a_slow_server_cannot_hold_a_poll_past_its_deadline(rig, source, kind):
     rig.serve(rig.brand())

@@ -9,6 +9,9 @@ connect and the first read, not a trickling body. So the session enforces a wall
   also gets at most `max_request_seconds` of its own, so a request outside any job is bounded too.
 * Connect and read timeouts are clipped to the time left; a watchdog shuts the socket at the deadline
   while headers are read and while the body streams, so a trickle ends there, not at the next byte.
+  A second watchdog spans the adapter's whole send, retries included: on a retried status urllib3
+  drains the error body (`drain_conn`) before it retries, outside the first one, so it shuts the
+  socket of every response the send has had (a 503 trickling its body took 16-64 s before).
 * A body is streamed and stops at `max_bytes` (default `MAX_PAGE_BYTES`): `PageTooLarge`.
 * Waits the server asks for are capped by the time left: a `Retry-After` (urllib3's retry) or an
   `x-ratelimit-reset` (prawcore's limiter, which would sleep it out) longer than the time left fails the
@@ -27,6 +30,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from contextvars import ContextVar
+from datetime import datetime
 from typing import Any
 
 import requests
@@ -39,6 +43,8 @@ from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 MAX_PAGE_BYTES = 8 * 1024 * 1024
 _CHUNK = 64 * 1024
 _END: ContextVar[float | None] = ContextVar("repmon_http_deadline", default=None)
+#: The responses the current adapter send has had (one per attempt, retries included).
+_SENT: ContextVar[list[Any] | None] = ContextVar("repmon_http_connections", default=None)
 
 
 class DeadlineExceeded(requests.RequestException):
@@ -93,16 +99,31 @@ def _shutdown(conn: HTTPConnection) -> Callable[[], object]:
     return lambda: conn.sock.shutdown(socket.SHUT_RDWR) if conn.sock is not None else None
 
 
+def _shutdown_all(responses: list[Any]) -> Callable[[], object]:
+    def stop() -> None:
+        for response in list(responses):
+            _quietly(response.shutdown)  # its socket: the connection may already have let go of it
+
+    return stop
+
+
+def _tracked(response: Any) -> Any:
+    sent = _SENT.get()
+    if sent is not None:
+        sent.append(response)
+    return response
+
+
 class _Connection(HTTPConnection):
     def getresponse(self) -> Any:  # the status line and headers: a trickle there is bounded too
         with watchdog(_shutdown(self)):
-            return super().getresponse()
+            return _tracked(super().getresponse())
 
 
 class _TLSConnection(HTTPSConnection):
     def getresponse(self) -> Any:
         with watchdog(_shutdown(self)):
-            return super().getresponse()
+            return _tracked(super().getresponse())
 
 
 class _Pool(HTTPConnectionPool):
@@ -138,16 +159,21 @@ class LimitedAdapter(HTTPAdapter):
             if left <= 0:
                 raise DeadlineExceeded("no time left for the request", request=request)
             clipped = _clip(self.default_timeout if timeout is None else timeout, left)
+            sent: list[Any] = []
+            token = _SENT.set(sent)
             try:
-                response = super().send(request, stream=True, timeout=clipped, **kwargs)
-                if not stream:
-                    _read_capped(response, self.max_bytes)
+                with watchdog(_shutdown_all(sent)):  # retries' drains of error bodies too
+                    response = super().send(request, stream=True, timeout=clipped, **kwargs)
+                    if not stream:
+                        _read_capped(response, self.max_bytes)
             except (DeadlineExceeded, PageTooLarge):
                 raise
             except requests.RequestException as exc:
                 if not _deadline_caused(exc):
                     raise
                 raise DeadlineExceeded(f"deadline reached: {type(exc).__name__}", request=request) from exc
+            finally:
+                _SENT.reset(token)
         self._cap_rate_limit(response, job_left)
         return response
 
@@ -167,6 +193,8 @@ class LimitedAdapter(HTTPAdapter):
             reset = float(response.headers["x-ratelimit-reset"])
             remaining = float(response.headers.get("x-ratelimit-remaining", "1"))
         except ValueError:  # prawcore's int() would raise outside any handler: read it as no limit given
+            if _mastodon_limits(response.headers):
+                return  # Mastodon's (an ISO reset, a numeric remaining): its adapter reads them
             for name in ("x-ratelimit-reset", "x-ratelimit-remaining", "x-ratelimit-used"):
                 response.headers.pop(name, None)
             return
@@ -177,6 +205,16 @@ class LimitedAdapter(HTTPAdapter):
             response.headers["x-ratelimit-reset"] = "0"
         else:
             response.headers["x-ratelimit-reset"] = str(max(0, int(left)))
+
+
+def _mastodon_limits(headers: Any) -> bool:
+    """Mastodon's `X-RateLimit-*` (reset as an ISO 8601 date): no praw reads those responses."""
+    try:
+        float(headers.get("x-ratelimit-remaining", ""))
+        datetime.fromisoformat(str(headers["x-ratelimit-reset"]).replace("Z", "+00:00"))
+    except (ValueError, KeyError):
+        return False
+    return True
 
 
 def _clip(timeout: Any, left: float) -> Any:
@@ -195,13 +233,12 @@ def _read_capped(response: requests.Response, max_bytes: int) -> None:
         raise PageTooLarge(f"page of {declared} bytes is over the {max_bytes} byte cap", response=response)
     chunks: list[bytes] = []
     size = 0
-    with watchdog(response.raw.shutdown):
-        for chunk in response.iter_content(_CHUNK):
-            size += len(chunk)
-            if size > max_bytes:
-                response.close()
-                raise PageTooLarge(f"page over the {max_bytes} byte cap", response=response)
-            chunks.append(chunk)
+    for chunk in response.iter_content(_CHUNK):  # under the send's watchdog
+        size += len(chunk)
+        if size > max_bytes:
+            response.close()
+            raise PageTooLarge(f"page over the {max_bytes} byte cap", response=response)
+        chunks.append(chunk)
     left = time_left()
     if left is not None and left <= 0:  # the watchdog cut the body short: never parse half a page
         response.close()
