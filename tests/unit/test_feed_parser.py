@@ -63,6 +63,19 @@ def test_the_publishers_own_link_is_stored_when_the_feed_gives_it() -> None:
     assert m.url == "https://publisher.example/story"
 
 
+def test_a_long_byline_or_publisher_name_is_shortened_not_the_entry_dropped() -> None:
+    """8 co-authors (230 characters) made the whole article a skipped malformed entry."""
+    authors = ", ".join(f"Reporter Number{i} Lastname" for i in range(8))
+    publisher = "The Acme Valley Evening Chronicle and Morning Gazette " * 5
+    item = (
+        ITEM + f"<author>{authors}</author>" + f'<source url="https://chronicle.example">{publisher}</source>'
+    )
+    [m], skipped = parse_feed(rss(item), WEIGHTS, NOW)
+    assert skipped == 0 and m.title == "Acme Air delays"
+    assert m.author.handle.startswith("Reporter Number0 Lastname, ") and len(m.author.handle) <= 200
+    assert m.community.startswith("The Acme Valley Evening") and len(m.community) <= 200
+
+
 def test_an_atom_entry_reads_its_content_and_id() -> None:
     atom = b"""<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom"><title>s</title>
       <entry><id>tag:status.acme.example,2026:1</id><title>Degraded check-in</title>

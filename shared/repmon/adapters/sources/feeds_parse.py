@@ -30,7 +30,7 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
 from repmon.adapters.http import LogSink, plain_text
-from repmon.adapters.item_fields import ITEM_ERRORS, MalformedPage, text
+from repmon.adapters.item_fields import ITEM_ERRORS, MalformedPage
 from repmon.domain.cursor import clamp_date
 from repmon.domain.models import Author, Engagement, Mention, Source
 
@@ -39,6 +39,8 @@ _LOG = logging.getLogger(__name__)
 _DOCTYPE = re.compile(rb"<!\s*(doctype|entity)", re.IGNORECASE)
 #: Links longer than this are not an article's address (and would not fit a key).
 _MAX_URL = 2000
+#: Bylines and publisher names are cut to this many characters.
+_MAX_NAME = 200
 
 
 def defused(body: bytes) -> bytes:
@@ -90,7 +92,7 @@ def entry_to_mention(entry: Any, weight: Any, now: datetime) -> Mention:
     if not (title or body):
         raise ValueError("entry has neither title nor text")
     publisher, host = _publisher(entry, link)
-    author = text(plain_text(_str(entry.get("author"))), limit=200)
+    author = _prose(_str(entry.get("author")))
     return Mention(
         source=SOURCE,
         native_id=hashlib.sha256(identity.encode("utf-8", "replace")).hexdigest()[:32],
@@ -117,9 +119,16 @@ def _publisher(entry: Any, link: str) -> tuple[str, str]:
     source = entry.get("source")
     if isinstance(source, dict) and source.get("href"):
         host = _host(_str(source.get("href")))
-        return text(plain_text(_str(source.get("title"))) or host, limit=200), host
+        return _prose(_str(source.get("title"))) or host, host
     host = _host(link)
     return host, host
+
+
+def _prose(markup: str) -> str:
+    """A byline or publisher name, shortened to `_MAX_NAME`: a long one (8 co-authors) is still real,
+    unlike a long id or link, so the entry is kept (ids and links are still refused)."""
+    name = plain_text(markup)
+    return name if len(name) <= _MAX_NAME else name[: _MAX_NAME - 1].rstrip() + "…"
 
 
 def _host(url: str) -> str:
