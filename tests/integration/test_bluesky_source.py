@@ -121,3 +121,28 @@ def test_malformed_posts_are_skipped_and_counted(world, source, make_brand):
     world.malform_next("searchPosts", {"uri": "at://did:plc:x/app.bsky.feed.post/" + "z" * 600})
     page = source.fetch(_brand(make_brand), None, NOW)
     assert len(page.mentions) == 1 and page.skipped == 1
+
+
+def test_a_429_with_only_ratelimit_reset_waits_until_the_reset(world, source, make_brand, monkeypatch):
+    import time as clock
+
+    from repmon.localstack.fakes import bluesky as fake_bluesky
+
+    uri = add_bluesky_post(world, text="acme", created=NOW - timedelta(minutes=2))
+    reset = str(int(clock.time()) + 2)
+    world.stock.setdefault("bluesky_429", [])
+    original = fake_bluesky.route
+
+    def route(w, method, path, query, headers):
+        if path.endswith("searchPosts") and not w.stock["bluesky_429"]:
+            w.stock["bluesky_429"].append(1)
+            return 429, {"error": "RateLimitExceeded"}, {"RateLimit-Remaining": "0", "RateLimit-Reset": reset}
+        return original(w, method, path, query, headers)
+
+    from repmon.localstack.fakes import server
+
+    monkeypatch.setattr(server, "_ROUTES", [route if r is original else r for r in server._ROUTES])
+    started = clock.monotonic()
+    page = source.fetch(_brand(make_brand), None, NOW)
+    assert [m.native_id for m in page.mentions] == [uri]
+    assert clock.monotonic() - started >= 0.9  # waited for the reset, not urllib3's 0.01 s backoff

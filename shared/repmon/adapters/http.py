@@ -10,7 +10,9 @@ that would end past the deadline fails the request at once.
 from __future__ import annotations
 
 import html
+import math
 import re
+import time
 from html.parser import HTMLParser
 from typing import Any, Protocol
 
@@ -30,7 +32,7 @@ class CappedRetry(Retry):
     max_retry_after: float = 30.0
 
     def get_retry_after(self, response: BaseHTTPResponse) -> float | None:
-        seconds = super().get_retry_after(response)
+        seconds = _asked_wait(self, response)
         return None if seconds is None else min(seconds, self.max_retry_after)
 
     def new(self, **kw: Any) -> CappedRetry:
@@ -42,13 +44,32 @@ class CappedRetry(Retry):
         """Wait before the next attempt, unless that wait (the server's, uncapped) ends past the deadline."""
         left = time_left()
         if left is not None:
-            asked = super().get_retry_after(response) if response is not None else None
+            asked = _asked_wait(self, response) if response is not None else None
             wait = self.get_backoff_time() if asked is None else asked
             if left <= 0 or wait >= left:
                 raise DeadlineExceeded(
                     f"a retry after {wait:.0f} s would end past the deadline ({left:.0f} s left)"
                 )
         super().sleep(response)
+
+
+def _asked_wait(retry: Retry, response: BaseHTTPResponse) -> float | None:
+    """The wait a 429 asks for: `Retry-After`, else `RateLimit-Reset` (Bluesky's: epoch seconds, or
+    seconds from now when small, as the IETF draft writes it); None when it names none."""
+    seconds = Retry.get_retry_after(retry, response)
+    if seconds is not None or response.status != 429:
+        return seconds
+    try:
+        reset = float(response.headers.get("RateLimit-Reset", ""))
+    except ValueError:
+        return None
+    if not math.isfinite(reset):
+        return None
+    return max(0.0, reset - time.time() if reset > _EPOCH_2001 else reset)
+
+
+#: A RateLimit-Reset above this is a moment (epoch seconds), below it a number of seconds.
+_EPOCH_2001 = 1_000_000_000
 
 
 def new_session(
