@@ -13,8 +13,13 @@ import unicodedata
 
 ELLIPSIS = "..."
 #: Categories dropped outright: controls, format characters (bidi overrides and isolates, zero-width
-#: marks, soft hyphens), lone surrogates, private use and unassigned code points.
-_DROPPED = frozenset({"Cc", "Cf", "Cs", "Co", "Cn"})
+#: spaces, soft hyphens, invisible tag letters), lone surrogates and private use. Unassigned (Cn) code
+#: points are kept: they are emoji newer than Python's tables far more often than anything else, and
+#: cannot break a line or turn text around.
+_DROPPED = frozenset({"Cc", "Cf", "Cs", "Co"})
+#: Format characters kept: the joiners, without which emoji sequences (woman + ZWJ + laptop) split
+#: and Persian or Indic words are misspelled. Variation selectors are marks (Mn), kept anyway.
+_KEPT_FORMAT = frozenset("\u200c\u200d")
 #: Categories read as a space: every separator, including line and paragraph separators.
 _SPACES_CATEGORIES = frozenset({"Zs", "Zl", "Zp"})
 _WHITESPACE = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f\x85"
@@ -27,14 +32,22 @@ def _clean_char(ch: str) -> str:
     category = unicodedata.category(ch)
     if category in _SPACES_CATEGORIES:
         return " "
-    return "" if category in _DROPPED else ch
+    if category == "Cn":
+        return "" if _noncharacter(ch) else ch
+    return "" if category in _DROPPED and ch not in _KEPT_FORMAT else ch
+
+
+def _noncharacter(ch: str) -> bool:
+    """U+FDD0..U+FDEF and the last two of every plane: never text, whatever the Unicode version."""
+    code = ord(ch)
+    return 0xFDD0 <= code <= 0xFDEF or code & 0xFFFE == 0xFFFE
 
 
 def safe_field(text: str, limit: int) -> str:
     """`text` on one line of printable characters, at most `limit` long ('...' marks a cut).
 
-    Line breaks and other whitespace become single spaces; control, format (bidi) and unassigned
-    characters are dropped.
+    Line breaks and other whitespace become single spaces; control and format (bidi) characters are
+    dropped, except the zero-width joiners of emoji sequences.
     """
     flat = _RUNS.sub(" ", "".join(map(_clean_char, text))).strip()
     if len(flat) <= limit:
