@@ -79,6 +79,8 @@ EXPECTED_GRANTS: dict[str, set[Grant]] = {
         ("dynamodb:UpdateItem", "RepmonTable", _BRANDS),
         # secrets.load_reddit_credentials
         ("secretsmanager:GetSecretValue", "secret:${RedditSecretName}-??????", _ANY_KEY),
+        # secrets.load_bluesky_credentials
+        ("secretsmanager:GetSecretValue", "secret:${BlueskySecretName}-??????", _ANY_KEY),
     }
     # Lambda's event source mappings poll both job queues with the function's role
     | {
@@ -219,7 +221,7 @@ def test_each_function_logs_to_its_declared_group_with_retention(cfn: Template) 
         assert _props(cfn, group)["RetentionInDays"] == {"Ref": "LogRetentionDays"}, function
 
 
-def test_collector_reads_only_the_named_reddit_secret(cfn: Template) -> None:
+def test_collector_reads_only_the_named_source_secrets(cfn: Template) -> None:
     role = _props(cfn, "CollectMentionsFunctionRole")
     secret_statements = [
         s
@@ -227,8 +229,9 @@ def test_collector_reads_only_the_named_reddit_secret(cfn: Template) -> None:
         for s in policy["PolicyDocument"]["Statement"]
         if any(a.startswith("secretsmanager:") for a in s["Action"])
     ]
-    assert [s["Action"] for s in secret_statements] == [["secretsmanager:GetSecretValue"]]
-    assert secret_statements[0]["Resource"]["Fn::Sub"].endswith(":secret:${RedditSecretName}-??????")
+    assert all(s["Action"] == ["secretsmanager:GetSecretValue"] for s in secret_statements)
+    named = sorted(s["Resource"]["Fn::Sub"].rsplit(":secret:", 1)[1] for s in secret_statements)
+    assert named == ["${BlueskySecretName}-??????", "${RedditSecretName}-??????"]
     # Users create the Reddit secret (README); the only secret the stack makes is a generated key.
     secrets = _resources(cfn, "AWS::SecretsManager::Secret").values()
     assert all("SecretString" not in s["Properties"] for s in secrets), "no secret value in the template"
@@ -260,6 +263,7 @@ def test_function_environment_matches_its_settings_model(cfn: Template, function
 def test_collector_environment_names_its_secret_retention_and_lexicon(cfn: Template) -> None:
     variables = _props(cfn, "CollectMentionsFunction")["Environment"]["Variables"]
     assert variables["REDDIT_SECRET_NAME"] == {"Ref": "RedditSecretName"}
+    assert variables["BLUESKY_SECRET_NAME"] == {"Ref": "BlueskySecretName"}
     assert variables["RETENTION_DAYS"] == {"Ref": "RetentionDays"}
     assert variables["NLTK_DATA"] == "/opt/python/nltk_data"
 
