@@ -182,3 +182,57 @@ def test_the_default_client_makes_one_bounded_attempt(monkeypatch):
     config = sns_client().meta.config
     assert config.retries["total_max_attempts"] == 1
     assert config.connect_timeout + config.read_timeout == ATTEMPT_SECONDS
+
+
+class LostAnswers:
+    """moto's SNS failing the next `times` publishes with `error`, after taking it if `taken`."""
+
+    def __init__(
+        self, monkeypatch: pytest.MonkeyPatch, error: Exception, taken: bool, times: int = 1
+    ) -> None:
+        from moto.sns.models import SNSBackend
+
+        self.calls, self.now = 0, 0.0
+        original = SNSBackend.publish
+
+        def publish(backend: Any, *args: Any, **kwargs: Any) -> Any:
+            self.calls += 1
+            if self.calls > times:
+                return original(backend, *args, **kwargs)
+            if taken:
+                original(backend, *args, **kwargs)
+            raise error
+
+        monkeypatch.setattr(SNSBackend, "publish", publish)
+
+    def sleep(self, seconds: float) -> None:
+        self.now += seconds
+
+
+def test_a_publish_whose_answer_was_lost_is_not_sent_again(aws, monkeypatch, caplog):
+    # Given SNS taking the message but its answer lost (the 6 s read timed out)
+    from botocore.exceptions import ReadTimeoutError
+
+    url = aws.subscribe_queue("machines")
+    sns = LostAnswers(monkeypatch, ReadTimeoutError(endpoint_url="https://sns"), taken=True)
+    publisher = SnsAlertPublisher(
+        aws.topic_arn, _one_attempt_client(), clock=lambda: sns.now, sleep=sns.sleep
+    )
+    # When it is published / Then it counts as sent, unconfirmed, with a warning: one email, not two
+    with caplog.at_level("WARNING"):
+        message_id = publisher.publish(_alert(), within=30)
+    assert sns.calls == 1 and len(aws.envelopes(url)) == 1
+    assert message_id.startswith("unconfirmed") and "a1" in caplog.text
+
+
+def test_a_publish_that_could_not_connect_is_retried(aws, monkeypatch):
+    # Given SNS unreachable once (the request never left): retrying cannot send a second email
+    from botocore.exceptions import ConnectTimeoutError
+
+    url = aws.subscribe_queue("machines")
+    sns = LostAnswers(monkeypatch, ConnectTimeoutError(endpoint_url="https://sns"), taken=False)
+    publisher = SnsAlertPublisher(
+        aws.topic_arn, _one_attempt_client(), clock=lambda: sns.now, sleep=sns.sleep
+    )
+    assert not publisher.publish(_alert(), within=30).startswith("unconfirmed")
+    assert sns.calls == 2 and len(aws.envelopes(url)) == 1

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import logging
 import time
 from collections.abc import Callable
 from typing import Any
 
 import boto3
 from botocore.config import Config
-from botocore.exceptions import BotoCoreError, ClientError
+from botocore.exceptions import BotoCoreError, ClientError, ReadTimeoutError
 
 from repmon.domain.email import render_json, render_subject, render_text
 from repmon.domain.errors import PublishFailed
@@ -27,6 +28,9 @@ _TRANSIENT = frozenset(
     {"Throttling", "ThrottlingException", "Throttled", "KMSThrottling", "InternalError", "InternalFailure"}
 )
 _TRANSIENT |= {"ServiceUnavailable", "RequestTimeout", "RequestTimeoutException"}
+#: The message id returned for a publish SNS most likely took but whose answer never came.
+UNCONFIRMED = "unconfirmed"
+_LOG = logging.getLogger(__name__)
 
 
 def sns_client() -> Any:
@@ -47,6 +51,9 @@ class SnsAlertPublisher:
     String attributes `brand`, `rule` and `severity` let a subscription filter what it receives.
     Transient failures are retried with backoff, but no attempt starts that could end past `within`
     (botocore's own retries, 8 attempts of up to 25 s each, would not know the evaluator's deadline).
+    A read timeout is not retried: the request was sent and SNS most likely took it, only its answer
+    was lost, and a retry would email everyone a second time. It counts as sent, unconfirmed (message
+    id `unconfirmed:<alert id>`, and a warning in the log).
     """
 
     def __init__(
@@ -69,6 +76,8 @@ class SnsAlertPublisher:
         while True:
             try:
                 return str(self.client.publish(**request)["MessageId"])
+            except ReadTimeoutError as exc:
+                return _unconfirmed(alert, exc)
             except (ClientError, BotoCoreError) as exc:
                 code, detail = _describe(exc)
                 retry = isinstance(exc, BotoCoreError) or code in _TRANSIENT or _server_fault(exc)
@@ -85,6 +94,15 @@ class SnsAlertPublisher:
             "MessageStructure": "json",
             "MessageAttributes": message_attributes(alert),
         }
+
+
+def _unconfirmed(alert: Alert, exc: Exception) -> str:
+    _LOG.warning(
+        "SNS did not answer the publish of alert %s: counted as sent, unconfirmed, not sent again",
+        alert.alert_id,
+        extra={"alert_id": alert.alert_id, "rule": alert.rule, "error": str(exc)[:200]},
+    )
+    return f"{UNCONFIRMED}:{alert.alert_id}"
 
 
 def _describe(exc: Exception) -> tuple[str, str]:
