@@ -23,11 +23,13 @@ from repmon.adapters.sources.appstore import RssAppStoreSource
 from repmon.adapters.sources.bluesky import BlueskySource, XrpcSession
 from repmon.adapters.sources.feeds import HttpFeedSource
 from repmon.adapters.sources.hackernews import AlgoliaHackerNewsSource
+from repmon.adapters.sources.mastodon import Instance, MastodonSource
 from repmon.adapters.sources.reddit import PrawRedditSource, build_reddit
 from repmon.domain.brand import Brand
 from repmon.domain.models import Mention
 from repmon.localstack.fakes.bluesky import add_bluesky_post
 from repmon.localstack.fakes.feeds import add_feed_entry
+from repmon.localstack.fakes.mastodon import add_toot, instance_url
 from repmon.localstack.fakes.server import FakeSources, SourceWorld
 from repmon.ports import MentionSource, PollJob, SourcePage
 from repmon.services.collect import Collector
@@ -88,6 +90,25 @@ def _review(world: SourceWorld, created: datetime, n: int, **kw: Any) -> str:
 
 def _feed_entry(world: SourceWorld, created: datetime, n: int, **kw: Any) -> str:
     return add_feed_entry(world, title=f"Acme entry {n}", html="<p>acme</p>", created=created, **kw)
+
+
+def _toot(world: SourceWorld, created: datetime, n: int, **kw: Any) -> str:
+    return add_toot(world, html=f"Acme toot {n}", tags=("acme",), created=created, **kw)
+
+
+def _mastodon(env: Env) -> MentionSource:
+    token = SecretStr("user-token")
+    return MastodonSource(
+        {"alpha.example": Instance(url=instance_url(env.fake.base_url, "alpha"), token=token)}, env.session
+    )
+
+
+_TOOT_GOOD = {
+    "uri": "https://alpha.example/users/a/statuses/1",
+    "created_at": "2026-11-01T11:59:00.000Z",
+    "content": "<p>Acme</p>",
+    "account": {"acct": "a", "followers_count": 1},
+}
 
 
 def _bluesky_post(world: SourceWorld, created: datetime, n: int, **kw: Any) -> str:
@@ -190,6 +211,26 @@ DRIVERS = [
         serves_1970=False,
     ),
 ]
+
+
+DRIVERS.append(
+    Driver(
+        "mastodon",
+        _mastodon,
+        {"instances": ["alpha.example"], "hashtags": ["acme"], "search": False, "max_items": LIMIT},
+        _toot,
+        "/timelines/tag/acme",
+        [
+            "not a status",
+            {**_TOOT_GOOD, "created_at": "year 9999999"},
+            {**_TOOT_GOOD, "favourites_count": [1]},
+            {**_TOOT_GOOD, "uri": "javascript:alert(1)"},
+            {"uri": None},
+        ],
+        # A uri no status has (600 characters) makes the status unreadable.
+        lambda n: {"uri": "https://alpha.example/" + "x" * 600 + str(n)},
+    )
+)
 
 
 @pytest.fixture(params=DRIVERS, ids=lambda d: d.name)

@@ -1,10 +1,10 @@
 """The collector has a deadline: hostile servers cannot hold a job, nor a job its invocation's batch.
 
-Each source (Reddit through praw, Hacker News, the App Store, feeds) is polled by the real adapter, through
-the real session, from a server on 127.0.0.1 that misbehaves (`tests.faults.misbehaving`), inside a
-job deadline of `DEADLINE` seconds. Invariants: the poll ends by the deadline (plus `SLACK`), stores
-nothing from the broken fetch and leaves the cursor where it was; once the server behaves, the next
-poll stores every mention served, once.
+Each source (Reddit through praw, Hacker News, the App Store, feeds, Mastodon) is polled by the real
+adapter, through the real session, from a server on 127.0.0.1 that misbehaves
+(`tests.faults.misbehaving`), inside a job deadline of `DEADLINE` seconds. Invariants: the poll ends
+by the deadline (plus `SLACK`), stores nothing from the broken fetch and leaves the cursor where it
+was; once the server behaves, the next poll stores every mention served, once.
 
 Longest poll time per adversarial case, measured with this module's server and session (per-read
 timeout 1 s, Retry-After cap 2 s, 3 retries; production: 10 s, 30 s, 5). "Before" ran on the code
@@ -41,10 +41,12 @@ from repmon.adapters.secrets import RedditCredentials
 from repmon.adapters.sources.appstore import RssAppStoreSource
 from repmon.adapters.sources.feeds import HttpFeedSource
 from repmon.adapters.sources.hackernews import AlgoliaHackerNewsSource
+from repmon.adapters.sources.mastodon import Instance, MastodonSource
 from repmon.adapters.sources.reddit import PrawRedditSource, build_reddit
 from repmon.domain.brand import Brand
 from repmon.domain.errors import SourceUnavailable
 from repmon.localstack.fakes.feeds import add_feed_entry
+from repmon.localstack.fakes.mastodon import add_toot, instance_url
 from repmon.localstack.fakes.server import FakeSources, SourceWorld
 from repmon.localstack.lambda_runner import LambdaContext, environment, load_handler
 from repmon.ports import MentionSource, PollJob
@@ -64,6 +66,7 @@ PATHS = {
     "hackernews": "/search_by_date",
     "appstore": "/customerreviews",
     "feeds": "/feeds/acme.rss",
+    "mastodon": "/timelines/tag/acme",
 }
 APP_IDS = {
     "acme": "100000001",
@@ -93,6 +96,7 @@ class Rig:
                 "sources": {
                     "appstore": {"app_id": app_id},
                     "feeds": {"urls": [f"{self.bad.base_url}/feeds/{brand_id}.rss"]},
+                    "mastodon": {"instances": ["alpha.example"], "hashtags": ["acme"], "search": False},
                 },
             }
         )
@@ -105,6 +109,7 @@ class Rig:
                 self.world.add_reddit_post(title=f"acme post {i}", created=at)
                 self.world.add_hn_item(title=f"acme story {i}", created=at)
                 add_feed_entry(self.world, feed="acme", title=f"acme news {i}", created=at)
+                add_toot(self.world, html=f"acme toot {i}", tags=("acme",), created=at)
             app_id = brand.sources.appstore.app_id or ""
             self.world.add_appstore_review(
                 app_id=app_id, title=f"acme {i}", content="ok app", rating=4, created=at
@@ -134,6 +139,10 @@ def rig() -> Iterator[Rig]:
             "hackernews": AlgoliaHackerNewsSource(f"{bad.base_url}/api/v1", session),
             "appstore": RssAppStoreSource(bad.base_url, session),
             "feeds": HttpFeedSource(session),
+            "mastodon": MastodonSource(
+                {"alpha.example": Instance(url=instance_url(bad.base_url, "alpha"), token=SecretStr("t"))},
+                session,
+            ),
         }
         store, cursors = InMemoryMentionStore(), InMemoryCursorStore()
         r = Rig(world, bad, sources, store, cursors, None)  # type: ignore[arg-type]

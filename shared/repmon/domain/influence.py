@@ -15,6 +15,11 @@ Hacker News 70 * sat(points, 2,000) + 30 * sat(comment count, 1,000)
 App Store   60 * sat(voteCount, 1,000) + 40 * sat(voteSum, 500)    (readers who voted; found it helpful)
 Feeds       the site's weight, 0-100 (`sources.feeds.site_weights` by publisher domain, else
             `default_weight`, 20); the adapter keeps it on the mention as its score
+Mastodon    40 * sat(author followers, 1,000,000)
+          + 10 * min(1, log(1 + account age in days) / log(1 + 3650))
+          + 25 * sat(boosts + quotes, 10,000)
+          + 15 * sat(favourites, 50,000)
+          + 10 * sat(replies, 5,000)
 Bluesky     40 * sat(author followers, 1,000,000)                         (getProfiles)
           + 10 * min(1, log(1 + account age in days) / log(1 + 3650))
           + 25 * sat(likes, 10,000)
@@ -77,6 +82,16 @@ def appstore(m: Mention, now: datetime) -> float:
 
 def feeds(m: Mention, now: datetime) -> float:
     return float(min(100, max(0, m.engagement.score)))
+
+
+def mastodon(m: Mention, now: datetime) -> float:
+    return (
+        40 * saturate(m.author.followers, 1_000_000)
+        + 10 * _age_score(_age_days(m.author.account_created_at, now))
+        + 25 * saturate(m.engagement.shares, 10_000)
+        + 15 * saturate(m.engagement.score, 50_000)
+        + 10 * saturate(m.engagement.comments, 5_000)
+    )
 
 
 def bluesky(m: Mention, now: datetime) -> float:

@@ -29,6 +29,7 @@ class Source(StrEnum):
     APPSTORE = "appstore"
     FEEDS = "feeds"
     BLUESKY = "bluesky"
+    MASTODON = "mastodon"
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,6 +24,7 @@ from repmon.domain.sources.appstore import AppStoreSettings
 from repmon.domain.sources.bluesky import BlueskySettings
 from repmon.domain.sources.feeds import FeedSettings
 from repmon.domain.sources.hackernews import HackerNewsSettings
+from repmon.domain.sources.mastodon import MastodonSettings
 from repmon.domain.sources.reddit import RedditSettings
 
 
@@ -85,6 +86,14 @@ SOURCES: dict[str, SourceSpec] = {
         SourceSpec(
             Source.BLUESKY, "Bluesky", BlueskySettings, influence=formulas.bluesky, secret="bluesky_secret_name"
         ),
+        SourceSpec(
+            Source.MASTODON,
+            "Mastodon",
+            MastodonSettings,
+            influence=formulas.mastodon,
+            secret="mastodon_secret_name",
+            short="masto",
+        ),
     )
 }
 
@@ -97,6 +106,7 @@ class SourceSettings(SourceOptions):
     appstore: AppStoreSettings = AppStoreSettings()
     feeds: FeedSettings = FeedSettings()
     bluesky: BlueskySettings = BlueskySettings()
+    mastodon: MastodonSettings = MastodonSettings()
 
     def enabled(self) -> list[str]:
         """The sources plan_polls schedules for the brand, in the table's order."""

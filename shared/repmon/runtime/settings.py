@@ -42,6 +42,8 @@ class CollectSettings(_Settings):
     reddit_url: Annotated[str, Field(alias="REDDIT_URL")] = "https://www.reddit.com"
     hackernews_api_url: Annotated[str, Field(alias="HACKERNEWS_API_URL")] = "https://hn.algolia.com/api/v1"
     appstore_rss_url: Annotated[str, Field(alias="APPSTORE_RSS_URL")] = "https://itunes.apple.com"
+    #: One secret for every Mastodon instance: {"instances": {"mastodon.social": "TOKEN", ...}} (README).
+    mastodon_secret_name: Annotated[str, Field(alias="MASTODON_SECRET_NAME")] = "repmon/mastodon"
     #: Bluesky's account: {"identifier": handle, "app_password": ...}, optionally "service" (README).
     bluesky_secret_name: Annotated[str, Field(alias="BLUESKY_SECRET_NAME")] = "repmon/bluesky"
     #: The PDS the session is made on and searched through (never the public AppView: it refuses search).
