@@ -12,6 +12,7 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import ValidationError
 
+from repmon.domain.errors import JobUnfinished
 from repmon.runtime import wiring
 from repmon.runtime.events import PollJobMessage
 from repmon.runtime.job_budget import JobBudget, JobDeferred
@@ -31,13 +32,19 @@ def record_handler(record: SQSRecord, budget: JobBudget) -> None:
         return
     try:
         seconds = budget.next_job()  # raises JobDeferred: too little time left to start it
-        with budget.requests_within(seconds):
-            result = wiring.collector().collect(job)
+        with budget.requests_within(seconds) as scoring_left:
+            result = wiring.collector().collect(job, scoring_left)
     except JobDeferred as exc:
         logger.warning(
             "poll job deferred", extra={"brand": job.brand_id, "source": job.source, "why": str(exc)}
         )
         metrics.add_metric(name="PollJobsDeferred", unit=MetricUnit.Count, value=1)
+        raise
+    except JobUnfinished as exc:  # what was scored is stored; the retry stores the rest
+        logger.warning(
+            "poll job unfinished", extra={"brand": job.brand_id, "source": job.source, "why": str(exc)}
+        )
+        metrics.add_metric(name="PollJobsUnfinished", unit=MetricUnit.Count, value=1)
         raise
     except Exception:
         # Logged and counted here; re-raised so SQS retries the job (then its DLQ).

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from repmon.domain.brand import Brand
-from repmon.domain.errors import UnknownSource
-from repmon.domain.models import Mention
+from repmon.domain.errors import JobUnfinished, UnknownSource
+from repmon.domain.models import Mention, Sentiment
 from repmon.domain.sources.reddit import RedditSettings
 from repmon.ports import PollJob
+from repmon.runtime.job_budget import JobBudget
 from repmon.services.collect import Collector
 from tests.fakes import (
     InMemoryCursorStore,
@@ -157,3 +159,47 @@ def test_whoever_scores_a_mention_scores_and_stores_it_within_the_text_caps():
     long = Mention(source="reddit", native_id="1", created_at=T0, text="awful " * 5_000, title="t" * 1_000)
     sm = score_mention("acme", long, KeywordScorer(), T0)  # the backtest and replay path, no collector
     assert (len(sm.mention.text), len(sm.mention.title)) == (MAX_TEXT_CHARS, MAX_TITLE_CHARS)
+
+
+class SlowScorer(KeywordScorer):
+    """Each score takes `seconds` of a fake clock: a loaded machine scoring long texts."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds, self.now, self.scored = seconds, 0.0, 0
+
+    def score(self, text: str, rating: int | None = None) -> Sentiment:
+        self.now += self.seconds
+        self.scored += 1
+        return super().score(text, rating)
+
+
+def test_a_page_that_cannot_be_scored_in_time_stores_what_was_scored_and_is_retried():
+    # Given 20 matching mentions, each taking 0.1 s to score, and a job with 1 s left to score them
+    page = [mention(n, f"@acmeair flight {n} was awful", minutes=n) for n in range(20)]
+    collector, _, store, cursors = world(*page)
+    slow = SlowScorer(0.1)
+    collector = replace(collector, scorer=slow)
+    # When it is collected / Then it stops in time, keeps what it scored and leaves the cursor
+    with pytest.raises(JobUnfinished) as unfinished:
+        collector.collect(job(), time_left=lambda: 1.0 - slow.now)
+    assert slow.now <= 1.0 + 0.1 and 0 < len(store.items) < 20
+    assert unfinished.value.stored == len(store.items)
+    assert cursors.get("acme", "reddit") is None
+    # When SQS retries it with time enough / Then every mention is stored, once, and the cursor moves
+    result = collector.collect(job(), time_left=lambda: 60.0 - slow.now)
+    assert len(store.items) == 20 and result.stored + unfinished.value.stored == 20
+    assert sum(a.mentions for a in store.aggregates.values()) == 20
+    assert cursors.get("acme", "reddit") == (T0 + timedelta(minutes=19)).isoformat()
+
+
+def test_the_job_budget_stops_scoring_before_the_jobs_store_reserve():
+    # Given a 30 s job share with 10 s kept to score and store, and a page too slow to score in it
+    slow = SlowScorer(1.0)
+    budget = JobBudget(lambda: 300_000, jobs=1, min_seconds=30, store_seconds=10)
+    collector, _, store, cursors = world(*(mention(n, f"@acmeair awful {n}", minutes=n) for n in range(40)))
+    collector = replace(collector, scorer=slow)
+    # When it is collected within that share
+    with budget.requests_within(30, clock=lambda: slow.now) as scoring_left, pytest.raises(JobUnfinished):
+        collector.collect(job(), scoring_left)
+    # Then scoring stopped 5 s before the job's end (half the reserve is for the store and cursor)
+    assert slow.now == 25 and len(store.items) == 25 and cursors.get("acme", "reddit") is None

@@ -67,3 +67,13 @@ class EvaluationIncomplete(RepmonError):
     def __init__(self, failed: dict[str, str]) -> None:
         super().__init__("; ".join(f"{brand}: {error}" for brand, error in sorted(failed.items())))
         self.failed = failed
+
+
+class JobUnfinished(RepmonError):
+    """A poll job ran out of time while scoring its page: what was scored is stored, the cursor did
+    not move, and SQS retries the job (the store drops what it already has)."""
+
+    def __init__(self, brand_id: str, source: str, stored: int, left: int) -> None:
+        super().__init__(f"{brand_id} {source}: out of time, {stored} stored, {left} left for the retry")
+        self.stored = stored
+        self.left = left

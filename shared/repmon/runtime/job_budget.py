@@ -6,10 +6,16 @@ starts (all of it for a batch of one, as on the Reddit queue; at least `min_seco
 requests under that deadline less `store_seconds` (kept to score, store and move the cursor), and a
 job that cannot get `min_seconds` does not start: it is reported as a batch item failure, so SQS
 retries it alone while the batch's finished jobs are deleted.
+
+Scoring is timed as well: it must end `store_seconds` x `STORE_SHARE` before the job's time is up,
+the rest being kept to store and move the cursor. A page that cannot be scored by then stores what
+was (`services.collect`, `JobUnfinished`) and is retried; 200 mentions at the text cap took 6.7-9 s
+to score on a loaded machine, most of a 10 s `store_seconds`.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -18,6 +24,8 @@ from repmon.adapters.http_limits import deadline
 
 #: Kept back from every invocation: the batch response, the metrics flush, Lambda's own shutdown.
 MARGIN_SECONDS = 5.0
+#: The part of `store_seconds` kept for storing and the cursor once scoring has stopped.
+STORE_SHARE = 0.5
 
 
 class JobDeferred(RuntimeError):
@@ -45,7 +53,12 @@ class JobBudget:
         return share
 
     @contextmanager
-    def requests_within(self, seconds: float) -> Iterator[None]:
-        """Every HTTP request of the job ends `store_seconds` before the job's own time is up."""
+    def requests_within(
+        self, seconds: float, clock: Callable[[], float] = time.monotonic
+    ) -> Iterator[Callable[[], float]]:
+        """Every HTTP request of the job ends `store_seconds` before the job's own time is up; yields
+        the seconds left to score (`Collector.collect`'s `time_left`), ending `STORE_SHARE` of
+        `store_seconds` before it."""
+        scoring_ends = clock() + seconds - self.store_seconds * STORE_SHARE
         with deadline(max(0.0, seconds - self.store_seconds)):
-            yield
+            yield lambda: scoring_ends - clock()
