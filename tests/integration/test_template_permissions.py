@@ -81,6 +81,8 @@ EXPECTED_GRANTS: dict[str, set[Grant]] = {
         ("secretsmanager:GetSecretValue", "secret:${RedditSecretName}-??????", _ANY_KEY),
         # secrets.load_bluesky_credentials
         ("secretsmanager:GetSecretValue", "secret:${BlueskySecretName}-??????", _ANY_KEY),
+        # sources.mastodon.load_instances
+        ("secretsmanager:GetSecretValue", "secret:${MastodonSecretName}-??????", _ANY_KEY),
     }
     # Lambda's event source mappings poll both job queues with the function's role
     | {
@@ -231,7 +233,11 @@ def test_collector_reads_only_the_named_source_secrets(cfn: Template) -> None:
     ]
     assert all(s["Action"] == ["secretsmanager:GetSecretValue"] for s in secret_statements)
     named = sorted(s["Resource"]["Fn::Sub"].rsplit(":secret:", 1)[1] for s in secret_statements)
-    assert named == ["${BlueskySecretName}-??????", "${RedditSecretName}-??????"]
+    assert named == [
+        "${BlueskySecretName}-??????",
+        "${MastodonSecretName}-??????",
+        "${RedditSecretName}-??????",
+    ]
     # Users create the Reddit secret (README); the only secret the stack makes is a generated key.
     secrets = _resources(cfn, "AWS::SecretsManager::Secret").values()
     assert all("SecretString" not in s["Properties"] for s in secrets), "no secret value in the template"
@@ -264,6 +270,7 @@ def test_collector_environment_names_its_secret_retention_and_lexicon(cfn: Templ
     variables = _props(cfn, "CollectMentionsFunction")["Environment"]["Variables"]
     assert variables["REDDIT_SECRET_NAME"] == {"Ref": "RedditSecretName"}
     assert variables["BLUESKY_SECRET_NAME"] == {"Ref": "BlueskySecretName"}
+    assert variables["MASTODON_SECRET_NAME"] == {"Ref": "MastodonSecretName"}
     assert variables["RETENTION_DAYS"] == {"Ref": "RetentionDays"}
     assert variables["NLTK_DATA"] == "/opt/python/nltk_data"
 
