@@ -108,6 +108,9 @@ class MemoryMentionStore:
         self.aggregates: dict[tuple[str, datetime], HourlyAggregate] = _Hours()
         self._seen: set[tuple[str, str]] = set()
         self._by_time: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        # The negatives alone, as the sparse NegativeByInfluence index holds them: the influencer
+        # rule reads them every run, and they are a few of the window's mentions.
+        self._negative_by_time: dict[str, list[tuple[str, str]]] = defaultdict(list)
 
     def save(self, mentions: Sequence[ScoredMention]) -> SaveResult:
         unique = {(sm.brand_id, sm.key): sm for sm in mentions}
@@ -127,6 +130,8 @@ class MemoryMentionStore:
             self._seen.add(key)
             self.items[key] = stored
             insort(self._by_time[sm.brand_id], (_time_key(stored), sm.key))
+            if stored.sentiment.label == "negative":
+                insort(self._negative_by_time[sm.brand_id], (_time_key(stored), sm.key))
         # From the scores as computed, as the Dynamo store's transaction adds them.
         self._count(brand_id, hour, aggregate_delta(group))
 
@@ -150,11 +155,15 @@ class MemoryMentionStore:
         for _, key in index[:cut]:
             del self.items[(brand_id, key)]
         del index[:cut]
+        negatives = self._negative_by_time[brand_id]
+        del negatives[: bisect_left(negatives, (iso(before),))]
         return cut
 
-    def _between(self, brand_id: str, since: datetime, until: datetime) -> list[ScoredMention]:
+    def _between(
+        self, brand_id: str, since: datetime, until: datetime, negative: bool = False
+    ) -> list[ScoredMention]:
         # The ByTime query is `BETWEEN iso(since) AND iso(until)` on created#source#id: [since, until).
-        index = self._by_time.get(brand_id, [])
+        index = (self._negative_by_time if negative else self._by_time).get(brand_id, [])
         lo, hi = bisect_left(index, (iso(since),)), bisect_left(index, (iso(until),))
         return [self.items[(brand_id, key)] for _, key in index[lo:hi]]
 
@@ -169,7 +178,7 @@ class MemoryMentionStore:
         bar = f"{min_influence:06.2f}"
         found = [
             sm
-            for sm in self._between(brand_id, since, until)
+            for sm in self._between(brand_id, since, until, negative=True)
             if sm.sentiment.label == "negative" and f"{sm.influence:06.2f}" >= bar
         ]
         found.sort(key=lambda sm: f"{sm.influence:06.2f}#{iso(sm.mention.created_at)}", reverse=True)

@@ -19,10 +19,11 @@ from repmon.adapters.clock import ManualClock
 from repmon.adapters.dynamo_state import CLAIM_LEASE  # the deployed ledger's lease, to the second
 from repmon.adapters.memory import MemoryAlertLedger, MemoryAlertPublisher, MemoryMentionStore
 from repmon.cli.backtest_spill import Spill, merged
+from repmon.domain.baseline_cache import BaselineCache
 from repmon.domain.brand import Brand
 from repmon.domain.email import render_subject
 from repmon.domain.models import Alert, Mention
-from repmon.domain.reputation import HOUR
+from repmon.domain.reputation import HOUR, Baseline
 from repmon.domain.timeutil import floor_hour, iso
 from repmon.ports import SentimentScorer
 from repmon.services.collect import score_mention
@@ -109,11 +110,15 @@ class _Setting:
         self.ledger = MemoryAlertLedger(clock, CLAIM_LEASE)
         self.publisher = MemoryAlertPublisher()
         self.result = SettingResult()
+        # Evaluated every few minutes, the brand's baseline is learnt once an hour (the same alerts).
+        self.baselines: BaselineCache[Baseline] = BaselineCache()
         # The store answers for the window and the last hour only: older mentions can go.
         self.keep = (brand.thresholds.window_hours + 2) * HOUR
 
     def evaluate(self, at: datetime) -> EvaluationRun:
-        run = evaluate_all([self.brand], at, self.store, self.ledger, self.publisher)
+        run = evaluate_all(
+            [self.brand], at, self.store, self.ledger, self.publisher, baselines=self.baselines
+        )
         for brand_id, problem in run.problems.items():
             self.result.errors.append(f"{iso(at)} {brand_id}: {problem}")
         return run

@@ -41,9 +41,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from repmon.domain.baseline_cache import BaselineCache
 from repmon.domain.brand import Thresholds
 from repmon.domain.models import HourlyAggregate
-from repmon.domain.seasonal import Expected, expect, plausible
+from repmon.domain.seasonal import Expected, Learnt, learn, plausible
 from repmon.domain.timeutil import floor_hour
 
 HOUR = timedelta(hours=1)
@@ -180,26 +181,62 @@ class Snapshot:
         return self.window_index - self.baseline_index
 
 
-def snapshot(buckets: Sequence[HourlyAggregate], at: datetime, thresholds: Thresholds) -> Snapshot:
-    """Compute the window, the baseline and the last hour from the buckets of `history_span`."""
+@dataclass(frozen=True, slots=True)
+class Baseline:
+    """What a snapshot reads from the baseline buckets, whatever the minute of `at`: the same for
+    every evaluation within one hour (`domain.baseline_cache`)."""
+
+    index: float | None
+    scored: int
+    hourly: float
+    learnt: Learnt
+
+
+def baseline(buckets: Sequence[HourlyAggregate], span: Span) -> Baseline:
+    """The baseline's index, scored mentions, hourly mean and seasonal profile (`buckets` within `span`)."""
+    return Baseline(
+        index(buckets),
+        sum(scored_mentions(b) for b in buckets),
+        hourly_mean(buckets, span),
+        learn(buckets, span.since, span.until),
+    )
+
+
+def snapshot(
+    buckets: Sequence[HourlyAggregate],
+    at: datetime,
+    thresholds: Thresholds,
+    baselines: BaselineCache[Baseline] | None = None,
+) -> Snapshot:
+    """Compute the window, the baseline and the last hour from the buckets of `history_span`.
+
+    `baselines` keeps each brand's baseline summary for the next evaluations of the same hour (a
+    backtest's); without it the summary is computed, as with it, from the buckets."""
     window = within(buckets, window_span(at, thresholds))
     base_span = baseline_span(at, thresholds)
-    baseline = within(buckets, base_span)
-    volume, negative, positive = last_hour(buckets, at)
-    baseline_index = index(baseline)
-    usual = expect(baseline, base_span.since, base_span.until, at.astimezone(UTC))
+    in_baseline = within(buckets, base_span)
+    if baselines is None:
+        base = baseline(in_baseline, base_span)
+    else:
+        since, until = base_span.since, base_span.until
+        base = baselines.get(in_baseline, since, until, lambda: baseline(in_baseline, base_span))
+    # The last hour reads two buckets: find them once, not in every bucket of the history three times.
+    current = floor_hour(at)
+    recent = within(buckets, Span(current - HOUR, current + HOUR))
+    volume, negative, positive = last_hour(recent, at)
+    usual = base.learnt.expect(at.astimezone(UTC))
     return Snapshot(
         at=at,
-        window_index=index(window, prior=NEUTRAL if baseline_index is None else baseline_index),
-        baseline_index=baseline_index,
+        window_index=index(window, prior=NEUTRAL if base.index is None else base.index),
+        baseline_index=base.index,
         window_mentions=sum(b.mentions for b in window),
         window_negative=sum(b.negative for b in window),
-        baseline_scored=sum(scored_mentions(b) for b in baseline),
-        baseline_hourly=hourly_mean(baseline, base_span),
+        baseline_scored=base.scored,
+        baseline_hourly=base.hourly,
         last_hour=volume,
         last_hour_negative=negative,
         last_hour_positive=positive,
-        last_hour_scored=last_hour_scored(buckets, at),
+        last_hour_scored=last_hour_scored(recent, at),
         expected=usual,
-        hold=judged_hold(buckets, at) or usual.hold,
+        hold=judged_hold(recent, at) or usual.hold,
     )

@@ -95,33 +95,57 @@ def plausible(bucket: HourlyAggregate) -> bool:
 
 def expect(baseline: Iterable[HourlyAggregate], since: datetime, until: datetime, at: datetime) -> Expected:
     """The usual for the sliding hour ending at `at`, from the baseline buckets in [since, until)."""
+    return learn(baseline, since, until).expect(at)
+
+
+def learn(baseline: Iterable[HourlyAggregate], since: datetime, until: datetime) -> Learnt:
+    """What the baseline buckets in [since, until) teach, for any hour: the slow part of `expect`."""
     kept, odd = _plausible_hours(baseline)
     first = min((h for h, b in kept.items() if b.mentions > 0 and since <= h < until), default=None)
     if first is None:
-        return Expected(hold="no mentions in the baseline period yet: nothing to compare with")
+        return Learnt(hold="no mentions in the baseline period yet: nothing to compare with")
     history = [first + i * HOUR for i in range(int((until - first) / HOUR))]
     gaps = _gaps(history, kept)
     observed = [h for h in history if h not in odd and h not in gaps]
     if len(observed) < DAY_HISTORY:
-        return Expected(
+        return Learnt(
             history_hours=len(observed),
             hold=f"{len(observed)} h of history; the usual for each hour of the day needs {DAY_HISTORY}",
         )
     method = _method(len(observed), sum(kept[h].mentions for h in observed if h in kept))
-    current = floor_hour(at)
-    elapsed = (at - current) / HOUR
-    judged = current if elapsed >= 0.5 else current - HOUR
     profile = _Profile(observed, kept, _LEVELS_USED[method])
-    hourly = elapsed * profile.rate(current) + (1 - elapsed) * profile.rate(current - HOUR)
-    return Expected(
-        hourly=hourly,
-        hours=profile.hours(judged),
-        method=method,
-        label=describe_hour(judged, method),
-        negative_share=profile.share(judged),
-        history_hours=len(observed),
-        left_out=len(history) - len(observed),
-    )
+    return Learnt(profile, method, len(observed), len(history) - len(observed))
+
+
+@dataclass(frozen=True, slots=True)
+class Learnt:
+    """A baseline's profile and what it left out, or why it has none (`hold`): everything `expect`
+    needs but the hour judged, so evaluations within one hour can share it (`domain.baseline_cache`)."""
+
+    profile: _Profile | None = None
+    method: str = FLAT
+    history_hours: int = 0
+    left_out: int = 0
+    hold: str = ""
+
+    def expect(self, at: datetime) -> Expected:
+        """The usual for the sliding hour ending at `at` (UTC)."""
+        profile = self.profile
+        if profile is None:
+            return Expected(history_hours=self.history_hours, hold=self.hold)
+        current = floor_hour(at)
+        elapsed = (at - current) / HOUR
+        judged = current if elapsed >= 0.5 else current - HOUR
+        hourly = elapsed * profile.rate(current) + (1 - elapsed) * profile.rate(current - HOUR)
+        return Expected(
+            hourly=hourly,
+            hours=profile.hours(judged),
+            method=self.method,
+            label=describe_hour(judged, self.method),
+            negative_share=profile.share(judged),
+            history_hours=self.history_hours,
+            left_out=self.left_out,
+        )
 
 
 def _method(observed: int, mentions: int) -> str:

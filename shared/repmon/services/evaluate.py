@@ -14,9 +14,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from repmon.domain.baseline_cache import BaselineCache
 from repmon.domain.brand import Brand
 from repmon.domain.models import Alert
-from repmon.domain.reputation import history_span, snapshot
+from repmon.domain.reputation import Baseline, history_span, snapshot
 from repmon.domain.rules import INDEX_RULES, INFLUENCER_NEGATIVE
 from repmon.domain.timeutil import iso
 from repmon.ports import AlertLedger, AlertPublisher, MentionStore
@@ -100,12 +101,15 @@ def evaluate_all(
     ledger: AlertLedger,
     publisher: AlertPublisher,
     timing: Timing | None = None,
+    baselines: BaselineCache[Baseline] | None = None,
 ) -> EvaluationRun:
     """Evaluate every brand; one brand failing is recorded in `failed` and never stops the others.
 
     Brands go in an order that changes with `at`, and the run stops when time runs short (before a
     brand, or before an alert's claim: `timing`): if a run cannot finish, the brands it leaves
     (`deferred`) are different each time, so none is starved, and the next run evaluates them.
+    `baselines` is for callers that evaluate again within the hour (the backtest, every 5 minutes):
+    each brand's baseline is then learnt once an hour (`domain.baseline_cache`); the same alerts.
     """
     timing = timing or Timing()
     results: list[EvaluationResult] = []
@@ -115,7 +119,7 @@ def evaluate_all(
         if timing.time_left() < BRAND_SPARE:
             return EvaluationRun(at, tuple(results), failed, tuple(b.id for b in ordered[done:]))
         try:
-            result = evaluate_brand(brand, at, store, ledger, publisher, timing)
+            result = evaluate_brand(brand, at, store, ledger, publisher, timing, baselines)
         except Exception as exc:  # the boundary of "one failing brand never stops the others"
             failed[brand.id] = f"{type(exc).__name__}: {exc}"
             continue
@@ -142,12 +146,13 @@ def evaluate_brand(
     ledger: AlertLedger,
     publisher: AlertPublisher,
     timing: Timing | None = None,
+    baselines: BaselineCache[Baseline] | None = None,
 ) -> EvaluationResult:
     """Run the four rules for one brand at the scheduled time `at` (timezone-aware), each in its own
     error boundary; stop (deferred) when too little time is left to deliver another alert."""
     at = at.astimezone(UTC)
     span = history_span(at, brand.thresholds)
-    snap = snapshot(store.hourly(brand.id, span.since, span.until), at, brand.thresholds)
+    snap = snapshot(store.hourly(brand.id, span.since, span.until), at, brand.thresholds, baselines)
     run = BrandRun(brand, at, store, ledger, publisher, snap, timing or Timing())
     try:
         for name, rule in INDEX_RULES:
