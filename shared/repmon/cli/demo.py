@@ -29,6 +29,8 @@ from repmon.localstack.runtime import AlertInbox, LocalRuntime
 from repmon.localstack.scenario import CRISIS, END, START, Scenario, demo_brands
 from repmon.localstack.stack import LocalStack
 
+#: The fake PDS takes any app password: the account is the demo's own.
+BLUESKY_SECRET = {"identifier": "reader.example.com", "app_password": "demo-app-pass-word"}
 REDDIT_SECRET = {"client_id": "demo-client", "client_secret": "demo-secret", "user_agent": "repmon-demo/0.1"}
 #: The handlers' INFO logs would bury the demo's own report; warnings and errors still show.
 QUIET = {"POWERTOOLS_LOG_LEVEL": "WARNING"}
@@ -93,6 +95,7 @@ def run(cycles: int | None = None, out: TextIO | None = None) -> int:
 
 def _prepare(stack: LocalStack, sources: FakeSources) -> DemoState:
     stack.create_secret("repmon/reddit", REDDIT_SECRET)
+    stack.create_secret("repmon/bluesky", BLUESKY_SECRET)
     brands = demo_brands(sources.base_url)
     DynamoWatchlist(stack.outputs["TableName"], client=stack.client("dynamodb")).replace(brands)
     return DemoState(brands)

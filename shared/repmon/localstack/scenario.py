@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from repmon.domain.brand import Brand
+from repmon.localstack.fakes.bluesky import add_bluesky_post
 from repmon.localstack.fakes.feeds import add_feed_entry
 from repmon.localstack.fakes.server import SourceWorld
 from repmon.localstack.scenario_texts import (
@@ -60,6 +61,22 @@ _NEWS = {
 }
 
 
+#: The demo's Bluesky posts (own texts); a crisis hour brings several, a calm one one at most.
+_SKEETS = {
+    "calm": (
+        "Smooth Acme Air flight this morning, landed early",
+        "Acme Air crew were lovely on my trip home",
+    ),
+    "crisis": (
+        "Stuck at the gate for four hours, Acme Air app says nothing. Awful",
+        "Acme Air cancelled my flight and the phone line hangs up on me",
+        "Day two of the Acme Air outage and still no refund or hotel. Never again",
+        "Acme Air meltdown: families sleeping on the terminal floor, terrible",
+    ),
+    "recovered": ("Acme Air finally rebooked me, refund arrived today", "Flights back on time at Acme Air"),
+}
+
+
 def demo_brands(feeds_url: str | None = None) -> list[Brand]:
     """The demo's brands; with `feeds_url` (the fake feeds' address) Acme Air also reads a news
     search built from its query and its own status page."""
@@ -73,6 +90,7 @@ def demo_brands(feeds_url: str | None = None) -> list[Brand]:
             # Under influencer_min (70): news weighs on the index, each article is not an alert of its own.
             "site_weights": {"wire.example": 60, "flyerweekly.example": 40},
         }
+        acme_sources["bluesky"] = {"enabled": True}  # the demo's secret names the fake PDS's account
     return [
         Brand.model_validate(
             {
@@ -143,6 +161,7 @@ class Scenario:
         for _ in range(self.rng.randint(1, 2)):
             self._reddit(hour, self.texts.draw(GLOBEX), "personalfinance")
         self._news(hour, "crisis" if crisis else "recovered" if hour >= RECOVERY else "calm")
+        self._bluesky(hour, "crisis" if crisis else "recovered" if hour >= RECOVERY else "calm")
         if hour == CRISIS + timedelta(hours=1):
             self.world.add_reddit_post(
                 title="Acme Air stranded 300 of us in Denver overnight with no hotel and no refund",
@@ -168,6 +187,22 @@ class Scenario:
         if hour in status:
             add_feed_entry(
                 self.world, feed="acme-status", title=status[hour], created=hour + timedelta(minutes=5)
+            )
+
+    def _bluesky(self, hour: datetime, phase: str) -> None:
+        """Bluesky posts, from a generator of their own per hour: the other platforms' draws stay as
+        they were. Small accounts (followers under 3,000): the crisis weighs, no post alone alerts."""
+        rng = random.Random(f"bluesky {hour.isoformat()}")
+        for _ in range(rng.randint(3, 6) if phase == "crisis" else int(rng.random() < 0.3)):
+            add_bluesky_post(
+                self.world,
+                text=rng.choice(_SKEETS[phase]),
+                handle=f"flyer{rng.randint(1, 60)}.bsky.social",
+                created=hour + timedelta(minutes=rng.randint(0, 59)),
+                followers=rng.randint(40, 3000),
+                likes=rng.randint(0, 40),
+                reposts=rng.randint(0, 6),
+                replies=rng.randint(0, 8),
             )
 
     def _at(self, hour: datetime) -> datetime:

@@ -88,6 +88,7 @@ class FakeSources:
             "REDDIT_URL": self.reddit_url,
             "HACKERNEWS_API_URL": self.hackernews_url,
             "APPSTORE_RSS_URL": self.appstore_url,
+            "BLUESKY_SERVICE_URL": self.base_url,
         }
 
 
