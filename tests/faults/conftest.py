@@ -68,6 +68,11 @@ class Driver:
     by_id: bool = False
     #: The platform serves an item whose date says 1970 (Algolia filters on that date: it never does).
     serves_1970: bool = True
+    #: extra keyword arguments to `add` for an id of a plausible size that jumps far above the rest
+    #: alone (id-ordered sources); others get `absurd_id`'s.
+    lone_id: Callable[[int], dict[str, Any]] | None = None
+    #: Delete an item from the platform: (world, native id as stored), where the fake can.
+    delete: Callable[[SourceWorld, str], None] | None = None
 
 
 def _reddit_post(world: SourceWorld, created: datetime, n: int, **kw: Any) -> str:
@@ -145,6 +150,7 @@ DRIVERS = [
             ["not", "a", "thing"],
         ],
         lambda n: {"id": f"{n}" + "z" * 30},
+        delete=lambda world, native: world.delete_reddit_post(native.removeprefix("t3_")),
     ),
     Driver(
         "hackernews",
@@ -177,6 +183,8 @@ DRIVERS = [
         ],
         lambda n: {"id": 10**15 + n},
         by_id=True,
+        # Twelve digits like a real id, 9e9 above reviews dated minutes before it: 6 years of ids.
+        lone_id=lambda n: {"id": 18_000_000_000 + n},
     ),
     Driver(
         "feeds",

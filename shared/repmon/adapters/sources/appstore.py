@@ -4,7 +4,9 @@ The feed is newest-first, 50 reviews a page, 10 pages deep, and review ids grow 
 country's cursor is the shared `domain.cursor.Cursor` with the review id as its position: a poll reads
 pages down to the cursor (or the feed's end) and returns the oldest `max_pages` x 50 new reviews; the
 rest come next poll, and while it is behind an empty or short page never moves it. An id that cannot
-be real (10^15 among ids near 10^10) is rejected, or it would make every later review look old.
+be real is rejected, or it would make every later review look old: one of more than twelve digits,
+or one the ids below it do not support at the rate the page's ids grow with their dates
+(`domain.cursor.implausible`: 9e9 above reviews dated an hour earlier is as absurd as 10^15).
 Reviews are about the app itself, so they are not filtered by the brand query.
 """
 
@@ -20,7 +22,7 @@ import requests
 from repmon.adapters.http import LogSink, get_json, new_session, plain_text
 from repmon.adapters.item_fields import ITEM_ERRORS, MalformedPage, count, iso_date, path_segment, text
 from repmon.domain.brand import Brand
-from repmon.domain.cursor import Candidate, Cursor, NewestFirstScan, clamp_date, implausible
+from repmon.domain.cursor import Candidate, Cursor, NewestFirstScan, Served, clamp_date, implausible
 from repmon.domain.errors import SourceUnavailable
 from repmon.domain.models import Author, Engagement, Mention, Source
 from repmon.domain.sources.appstore import APP_ID
@@ -31,10 +33,8 @@ if TYPE_CHECKING:  # the factory reads its settings; adapters never import the r
 
 _FEED_PAGES = 10  # Apple serves no page after the tenth
 _PAGE_SIZE = 50  # a shorter page is the last one
-#: Review ids are near 1.1e10 and grow by about 1.5e9 a year: twelve digits, and no jump of more
-#: than 1e10 (six years) above both the cursor and the poll's median, are real.
+#: Review ids are near 1.1e10 and grow by about 1.5e9 a year: more than twelve digits is not real.
 _MAX_ID_DIGITS = 12
-MAX_ID_JUMP = 10**10
 _COUNTRY = __import__("re").compile(r"[a-z]{2}")
 
 
@@ -64,8 +64,9 @@ class RssAppStoreSource:
         for country in settings.countries:
             path = f"{path_segment(country, _COUNTRY, 'country')}/rss/customerreviews"
             mark = state.get(country, Cursor())
-            found, skipped = self._read(f"{self.base_url}/{path}", app_id, country, mark.at, now)
-            step = mark.advance(found, limit=settings.max_pages * _PAGE_SIZE, overlap=0)
+            found, served, skipped = self._read(f"{self.base_url}/{path}", app_id, country, mark.at, now)
+            limit = settings.max_pages * _PAGE_SIZE
+            step = mark.advance(found, limit=limit, overlap=0, served=served, now=now.timestamp())
             state[country] = step.cursor
             page.mentions.extend(step.page)
             page.errors.extend(f"appstore {country}: {note}" for note in step.notes)
@@ -75,9 +76,10 @@ class RssAppStoreSource:
 
     def _read(
         self, base: str, app_id: str, country: str, at: float, now: datetime
-    ) -> tuple[list[Candidate], int]:
-        """Pages newest-first until the cursor is passed or the feed ends; implausible ids rejected."""
-        scan, found, skipped = NewestFirstScan(at), [], 0
+    ) -> tuple[list[Candidate], Served | None, int]:
+        """Pages newest-first until the cursor is passed or the feed ends: the new reviews, the span of
+        every id read (old ones too) and the number skipped; implausible ids rejected and counted."""
+        scan, read, skipped = NewestFirstScan(at), [], 0
         for number in range(1, _FEED_PAGES + 1):
             body = get_json(
                 self.session, self.name, f"{base}/page={number}/id={app_id}/sortby=mostrecent/json"
@@ -88,16 +90,17 @@ class RssAppStoreSource:
                 raise SourceUnavailable(self.name, f"{country} page {number}: {exc}") from exc
             skipped += bad
             for review_id, mention in reviews:
-                if not scan.is_old(review_id):
-                    found.append(Candidate(float(review_id), mention))
+                scan.is_old(review_id)
+                read.append(Candidate(float(review_id), mention))
             if scan.done or size < _PAGE_SIZE:
                 break
-        absurd = implausible([c.position for c in found], at, MAX_ID_JUMP)
+        # The old reviews read past the cursor anchor the judgement of a poll with one new review.
+        absurd = implausible([(c.position, c.mention.created_at.timestamp()) for c in read])
         if absurd:
             self.log.warning("rejected implausible app store review ids", extra={"ids": sorted(absurd)[:5]})
-        return [c for c in found if c.position not in absurd], skipped + sum(
-            c.position in absurd for c in found
-        )
+        kept = [c for c in read if c.position not in absurd]
+        found = [c for c in kept if c.position >= at]
+        return found, Served.of(c.position for c in kept), skipped + len(read) - len(kept)
 
 
 def _add(page: SourcePage, skipped: int, truncated: bool, cursor: str | None = None) -> SourcePage:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote_plus
@@ -27,7 +27,7 @@ from repmon.adapters.http import LogSink, new_session
 from repmon.adapters.item_fields import MalformedPage
 from repmon.adapters.sources.feeds_parse import SOURCE, parse_feed
 from repmon.domain.brand import Brand
-from repmon.domain.cursor import Candidate, Cursor, by_time
+from repmon.domain.cursor import Candidate, Cursor, Served, by_time
 from repmon.domain.errors import SourceUnavailable
 from repmon.domain.models import Mention
 from repmon.domain.query import Query
@@ -59,6 +59,8 @@ class _Poll:
     truncated: bool = False
     #: Feeds that could not be read (after retries): when all fail, the poll fails and is retried.
     failed: int = 0
+    #: What the feeds' cursors said (a backlog held), for the job's errors.
+    notes: list[str] = field(default_factory=list)
 
 
 class HttpFeedSource:
@@ -102,7 +104,7 @@ class HttpFeedSource:
                 )
         if poll.failed == len(urls):
             raise SourceUnavailable(self.name, f"every feed failed; first: {errors[0]}")
-        return SourcePage(poll.page, dump_cursor(after), poll.skipped, poll.truncated, errors)
+        return SourcePage(poll.page, dump_cursor(after), poll.skipped, poll.truncated, errors + poll.notes)
 
     def _poll_feed(self, url: str, state: FeedState, brand: Brand, now: datetime, poll: _Poll) -> FeedState:
         body, etag, modified = self._get(url, state)
@@ -114,10 +116,14 @@ class HttpFeedSource:
         fresh = [by_time(m, now) for m in mentions if m.native_id not in taken and _about(brand.compiled, m)]
         limit = max(0, brand.sources.feeds.max_items - len(poll.page))
         overlap = self.overlap.total_seconds()
+        # Every entry of the feed is evidence, about the brand or not; a 304 or an empty feed is none.
+        served = Served.of(by_time(m, now).position for m in mentions)
+        settled = (now - self.overlap).timestamp()
         step = state.cursor.advance(
-            _unique(fresh), limit=limit, overlap=overlap, settled=(now - self.overlap).timestamp()
+            _unique(fresh), limit=limit, overlap=overlap, settled=settled, served=served, now=now.timestamp()
         )
         poll.page.extend(step.page)
+        poll.notes += [f"feeds {_shown(url)}: {note}" for note in step.notes]
         poll.truncated = poll.truncated or step.truncated
         if step.truncated:  # read it in full next poll: a 304 must not hide what is left
             return FeedState(step.cursor)

@@ -16,7 +16,7 @@ import requests
 from repmon.adapters.http import LogSink, get_json, new_session, plain_text
 from repmon.adapters.item_fields import ITEM_ERRORS, MalformedPage, count, epoch_date, iso_date, text
 from repmon.domain.brand import Brand
-from repmon.domain.cursor import TimeCursor, by_time
+from repmon.domain.cursor import Served, TimeCursor, by_time
 from repmon.domain.errors import SourceUnavailable
 from repmon.domain.models import Author, Engagement, Mention, Source
 from repmon.ports import SourcePage
@@ -72,10 +72,15 @@ class AlgoliaHackerNewsSource:
                 key = hit.get("objectID", id(hit)) if isinstance(hit, dict) else id(hit)
                 hits.setdefault(repr(key)[:100], hit)
         mentions, skipped = self._parse(hits.values())
-        matching = [by_time(m, now) for m in mentions if query.matches(m.full_text)]
+        read = [by_time(m, now) for m in mentions]
+        matching = [c for c in read if query.matches(c.mention.full_text)]
         settled = (now - self.overlap).timestamp() if complete else None
         limit = brand.sources.hackernews.max_items
-        step = mark.advance(matching, limit=limit, overlap=overlap, settled=settled)
+        # Every hit counts as evidence, matching or not: an empty answer (a hiccup) moves nothing.
+        served = Served.of(c.position for c in read)
+        step = mark.advance(
+            matching, limit=limit, overlap=overlap, settled=settled, served=served, now=now.timestamp()
+        )
         errors = (
             []
             if complete

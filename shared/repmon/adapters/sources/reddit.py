@@ -24,7 +24,7 @@ from repmon.adapters.http import LogSink, new_session, plain_text
 from repmon.adapters.item_fields import ITEM_ERRORS, MalformedPage, count, epoch_date, path_segment, text
 from repmon.adapters.secrets import RedditCredentials
 from repmon.domain.brand import Brand
-from repmon.domain.cursor import Candidate, NewestFirstScan, TimeCursor, by_time
+from repmon.domain.cursor import Candidate, NewestFirstScan, Served, TimeCursor, by_time
 from repmon.domain.errors import InvalidConfig, SourceUnavailable
 from repmon.domain.models import Author, Engagement, Mention, Source
 from repmon.domain.sources.reddit import SUBREDDIT_NAME
@@ -121,6 +121,7 @@ class PrawRedditSource:
                 scan = self._scan(path, params, mark.floor(self.overlap.total_seconds()), now)
                 total.found += scan.found
                 total.skipped += scan.skipped
+                total.served += scan.served
                 total.complete = total.complete and scan.complete
         except prawcore.exceptions.PrawcoreException as exc:
             raise _translate(exc) from exc
@@ -128,7 +129,12 @@ class PrawRedditSource:
         matching = [c for c in found if query.matches(c.mention.full_text)]
         settled = (now - self.overlap).timestamp() if complete else None
         step = mark.advance(
-            matching, limit=settings.max_items, overlap=self.overlap.total_seconds(), settled=settled
+            matching,
+            limit=settings.max_items,
+            overlap=self.overlap.total_seconds(),
+            settled=settled,
+            served=Served.of(total.served),
+            now=now.timestamp(),
         )
         people = RedditPeople(self.reddit, self.max_author_lookups)
         enriched = [self._enrich(m, people) for m in step.page]
@@ -159,13 +165,16 @@ class PrawRedditSource:
             for mention in page.mentions:
                 read += 1
                 candidate = by_time(mention, now)
+                result.served.append(candidate.position)
                 if not scan.is_old(candidate.position):
                     result.found.append(candidate)
                 if scan.done or read >= self.scan_limit:
                     result.complete = scan.done
                     return result
             if not page.after or page.after == after or not (page.mentions or page.skipped):
-                return result  # the listing ended: everything it holds was read
+                # The listing ended: everything it holds was read. An empty one is no evidence
+                # (`served` stays empty), so the cursor does not move on it.
+                return result
             after = page.after
         result.complete = False
         return result
@@ -180,6 +189,8 @@ class PrawRedditSource:
 class _Scan:
     found: list[Candidate] = field(default_factory=list)
     skipped: int = 0
+    #: The positions of every item read, old or not, matching or not: what the cursor moves on.
+    served: list[float] = field(default_factory=list)
     #: The scan reached the floor or the end of the listing (nothing older was left unread).
     complete: bool = True
 
