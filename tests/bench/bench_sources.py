@@ -16,6 +16,7 @@ from repmon.adapters.sources.feeds_parse import parse_feed
 from repmon.domain.brand import Brand
 from repmon.localstack.fakes.feeds import SEARCH_PATH, add_feed_entry
 from repmon.localstack.fakes.server import FakeSources, SourceWorld
+from tests.bench.bench_bluesky import bluesky
 
 NOW = datetime(2026, 11, 4, 12, tzinfo=UTC)
 ENTRIES = 100
@@ -67,6 +68,7 @@ def main() -> None:
             returned = len(page.mentions)
             print(f"feeds {label}: {len(statuses)} requests {statuses}, {returned} returned, {took:.2f} s")
             cursor = page.cursor
+    bluesky()
 
 
 if __name__ == "__main__":
