@@ -27,9 +27,9 @@ from repmon.adapters.sources.mastodon import Instance, MastodonSource
 from repmon.adapters.sources.reddit import PrawRedditSource, build_reddit
 from repmon.domain.brand import Brand
 from repmon.domain.models import Mention
-from repmon.localstack.fakes.bluesky import add_bluesky_post
+from repmon.localstack.fakes.bluesky import add_bluesky_post, delete_bluesky_post
 from repmon.localstack.fakes.feeds import add_feed_entry
-from repmon.localstack.fakes.mastodon import add_toot, instance_url
+from repmon.localstack.fakes.mastodon import add_toot, delete_toot, instance_url
 from repmon.localstack.fakes.server import FakeSources, SourceWorld
 from repmon.ports import MentionSource, PollJob, SourcePage
 from repmon.services.collect import Collector
@@ -217,6 +217,7 @@ DRIVERS = [
         ],
         lambda n: {"rkey": "z" * 600 + str(n)},
         serves_1970=False,
+        delete=delete_bluesky_post,
     ),
 ]
 
@@ -237,6 +238,7 @@ DRIVERS.append(
         ],
         # A uri no status has (600 characters) makes the status unreadable.
         lambda n: {"uri": "https://alpha.example/" + "x" * 600 + str(n)},
+        delete=delete_toot,
     )
 )
 

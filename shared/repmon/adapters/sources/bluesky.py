@@ -30,7 +30,7 @@ from repmon.adapters.secrets import BlueskyCredentials
 from repmon.adapters.sources.bluesky_parse import SOURCE, parse_profiles, parse_search
 from repmon.adapters.sources.bluesky_session import Tokens, seal, unseal
 from repmon.domain.brand import Brand
-from repmon.domain.cursor import Candidate, Cursor, NewestFirstScan, TimeCursor, by_time
+from repmon.domain.cursor import Candidate, Cursor, NewestFirstScan, Served, TimeCursor, by_time
 from repmon.domain.errors import InvalidConfig, SourceUnavailable
 from repmon.domain.models import Mention
 from repmon.ports import SourcePage
@@ -144,6 +144,8 @@ def _tokens(body: Any) -> Tokens:
 @dataclass
 class _Scan:
     found: list[Candidate] = field(default_factory=list)
+    #: The position of every post read, matching or not, old or not: the cursor's evidence.
+    read: list[float] = field(default_factory=list)
     skipped: int = 0
     complete: bool = True
 
@@ -179,11 +181,21 @@ class BlueskySource:
         for term in brand.compiled.search_terms():
             scan = self._search(term, mark.floor(overlap), settings.lang, now)
             total.found += scan.found
+            total.read += scan.read
             total.skipped += scan.skipped
             total.complete = total.complete and scan.complete
         matching = _unique(c for c in total.found if brand.compiled.matches(c.mention.full_text))
         settled = (now - self.overlap).timestamp() if total.complete else None
-        step = mark.advance(matching, limit=settings.max_items, overlap=overlap, settled=settled)
+        # Every post read is evidence, about the brand or not: an empty answer (a hiccup) moves nothing.
+        served = Served.of(total.read)
+        step = mark.advance(
+            matching,
+            limit=settings.max_items,
+            overlap=overlap,
+            settled=settled,
+            served=served,
+            now=now.timestamp(),
+        )
         page, errors = self._with_followers(step.page)
         if not total.complete:
             errors.append(f"bluesky: over {self.max_pages} pages since the cursor; older posts may be missed")
@@ -207,6 +219,7 @@ class BlueskySource:
             result.skipped += page.skipped
             for mention in page.mentions:
                 candidate = by_time(mention, now)
+                result.read.append(candidate.position)
                 if not scan.is_old(candidate.position):
                     result.found.append(candidate)
             if scan.done or not page.cursor or page.cursor == after or not page.size:

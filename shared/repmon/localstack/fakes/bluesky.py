@@ -92,6 +92,12 @@ def add_bluesky_post(
     return f"at://{did}/app.bsky.feed.post/{key}"
 
 
+def delete_bluesky_post(world: SourceWorld, uri: str) -> None:
+    """Delete the post at `uri` (its author deleted it: search no longer serves it)."""
+    state = _state(world)
+    state.posts = [p for p in state.posts if f"at://{p.did}/app.bsky.feed.post/{p.rkey}" != uri]
+
+
 def expire_access(world: SourceWorld) -> None:
     """Every access token issued so far is now expired (refresh tokens still good)."""
     state = _state(world)
