@@ -1,6 +1,6 @@
 """The collector has a deadline: hostile servers cannot hold a job, nor a job its invocation's batch.
 
-Each source (Reddit through praw, Hacker News, the App Store, feeds, Mastodon) is polled by the real
+Each source (Reddit through praw, Hacker News, the App Store, feeds, Mastodon, Bluesky) is polled by the real
 adapter, through the real session, from a server on 127.0.0.1 that misbehaves
 (`tests.faults.misbehaving`), inside a job deadline of `DEADLINE` seconds. Invariants: the poll ends
 by the deadline (plus `SLACK`), stores nothing from the broken fetch and leaves the cursor where it
@@ -37,14 +37,16 @@ from pydantic import SecretStr
 
 from repmon.adapters.http import new_session
 from repmon.adapters.http_limits import deadline
-from repmon.adapters.secrets import RedditCredentials
+from repmon.adapters.secrets import BlueskyCredentials, RedditCredentials
 from repmon.adapters.sources.appstore import RssAppStoreSource
+from repmon.adapters.sources.bluesky import BlueskySource, XrpcSession
 from repmon.adapters.sources.feeds import HttpFeedSource
 from repmon.adapters.sources.hackernews import AlgoliaHackerNewsSource
 from repmon.adapters.sources.mastodon import Instance, MastodonSource
 from repmon.adapters.sources.reddit import PrawRedditSource, build_reddit
 from repmon.domain.brand import Brand
 from repmon.domain.errors import SourceUnavailable
+from repmon.localstack.fakes.bluesky import add_bluesky_post
 from repmon.localstack.fakes.feeds import add_feed_entry
 from repmon.localstack.fakes.mastodon import add_toot, instance_url
 from repmon.localstack.fakes.server import FakeSources, SourceWorld
@@ -67,6 +69,7 @@ PATHS = {
     "appstore": "/customerreviews",
     "feeds": "/feeds/acme.rss",
     "mastodon": "/timelines/tag/acme",
+    "bluesky": "/xrpc/app.bsky.feed.searchPosts",
 }
 APP_IDS = {
     "acme": "100000001",
@@ -97,6 +100,7 @@ class Rig:
                     "appstore": {"app_id": app_id},
                     "feeds": {"urls": [f"{self.bad.base_url}/feeds/{brand_id}.rss"]},
                     "mastodon": {"instances": ["alpha.example"], "hashtags": ["acme"], "search": False},
+                    "bluesky": {"enabled": True},
                 },
             }
         )
@@ -110,6 +114,7 @@ class Rig:
                 self.world.add_hn_item(title=f"acme story {i}", created=at)
                 add_feed_entry(self.world, feed="acme", title=f"acme news {i}", created=at)
                 add_toot(self.world, html=f"acme toot {i}", tags=("acme",), created=at)
+                add_bluesky_post(self.world, text=f"acme post {i}", created=at)
             app_id = brand.sources.appstore.app_id or ""
             self.world.add_appstore_review(
                 app_id=app_id, title=f"acme {i}", content="ok app", rating=4, created=at
@@ -142,6 +147,13 @@ def rig() -> Iterator[Rig]:
             "mastodon": MastodonSource(
                 {"alpha.example": Instance(url=instance_url(bad.base_url, "alpha"), token=SecretStr("t"))},
                 session,
+            ),
+            "bluesky": BlueskySource(
+                XrpcSession(
+                    bad.base_url,
+                    BlueskyCredentials(identifier="reader.example.com", app_password=SecretStr("p")),
+                    session,
+                )
             ),
         }
         store, cursors = InMemoryMentionStore(), InMemoryCursorStore()
