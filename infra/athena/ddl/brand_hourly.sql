@@ -15,7 +15,9 @@ CREATE EXTERNAL TABLE IF NOT EXISTS repmon.brand_hourly (
   `mentions_reddit` bigint,
   `mentions_hackernews` bigint,
   `mentions_appstore` bigint,
-  `mentions_feeds` bigint
+  `mentions_feeds` bigint,
+  `mentions_bluesky` bigint,
+  `mentions_mastodon` bigint
 )
 PARTITIONED BY (`dt` string)
 ROW FORMAT SERDE 'org.openx.data.jsonserde.JsonSerDe'
