@@ -146,3 +146,17 @@ def test_a_429_with_only_ratelimit_reset_waits_until_the_reset(world, source, ma
     page = source.fetch(_brand(make_brand), None, NOW)
     assert [m.native_id for m in page.mentions] == [uri]
     assert clock.monotonic() - started >= 0.9  # waited for the reset, not urllib3's 0.01 s backoff
+
+
+def test_no_token_nor_app_password_reaches_the_logs(world, fake, session, make_brand, caplog):
+    import logging
+
+    add_bluesky_post(world, text="acme", created=NOW - timedelta(minutes=2))
+    caplog.set_level(logging.DEBUG)
+    source = _source(fake, session)
+    page = source.fetch(_brand(make_brand), None, NOW)
+    expire_access(world)
+    source.fetch(_brand(make_brand), page.cursor, NOW + timedelta(minutes=15))
+    assert source.xrpc.refreshed == 1  # both a login and a refresh were made and logged around
+    logged = caplog.text + repr(source.xrpc.tokens)
+    assert "eyJ" not in logged and "abcd-efgh-ijkl-mnop" not in logged
