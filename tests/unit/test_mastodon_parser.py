@@ -20,6 +20,7 @@ from repmon.adapters.sources.mastodon_parse import (
     status_to_mention,
     timeline_statuses,
 )
+from repmon.domain.email_mentions import reach
 from repmon.domain.source_registry import influence
 from tests.fuzz_budget import FUZZ
 
@@ -75,6 +76,15 @@ def test_a_boost_is_read_as_the_boosted_post_and_a_content_warning_is_the_title(
     boost = _status(uri="https://x.example/b/1", content="", reblog=_status(spoiler_text="rant"))
     m = status_to_mention(boost)
     assert m.native_id == STATUS["uri"] and m.title == "rant"
+
+
+def test_an_email_shows_the_posts_own_numbers() -> None:
+    assert reach(status_to_mention(_status())) == [
+        "1.3k followers",
+        "88 favourites",
+        "33 boosts",
+        "7 comments",
+    ]
 
 
 def test_influence_grows_with_followers_and_engagement() -> None:

@@ -134,7 +134,8 @@ def test_every_problem_of_a_line_is_listed_in_field_order() -> None:
     [error] = read_mention_lines([json.dumps(line)])
     assert isinstance(error, LineError)
     assert error.message == (
-        "source: must be 'reddit', 'hackernews', 'appstore' or 'feeds' (got 'twitter'); "
+        "source: must be 'reddit', 'hackernews', 'appstore', 'feeds', 'bluesky' or 'mastodon' "
+        "(got 'twitter'); "
         "id: must not be empty; "
         "created_at: missing; author.followers: must be at least 0 (got -1); "
         "rating: must be at most 5 (got 9)"

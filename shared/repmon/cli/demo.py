@@ -24,6 +24,7 @@ from repmon.cli.demo_export import show_export
 from repmon.cli.signals import sigterm_exits
 from repmon.domain.brand import Brand
 from repmon.domain.reputation import history_span, snapshot
+from repmon.localstack.fakes.mastodon import instance_url
 from repmon.localstack.fakes.server import FakeSources, SourceWorld
 from repmon.localstack.runtime import AlertInbox, LocalRuntime
 from repmon.localstack.scenario import CRISIS, END, START, Scenario, demo_brands
@@ -32,6 +33,15 @@ from repmon.localstack.stack import LocalStack
 #: The fake PDS takes any app password: the account is the demo's own.
 BLUESKY_SECRET = {"identifier": "reader.example.com", "app_password": "demo-app-pass-word"}
 REDDIT_SECRET = {"client_id": "demo-client", "client_secret": "demo-secret", "user_agent": "repmon-demo/0.1"}
+
+
+def mastodon_secret(base_url: str) -> dict[str, object]:
+    """The demo's Mastodon secret: its instance toot.example is the fake's (any token will do)."""
+    return {
+        "instances": {"toot.example": {"url": instance_url(base_url, "toot"), "token": "demo-user-token"}}
+    }
+
+
 #: The handlers' INFO logs would bury the demo's own report; warnings and errors still show.
 QUIET = {"POWERTOOLS_LOG_LEVEL": "WARNING"}
 #: The demo runs the BI export once, this long after its last cycle.
@@ -96,6 +106,7 @@ def run(cycles: int | None = None, out: TextIO | None = None) -> int:
 def _prepare(stack: LocalStack, sources: FakeSources) -> DemoState:
     stack.create_secret("repmon/reddit", REDDIT_SECRET)
     stack.create_secret("repmon/bluesky", BLUESKY_SECRET)
+    stack.create_secret("repmon/mastodon", mastodon_secret(sources.base_url))
     brands = demo_brands(sources.base_url)
     DynamoWatchlist(stack.outputs["TableName"], client=stack.client("dynamodb")).replace(brands)
     return DemoState(brands)

@@ -72,9 +72,15 @@ def reach(m: Mention) -> list[str]:
         found.append(f"{compact(a.followers)} followers")
     if m.rating is not None:
         found.append(f"rated {m.rating}/5")
-    noun = {Source.REDDIT.value: "upvotes", Source.HACKERNEWS.value: "points"}.get(m.source)
-    if noun and e.score > 0:
-        found.append(f"{compact(e.score)} {noun}")
+    noun = {
+        Source.REDDIT.value: "upvotes",
+        Source.HACKERNEWS.value: "points",
+        Source.MASTODON.value: "favourites",
+    }
+    if m.source in noun and e.score > 0:
+        found.append(f"{compact(e.score)} {noun[m.source]}")
+    if m.source == Source.MASTODON.value and e.shares > 0:
+        found.append(f"{compact(e.shares)} boosts")
     if e.votes > 0:
         found.append(f"{compact(e.votes)} votes")
     if e.comments > 0:

@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 from repmon.domain.brand import Brand
 from repmon.localstack.fakes.bluesky import add_bluesky_post
 from repmon.localstack.fakes.feeds import add_feed_entry
+from repmon.localstack.fakes.mastodon import add_toot
 from repmon.localstack.fakes.server import SourceWorld
 from repmon.localstack.scenario_texts import (
     BAD_REVIEW_TITLES,
@@ -77,6 +78,25 @@ _SKEETS = {
 }
 
 
+#: The demo's Mastodon posts (own texts), on the fake instance `toot.example` and others it federates with.
+_TOOTS = {
+    "calm": (
+        "Acme Air lounge in Denver has decent coffee now",
+        "Booked Acme Air for the holidays, fingers crossed",
+    ),
+    "crisis": (
+        "Acme Air has cancelled everything out of Denver and nobody at the desk knows anything",
+        "Four hours on hold with Acme Air. The outage is a disaster, no refund offered",
+        "Acme Air app down, flights down, staff gone. Worst airline night ever",
+    ),
+    "recovered": (
+        "Acme Air refunded my cancelled flight today, credit where due",
+        "Acme Air back to normal at my gate",
+    ),
+}
+_TOOT_HOMES = ("toot.example", "fly.example", "social.example")
+
+
 def demo_brands(feeds_url: str | None = None) -> list[Brand]:
     """The demo's brands; with `feeds_url` (the fake feeds' address) Acme Air also reads a news
     search built from its query and its own status page."""
@@ -91,6 +111,8 @@ def demo_brands(feeds_url: str | None = None) -> list[Brand]:
             "site_weights": {"wire.example": 60, "flyerweekly.example": 40},
         }
         acme_sources["bluesky"] = {"enabled": True}  # the demo's secret names the fake PDS's account
+        # The demo's secret points toot.example at the fake instance; a search and a hashtag timeline.
+        acme_sources["mastodon"] = {"instances": ["toot.example"], "hashtags": ["acmeair"]}
     return [
         Brand.model_validate(
             {
@@ -162,6 +184,7 @@ class Scenario:
             self._reddit(hour, self.texts.draw(GLOBEX), "personalfinance")
         self._news(hour, "crisis" if crisis else "recovered" if hour >= RECOVERY else "calm")
         self._bluesky(hour, "crisis" if crisis else "recovered" if hour >= RECOVERY else "calm")
+        self._mastodon(hour, "crisis" if crisis else "recovered" if hour >= RECOVERY else "calm")
         if hour == CRISIS + timedelta(hours=1):
             self.world.add_reddit_post(
                 title="Acme Air stranded 300 of us in Denver overnight with no hotel and no refund",
@@ -202,6 +225,25 @@ class Scenario:
                 followers=rng.randint(40, 3000),
                 likes=rng.randint(0, 40),
                 reposts=rng.randint(0, 6),
+                replies=rng.randint(0, 8),
+            )
+
+    def _mastodon(self, hour: datetime, phase: str) -> None:
+        """Mastodon posts from a generator of their own per hour (the other draws stay as they were);
+        small accounts (followers under 5,000): the crisis weighs, no post alone alerts. Some carry
+        the #acmeair tag, some only say the name (found by search), some both (one mention)."""
+        rng = random.Random(f"mastodon {hour.isoformat()}")
+        for _ in range(rng.randint(2, 4) if phase == "crisis" else rng.randint(0, 1)):
+            add_toot(
+                self.world,
+                html=rng.choice(_TOOTS[phase]),
+                author=f"flyer{rng.randint(1, 40)}",
+                home=rng.choice(_TOOT_HOMES),
+                created=hour + timedelta(minutes=rng.randint(0, 59)),
+                tags=("acmeair",) if rng.random() < 0.6 else (),
+                followers=rng.randint(30, 5000),
+                favourites=rng.randint(0, 40),
+                boosts=rng.randint(0, 10),
                 replies=rng.randint(0, 8),
             )
 
