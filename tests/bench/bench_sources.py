@@ -17,6 +17,7 @@ from repmon.domain.brand import Brand
 from repmon.localstack.fakes.feeds import SEARCH_PATH, add_feed_entry
 from repmon.localstack.fakes.server import FakeSources, SourceWorld
 from tests.bench.bench_bluesky import bluesky
+from tests.bench.bench_mastodon import mastodon
 
 NOW = datetime(2026, 11, 4, 12, tzinfo=UTC)
 ENTRIES = 100
@@ -69,6 +70,7 @@ def main() -> None:
             print(f"feeds {label}: {len(statuses)} requests {statuses}, {returned} returned, {took:.2f} s")
             cursor = page.cursor
     bluesky()
+    mastodon()
 
 
 if __name__ == "__main__":
