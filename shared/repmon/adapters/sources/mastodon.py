@@ -42,7 +42,7 @@ from repmon.adapters.sources.mastodon_parse import (
     timeline_statuses,
 )
 from repmon.domain.brand import Brand
-from repmon.domain.cursor import Candidate, Cursor, TimeCursor, by_time
+from repmon.domain.cursor import Candidate, Cursor, Served, TimeCursor, by_time
 from repmon.domain.errors import InvalidConfig, SourceUnavailable
 from repmon.domain.sources.mastodon import HASHTAG
 from repmon.ports import SourcePage
@@ -151,7 +151,17 @@ class MastodonSource:
             matching = [c for c in matching if c.position <= poll.horizon]
         complete = poll.horizon is None and not poll.failed and not poll.spent
         settled = (now - self.overlap).timestamp() if complete else None
-        step = mark.advance(matching, limit=settings.max_items, overlap=overlap, settled=settled)
+        # Evidence the cursor moves on: every post read, matching or not, up to the horizon.
+        top = float("inf") if poll.horizon is None else poll.horizon
+        served = Served.of(c.position for c in poll.found if c.position <= top)
+        step = mark.advance(
+            matching,
+            limit=settings.max_items,
+            overlap=overlap,
+            settled=settled,
+            served=served,
+            now=now.timestamp(),
+        )
         if poll.search_cut:
             most = self.max_pages * self.page_size
             poll.errors.append(f"mastodon: search found over {most} posts; older ones may be missed")
