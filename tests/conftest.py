@@ -43,3 +43,10 @@ def _local_names_only(host: object, *args: object, **kwargs: object) -> object:
 # Installed when pytest loads this file, so session fixtures are guarded too, not just tests.
 socket.socket.connect = _loopback_only  # type: ignore[method-assign, assignment]
 socket.getaddrinfo = _local_names_only  # type: ignore[assignment]
+
+# Property tests: the same examples on every run and no per-example time limit, so a loaded CI
+# machine cannot turn a slow example into a red build. `make fuzz` explores further (tests/fuzz_budget.py).
+from hypothesis import settings as _hypothesis_settings  # noqa: E402
+
+_hypothesis_settings.register_profile("repmon", deadline=None, derandomize=True, print_blob=True)
+_hypothesis_settings.load_profile("repmon")
