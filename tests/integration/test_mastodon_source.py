@@ -179,3 +179,21 @@ def test_a_busy_tag_is_read_over_several_polls_without_a_gap_or_a_repeat(world, 
         if not page.truncated:
             break
     assert sorted(got) == sorted(ids) and len(got) == len(set(got))
+
+
+def test_an_instance_refusing_the_token_is_noted_and_the_other_read(world, source, masto_brand):
+    ids = _toots(world, 1, tags=("acme",))
+    world.fail_next(5, status=401, path="/mastodon/beta")
+    page = source.fetch(masto_brand(search=False, hashtags=["acme"]), None, NOW)
+    assert [m.native_id for m in page.mentions] == ids
+    assert page.errors == [
+        "mastodon beta.example: mastodon unavailable: beta.example refused the token (401)"
+    ]
+    assert len(world.requests_to("/mastodon/beta")) == 1  # not retried: a 401 is no passing fault
+
+
+def test_a_search_with_more_posts_than_its_pages_says_older_ones_may_be_missed(world, source, masto_brand):
+    _toots(world, 16)  # 3 pages of 5 hold 15
+    page = source.fetch(masto_brand(instances=["alpha.example"]), None, NOW)
+    assert len(page.mentions) == 15
+    assert "mastodon: search found over 15 posts; older ones may be missed" in page.errors
