@@ -144,3 +144,13 @@ def test_settings_are_off_by_default_and_checked():
         BlueskySettings(lang="English!")
     with pytest.raises(ValidationError):
         BlueskySettings(max_items=0)
+
+
+def test_an_email_shows_the_posts_own_numbers():
+    from dataclasses import replace
+
+    from repmon.domain.email_mentions import reach
+
+    m = post_to_mention(_post())
+    m = replace(m, author=replace(m.author, followers=2400))
+    assert reach(m) == ["2.4k followers", "40 likes", "4 reposts and quotes", "2 comments"]

@@ -76,11 +76,14 @@ def reach(m: Mention) -> list[str]:
         Source.REDDIT.value: "upvotes",
         Source.HACKERNEWS.value: "points",
         Source.MASTODON.value: "favourites",
+        Source.BLUESKY.value: "likes",
     }
     if m.source in noun and e.score > 0:
         found.append(f"{compact(e.score)} {noun[m.source]}")
     if m.source == Source.MASTODON.value and e.shares > 0:
         found.append(f"{compact(e.shares)} boosts")
+    if m.source == Source.BLUESKY.value and e.shares > 0:
+        found.append(f"{compact(e.shares)} reposts and quotes")
     if e.votes > 0:
         found.append(f"{compact(e.votes)} votes")
     if e.comments > 0:
