@@ -84,7 +84,11 @@ SOURCES: dict[str, SourceSpec] = {
         ),
         SourceSpec(Source.FEEDS, "News and feeds", FeedSettings, influence=formulas.feeds),
         SourceSpec(
-            Source.BLUESKY, "Bluesky", BlueskySettings, influence=formulas.bluesky, secret="bluesky_secret_name"
+            Source.BLUESKY,
+            "Bluesky",
+            BlueskySettings,
+            influence=formulas.bluesky,
+            secret="bluesky_secret_name",
         ),
         SourceSpec(
             Source.MASTODON,
