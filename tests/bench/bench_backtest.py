@@ -6,7 +6,7 @@
 Input is generated (seeded), streamed to a temporary .jsonl and never held in memory: steady traffic
 with a daily rhythm and, per brand, one crisis (a negative burst) and a few influential authors, so
 every rule has work. Each case runs the command end to end (reading and checking the input, scoring,
-storing, evaluating every 5 minutes, the summary) on every core; the 1 M case takes about 7 minutes.
+storing, evaluating every 5 minutes, the summary) on every core; the 1 M case takes about 8 minutes.
 The scorer's share is its part of the replay's CPU time (reading the input is on top). Peak memory is
 the largest resident set of this process and of any worker (getrusage).
 """
