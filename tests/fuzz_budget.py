@@ -11,7 +11,7 @@ import os
 
 from hypothesis import HealthCheck, settings
 
-FUZZ_EXAMPLES = int(os.environ.get("REPMON_FUZZ_EXAMPLES", "1500"))
+FUZZ_EXAMPLES = int(os.environ.get("REPMON_FUZZ_EXAMPLES", "1000"))
 FUZZ = settings(
     max_examples=FUZZ_EXAMPLES,
     derandomize=True,
