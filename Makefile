@@ -39,7 +39,8 @@ test: dev
 # The fuzz tests at the fault audit's bar: 10,000 inputs per parser (`make test` draws fewer).
 fuzz: dev
 	REPMON_FUZZ_EXAMPLES=10000 $(BIN)/python -m pytest -n 2 -q tests/faults/test_fuzz_input_parsers.py \
-		tests/unit/test_source_parsers.py -k fuzz
+		tests/unit/test_source_parsers.py tests/unit/test_feed_parser.py tests/unit/test_bluesky_parser.py \
+		tests/unit/test_mastodon_parser.py
 
 test-fast: dev
 	$(BIN)/python -m pytest -q -m "not slow" tests/unit
