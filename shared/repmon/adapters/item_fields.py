@@ -10,14 +10,39 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol, TypeVar
 from urllib.parse import quote
 
 from repmon.domain.errors import InvalidConfig
 
 #: What parsing one item may raise; the adapters skip the item on these and only these.
 ITEM_ERRORS = (KeyError, TypeError, ValueError, AttributeError, ArithmeticError, OSError, RecursionError)
+
+T = TypeVar("T")
+
+
+class _Warns(Protocol):
+    def warning(self, msg: str, *args: Any, **kwargs: Any) -> Any: ...
+
+
+def each_item(
+    items: Iterable[Any], convert: Callable[[Any], T], log: _Warns, what: str, **context: object
+) -> tuple[list[T], int]:
+    """Each item converted on its own: one that raises `ITEM_ERRORS` is skipped, logged as "skipped
+    malformed <what>" (with `context`) and counted; the rest are kept. Every source's parser uses it."""
+    kept: list[T] = []
+    skipped = 0
+    for item in items:
+        try:
+            kept.append(convert(item))
+        except ITEM_ERRORS as exc:
+            skipped += 1
+            log.warning(f"skipped malformed {what}", extra={**context, "error": repr(exc)[:300]})
+    return kept, skipped
+
+
 #: Counts beyond this are clamped: DynamoDB numbers hold 38 digits, and no real count comes near.
 MAX_COUNT = 10**12
 #: Epoch seconds within years 1 to 9999 convert; outside, `datetime` raises OverflowError or OSError.

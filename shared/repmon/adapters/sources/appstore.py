@@ -20,7 +20,15 @@ from typing import TYPE_CHECKING, Any
 import requests
 
 from repmon.adapters.http import LogSink, get_json, new_session, plain_text
-from repmon.adapters.item_fields import ITEM_ERRORS, MalformedPage, count, iso_date, path_segment, text
+from repmon.adapters.item_fields import (
+    ITEM_ERRORS,
+    MalformedPage,
+    count,
+    each_item,
+    iso_date,
+    path_segment,
+    text,
+)
 from repmon.domain.brand import Brand
 from repmon.domain.cursor import Candidate, Cursor, NewestFirstScan, Served, clamp_date, implausible
 from repmon.domain.errors import SourceUnavailable
@@ -125,18 +133,15 @@ def parse_feed(
         raise MalformedPage("not an RSS JSON feed")
     entries = feed.get("entry") or []
     entries = entries if isinstance(entries, list) else [entries]  # one review comes as an object
-    reviews: list[tuple[int, Mention]] = []
-    skipped = 0
-    for entry in entries:
-        if isinstance(entry, dict) and "im:name" in entry and "im:rating" not in entry:
-            continue  # older feeds lead with the app's own metadata: not a review, not malformed
-        try:
-            reviews.append(entry_to_review(entry, country, app_id, now))
-        except ITEM_ERRORS as exc:
-            skipped += 1
-            (log or _LOG).warning(
-                "skipped malformed app store entry", extra={"country": country, "error": repr(exc)[:300]}
-            )
+    # Older feeds lead with the app's own metadata: not a review, not malformed
+    reviewed = [e for e in entries if not (isinstance(e, dict) and "im:name" in e and "im:rating" not in e)]
+    reviews, skipped = each_item(
+        reviewed,
+        lambda e: entry_to_review(e, country, app_id, now),
+        log or _LOG,
+        "app store entry",
+        country=country,
+    )
     return reviews, skipped, len(entries)
 
 

@@ -19,7 +19,7 @@ from datetime import datetime
 from typing import Any
 
 from repmon.adapters.http import LogSink, plain_text
-from repmon.adapters.item_fields import ITEM_ERRORS, MalformedPage, count, iso_date, text
+from repmon.adapters.item_fields import ITEM_ERRORS, MalformedPage, count, each_item, iso_date, text
 from repmon.domain.models import Author, Engagement, Mention, Source
 
 SOURCE = Source.BLUESKY.value
@@ -56,14 +56,7 @@ def parse_search(body: Any, log: LogSink | None = None) -> SearchPage:
     if not isinstance(posts, list):
         raise MalformedPage("not a searchPosts response")
     cursor = body.get("cursor")
-    mentions: list[Mention] = []
-    skipped = 0
-    for post in posts:
-        try:
-            mentions.append(post_to_mention(post))
-        except ITEM_ERRORS as exc:
-            skipped += 1
-            (log or _LOG).warning("skipped malformed bluesky post", extra={"error": repr(exc)[:300]})
+    mentions, skipped = each_item(posts, post_to_mention, log or _LOG, "bluesky post")
     good_cursor = cursor if isinstance(cursor, str) and 0 < len(cursor) <= 500 else None
     return SearchPage(mentions, skipped, good_cursor, len(posts))
 

@@ -30,7 +30,7 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
 from repmon.adapters.http import LogSink, plain_text
-from repmon.adapters.item_fields import ITEM_ERRORS, MalformedPage
+from repmon.adapters.item_fields import MalformedPage, each_item
 from repmon.domain.cursor import clamp_date
 from repmon.domain.models import Author, Engagement, Mention, Source
 
@@ -67,15 +67,8 @@ def parse_feed(
     parsed = feedparser.parse(defused(body), sanitize_html=False, resolve_relative_uris=False)
     if not parsed.get("version") and not parsed.get("entries"):
         raise MalformedPage("not an RSS or Atom feed")
-    mentions: list[Mention] = []
-    skipped = 0
-    for entry in parsed.get("entries") or []:
-        try:
-            mentions.append(entry_to_mention(entry, weight, now))
-        except ITEM_ERRORS as exc:
-            skipped += 1
-            (log or _LOG).warning("skipped malformed feed entry", extra={"error": repr(exc)[:300]})
-    return mentions, skipped
+    entries = parsed.get("entries") or []
+    return each_item(entries, lambda e: entry_to_mention(e, weight, now), log or _LOG, "feed entry")
 
 
 def entry_to_mention(entry: Any, weight: Any, now: datetime) -> Mention:

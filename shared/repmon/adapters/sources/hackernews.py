@@ -14,7 +14,15 @@ from typing import TYPE_CHECKING, Any
 import requests
 
 from repmon.adapters.http import LogSink, get_json, new_session, plain_text
-from repmon.adapters.item_fields import ITEM_ERRORS, MalformedPage, count, epoch_date, iso_date, text
+from repmon.adapters.item_fields import (
+    ITEM_ERRORS,
+    MalformedPage,
+    count,
+    each_item,
+    epoch_date,
+    iso_date,
+    text,
+)
 from repmon.domain.brand import Brand
 from repmon.domain.cursor import Served, TimeCursor, by_time
 from repmon.domain.errors import SourceUnavailable
@@ -139,15 +147,7 @@ class AlgoliaHackerNewsSource:
         return hits, total
 
     def _parse(self, hits: Any) -> tuple[list[Mention], int]:
-        mentions: list[Mention] = []
-        skipped = 0
-        for hit in hits:
-            try:
-                mentions.append(hit_to_mention(hit))
-            except ITEM_ERRORS as exc:
-                skipped += 1
-                self.log.warning("skipped malformed hackernews hit", extra={"error": repr(exc)[:300]})
-        return mentions, skipped
+        return each_item(hits, hit_to_mention, self.log, "hackernews hit")
 
 
 def search_page(body: Any) -> tuple[list[Any], int, int]:

@@ -16,7 +16,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from repmon.adapters.http import LogSink, plain_text
-from repmon.adapters.item_fields import ITEM_ERRORS, MalformedPage, count, iso_date, text
+from repmon.adapters.item_fields import MalformedPage, count, each_item, iso_date, text
 from repmon.domain.models import Author, Engagement, Mention, Source
 
 SOURCE = Source.MASTODON.value
@@ -44,15 +44,7 @@ def search_statuses(body: Any) -> list[Any]:
 
 def parse_statuses(items: list[Any], log: LogSink | None = None) -> tuple[list[Mention], int]:
     """The statuses as Mentions and how many were skipped as malformed."""
-    mentions: list[Mention] = []
-    skipped = 0
-    for item in items:
-        try:
-            mentions.append(status_to_mention(item))
-        except ITEM_ERRORS as exc:
-            skipped += 1
-            (log or _LOG).warning("skipped malformed mastodon status", extra={"error": repr(exc)[:300]})
-    return mentions, skipped
+    return each_item(items, status_to_mention, log or _LOG, "mastodon status")
 
 
 def status_to_mention(status: Any) -> Mention:

@@ -21,7 +21,14 @@ import prawcore
 import requests
 
 from repmon.adapters.http import LogSink, new_session, plain_text
-from repmon.adapters.item_fields import ITEM_ERRORS, MalformedPage, count, epoch_date, path_segment, text
+from repmon.adapters.item_fields import (
+    MalformedPage,
+    count,
+    each_item,
+    epoch_date,
+    path_segment,
+    text,
+)
 from repmon.adapters.secrets import RedditCredentials
 from repmon.domain.brand import Brand
 from repmon.domain.cursor import Candidate, NewestFirstScan, Served, TimeCursor, by_time
@@ -212,21 +219,16 @@ def parse_listing(body: Any, log: LogSink | None = None) -> Listing:
     if not isinstance(children, list):
         raise MalformedPage("not a Listing")
     after = data.get("after") if isinstance(data, dict) else None
-    mentions: list[Mention] = []
-    skipped = 0
-    for child in children:
-        try:
-            if not (
-                isinstance(child, dict)
-                and child.get("kind") in ("t1", "t3")
-                and isinstance(child.get("data"), dict)
-            ):
-                raise ValueError("not a submission or comment")
-            mentions.append(to_mention(child["data"], comment=child["kind"] == "t1"))
-        except ITEM_ERRORS as exc:
-            skipped += 1
-            (log or _LOG).warning("skipped malformed reddit item", extra={"error": repr(exc)[:300]})
+    mentions, skipped = each_item(children, _child_to_mention, log or _LOG, "reddit item")
     return Listing(mentions, skipped, after if isinstance(after, str) and after else None)
+
+
+def _child_to_mention(child: Any) -> Mention:
+    if not (
+        isinstance(child, dict) and child.get("kind") in ("t1", "t3") and isinstance(child.get("data"), dict)
+    ):
+        raise ValueError("not a submission or comment")
+    return to_mention(child["data"], comment=child["kind"] == "t1")
 
 
 class RedditPeople:
