@@ -24,6 +24,7 @@ from repmon.cli.demo_export import show_export
 from repmon.cli.signals import sigterm_exits
 from repmon.domain.brand import Brand
 from repmon.domain.reputation import history_span, snapshot
+from repmon.domain.source_registry import SOURCES
 from repmon.localstack.fakes.mastodon import instance_url
 from repmon.localstack.fakes.server import FakeSources, SourceWorld
 from repmon.localstack.runtime import AlertInbox, LocalRuntime
@@ -78,7 +79,8 @@ def run(cycles: int | None = None, out: TextIO | None = None) -> int:
     # `kill` stops the moto child and the fake sources as Ctrl-C does (cli.signals)
     with sigterm_exits(), FakeSources(world) as sources, LocalStack(isolated=True) as stack:
         say.line(f"  stack 'repmon' deployed at {stack.endpoint_url} in {stack.deploy_seconds:.1f}s")
-        say.line(f"  local Reddit / Hacker News / App Store / news feed endpoints at {sources.base_url}")
+        labels = " / ".join(spec.label for spec in SOURCES.values())
+        say.line(f"  local {labels} endpoints at {sources.base_url}")
         state = _prepare(stack, sources)
         env = {name: dict(QUIET) for name in FUNCTIONS}
         env["collect_mentions"] |= sources.collector_env()
