@@ -62,6 +62,27 @@ def load_bluesky_credentials(
 _M = TypeVar("_M", bound=BaseModel)
 
 
+def read_secret(
+    name: str, *, provider: parameters.SecretsProvider | None = None, client: Any = None, max_age: int = 300
+) -> Any:
+    """Secret `name` as parsed JSON, read through Powertools Parameters (cached `max_age` seconds).
+
+    `SourceNotConfigured` when it does not exist, `InvalidConfig` when it cannot be read or is not
+    JSON, `SourceUnavailable` when Secrets Manager did not answer. Pass `provider` (or a boto3
+    `client`) in tests; by default Powertools' shared provider is used.
+    """
+    try:
+        if provider is None and client is not None:
+            provider = parameters.SecretsProvider(boto3_client=client)
+        if provider is not None:
+            return provider.get(name, transform="json", max_age=max_age)
+        return parameters.get_secret(name, transform="json", max_age=max_age)
+    except TransformParameterError:
+        raise InvalidConfig(f"secret {name!r} is not a JSON object") from None
+    except GetParameterError as exc:
+        raise _translate(name, exc) from None
+
+
 def load_secret(
     name: str,
     model: type[_M],
@@ -70,18 +91,8 @@ def load_secret(
     client: Any = None,
     max_age: int = 300,
 ) -> _M:
-    """Secret `name` (a JSON object) read through Powertools Parameters and validated as `model`."""
-    try:
-        if provider is None and client is not None:
-            provider = parameters.SecretsProvider(boto3_client=client)
-        if provider is not None:
-            raw = provider.get(name, transform="json", max_age=max_age)
-        else:
-            raw = parameters.get_secret(name, transform="json", max_age=max_age)
-    except TransformParameterError:
-        raise InvalidConfig(f"secret {name!r} is not a JSON object") from None
-    except GetParameterError as exc:
-        raise _translate(name, exc) from None
+    """Secret `name` (a JSON object) read as `read_secret` does and validated as `model`."""
+    raw = read_secret(name, provider=provider, client=client, max_age=max_age)
     try:
         return model.model_validate(raw)
     except ValidationError as exc:

@@ -1,7 +1,7 @@
 """The public mention schema (backtest input): one JSON object per line, validated with line numbers.
 
 Only source, id, brand, created_at and text are required; source is one of the platforms repmon polls
-(reddit, hackernews, appstore), and text may be empty only when a title says something:
+(a name in `domain.source_registry.SOURCES`), and text may be empty only when a title says something:
     {"source": "reddit", "id": "t3_abc", "brand": "acme", "created_at": "2026-11-01T12:00:00Z",
      "text": "...", "url": "...", "author": {"id": "...", "handle": "...", "followers": 1200,
      "karma": null, "account_created_at": null, "verified": false},

@@ -29,12 +29,11 @@ from urllib.parse import parse_qs, quote, urlsplit
 
 import requests
 from aws_lambda_powertools.utilities import parameters
-from aws_lambda_powertools.utilities.parameters.exceptions import GetParameterError, TransformParameterError
 from pydantic import BaseModel, ConfigDict, SecretStr, ValidationError
 
 from repmon.adapters.http import LogSink, new_session
 from repmon.adapters.item_fields import ITEM_ERRORS, MalformedPage
-from repmon.adapters.secrets import _translate as _secret_error
+from repmon.adapters.secrets import read_secret
 from repmon.adapters.sources.mastodon_parse import (
     SOURCE,
     search_statuses,
@@ -307,15 +306,7 @@ def load_instances(
 
     Read through Powertools Parameters (cached `max_age` s); `SourceNotConfigured` if it does not exist.
     """
-    try:
-        if provider is None and client is not None:
-            provider = parameters.SecretsProvider(boto3_client=client)
-        reader = provider.get if provider is not None else parameters.get_secret
-        raw = reader(name, transform="json", max_age=max_age)
-    except TransformParameterError:
-        raise InvalidConfig(f"secret {name!r} is not a JSON object") from None
-    except GetParameterError as exc:
-        raise _secret_error(name, exc) from None
+    raw = read_secret(name, provider=provider, client=client, max_age=max_age)
     entries = raw.get("instances") if isinstance(raw, dict) else None
     if not isinstance(entries, dict) or not entries:
         raise InvalidConfig(f"secret {name!r} has no 'instances' object")
