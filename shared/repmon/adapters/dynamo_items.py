@@ -18,7 +18,15 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from repmon.domain.models import Author, Engagement, HourlyAggregate, Mention, ScoredMention, Sentiment
+from repmon.domain.models import (
+    Author,
+    Engagement,
+    HourlyAggregate,
+    Mention,
+    Reply,
+    ScoredMention,
+    Sentiment,
+)
 from repmon.domain.reputation import weight
 from repmon.domain.timeutil import iso, parse_iso
 
@@ -118,6 +126,13 @@ def mention_to_item(sm: ScoredMention, polled_at: datetime, retention_days: int 
         author_karma=m.author.karma,
         author_created_at=iso(m.author.account_created_at) if m.author.account_created_at else None,
         reasons=list(s.reasons) or None,
+        views=m.engagement.views or None,
+        location_id=m.location_id,
+        location_name=m.location_name,
+        parent_id=m.parent_id,
+        replied_at=iso(m.reply.at) if m.reply else None,
+        reply_url=m.reply.url if m.reply else None,
+        own=True if m.own else None,
     )
     if s.label == "negative":
         item["gsi2pk"] = f"{brand_pk(sm.brand_id)}#NEG#{created[:10]}"
@@ -130,6 +145,11 @@ def mention_to_item(sm: ScoredMention, polled_at: datetime, retention_days: int 
 def _int(item: Item, key: str) -> int | None:
     value = item.get(key)
     return None if value is None else int(value)
+
+
+def _reply(item: Item) -> Reply | None:
+    replied = item.get("replied_at")
+    return Reply(parse_iso(replied), item.get("reply_url", "")) if replied else None
 
 
 def item_to_mention(item: Item) -> ScoredMention:
@@ -153,11 +173,17 @@ def item_to_mention(item: Item) -> ScoredMention:
             comments=int(item.get("comments", 0)),
             shares=int(item.get("shares", 0)),
             votes=int(item.get("votes", 0)),
+            views=int(item.get("views", 0)),
         ),
         rating=_int(item, "rating"),
         title=item.get("title", ""),
         community=item.get("community", ""),
         community_size=_int(item, "community_size"),
+        location_id=item.get("location_id", ""),
+        location_name=item.get("location_name", ""),
+        parent_id=item.get("parent_id", ""),
+        reply=_reply(item),
+        own=bool(item.get("own", False)),
     )
     label = item.get("sentiment_label")
     sentiment = Sentiment(

@@ -49,6 +49,17 @@ class Engagement:
     shares: int = 0
     #: App Store: how many readers voted on the review (helpful or not).
     votes: int = 0
+    #: Views or impressions where the platform counts them (YouTube, X).
+    views: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """The brand's first public answer to a mention: a review's owner response, or a post by one of
+    the brand's own accounts that replies to it."""
+
+    at: datetime
+    url: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +79,16 @@ class Mention:
     community: str = ""
     #: Size of that community when known (subreddit subscribers).
     community_size: int | None = None
+    #: Review sites: the location (store, hotel, app) the review is about, as the site names it.
+    location_id: str = ""
+    location_name: str = ""
+    #: The native id of the post this one answers, when it is a reply (to match the brand's replies).
+    parent_id: str = ""
+    #: The brand's answer, when the source shows it (a review's developer or owner response).
+    reply: Reply | None = None
+    #: Written by one of the brand's own accounts (watchlist `own_accounts`): stored, never scored
+    #: into the reputation index or the volume rules.
+    own: bool = False
 
     @property
     def key(self) -> str:
