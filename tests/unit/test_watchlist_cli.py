@@ -299,3 +299,15 @@ def test_a_bad_count_aware_threshold_is_explained(tmp_path, capsys):
     err = capsys.readouterr().err
     assert f"{path}:2: brand 'acme', thresholds.sensitivity: must be at most 0.01 (got 5)" in err
     assert "the chance an ordinary hour would hold that many mentions" in err and "default 0.0001" in err
+
+
+def test_given_an_unknown_time_zone_when_validating_then_file_line_brand_and_field_are_named(
+    tmp_path, capsys
+):
+    text = "brands:\n  - id: acme\n    name: Acme\n    query: acme\n    timezone: Europe/Pariss\n"
+    code, path, err = _validate(tmp_path, capsys, text)
+    assert code == 2
+    assert f"{path}:5: brand 'acme', timezone: unknown time zone 'Europe/Pariss'" in err
+    assert "Traceback" not in err
+    code, _, err = _validate(tmp_path, capsys, text.replace("Pariss", "Paris"))
+    assert code == 0, err

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from functools import cached_property
 from typing import Annotated
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -69,6 +70,24 @@ class Brand(_Strict):
     sources: SourceSettings = SourceSettings()
     thresholds: Thresholds = Thresholds()
     notifications: Notifications = Notifications()
+    #: The brand's own time zone (IANA name, e.g. "Europe/Paris"): emails show local times beside UTC;
+    #: quiet hours and digests are set in it.
+    timezone: str = "UTC"
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(
+                f"unknown time zone {value!r}: use an IANA name such as 'UTC' or 'Europe/Paris'"
+            ) from exc
+        return value
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
 
     @field_validator("id")
     @classmethod
