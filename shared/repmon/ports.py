@@ -15,6 +15,7 @@ from typing import Protocol
 from repmon.domain.brand import Brand
 from repmon.domain.models import Alert, HourlyAggregate, Mention, ScoredMention, Sentiment
 
+from repmon.domain.replies import ReplyLink
 
 class Clock(Protocol):
     def now(self) -> datetime:
@@ -79,6 +80,12 @@ class MentionStore(Protocol):
         """Hourly aggregates whose hour starts in [since, until), oldest first; empty hours are absent."""
         ...
 
+
+    def record_replies(self, links: Sequence[ReplyLink]) -> int:
+        """Give each link's parent mention its reply when it has none or a later one (never a later
+        one: retries and re-reads change nothing); a parent not stored yet gets it when it is saved.
+        Returns how many stored mentions changed."""
+        ...
 
 class CursorStore(Protocol):
     def get(self, brand_id: str, source: str) -> str | None: ...

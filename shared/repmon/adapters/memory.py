@@ -23,7 +23,9 @@ from typing import Any
 
 from repmon.adapters.dynamo_items import aggregate_delta
 from repmon.domain.brand import Brand
-from repmon.domain.models import Alert, HourlyAggregate, ScoredMention
+from repmon.domain.incident import Incident
+from repmon.domain.models import Alert, HourlyAggregate, Reply, ScoredMention
+from repmon.domain.replies import ReplyLink, earlier
 from repmon.domain.timeutil import floor_hour, iso
 from repmon.ports import Clock, RuleState, SaveResult
 
@@ -46,8 +48,19 @@ def as_stored(sm: ScoredMention) -> ScoredMention:
         )
     if created != m.created_at:
         m = dataclasses.replace(m, created_at=created)
+    if m.reply is not None and m.reply != _to_second(m.reply):
+        m = dataclasses.replace(m, reply=_to_second(m.reply))
     sentiment = dataclasses.replace(sm.sentiment, score=round(sm.sentiment.score, 6))
     return ScoredMention(sm.brand_id, m, sentiment, round(sm.influence, 6))
+
+
+def _to_second(reply: Reply) -> Reply:
+    """A reply as stored: its time to the second, UTC (`iso`)."""
+    return dataclasses.replace(reply, at=reply.at.replace(microsecond=0).astimezone(UTC))
+
+
+def _replied(sm: ScoredMention, reply: Reply) -> ScoredMention:
+    return dataclasses.replace(sm, mention=dataclasses.replace(sm.mention, reply=reply))
 
 
 def _time_key(sm: ScoredMention) -> str:
@@ -111,6 +124,8 @@ class MemoryMentionStore:
         # The negatives alone, as the sparse NegativeByInfluence index holds them: the influencer
         # rule reads them every run, and they are a few of the window's mentions.
         self._negative_by_time: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        #: Replies read before their parent, by the parent's (brand, key).
+        self._pending: dict[tuple[str, str], Reply] = {}
 
     def save(self, mentions: Sequence[ScoredMention]) -> SaveResult:
         unique = {(sm.brand_id, sm.key): sm for sm in mentions}
@@ -128,12 +143,16 @@ class MemoryMentionStore:
             key = (sm.brand_id, sm.key)
             stored = as_stored(sm)
             self._seen.add(key)
-            self.items[key] = stored
             insort(self._by_time[sm.brand_id], (_time_key(stored), sm.key))
-            if stored.sentiment.label == "negative":
+            if (pending := self._pending.pop(key, None)) and earlier(stored.mention.reply, pending):
+                stored = _replied(stored, pending)
+            self.items[key] = stored
+            if stored.sentiment.label == "negative" and not stored.mention.own:
                 insort(self._negative_by_time[sm.brand_id], (_time_key(stored), sm.key))
-        # From the scores as computed, as the Dynamo store's transaction adds them.
-        self._count(brand_id, hour, aggregate_delta(group))
+        # From the scores as computed, as the Dynamo store's transaction adds them; an hour of own
+        # posts alone gets no aggregate, as there (dynamo_writes._by_hour).
+        if delta := aggregate_delta(group):
+            self._count(brand_id, hour, delta)
 
     def _count(self, brand_id: str, hour: datetime, delta: dict[str, Decimal]) -> None:
         agg = self.aggregates.get((brand_id, hour)) or HourlyAggregate(brand_id=brand_id, hour=hour)
@@ -147,6 +166,19 @@ class MemoryMentionStore:
                 by_source[source] = by_source.get(source, 0) + int(value)
         changes["by_source"] = by_source
         self.aggregates[(brand_id, hour)] = dataclasses.replace(agg, **changes)  # type: ignore[arg-type]
+
+    def record_replies(self, links: Sequence[ReplyLink]) -> int:
+        changed = 0
+        for link in links:
+            key, reply = (link.brand_id, link.parent_key), _to_second(link.reply)
+            current = self.items.get(key)
+            if current is not None:
+                if earlier(current.mention.reply, reply):
+                    self.items[key] = _replied(current, reply)
+                    changed += 1
+            elif key not in self._seen and earlier(self._pending.get(key), reply):
+                self._pending[key] = reply  # the Dynamo store's REPLY# item, taken by the parent's save
+        return changed
 
     def forget_before(self, brand_id: str, before: datetime) -> int:
         """Drop the brand's mentions created before `before` (their keys stay known); returns how many."""

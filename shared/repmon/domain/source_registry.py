@@ -19,7 +19,7 @@ from enum import StrEnum
 
 from repmon.domain import influence as formulas
 from repmon.domain.models import Mention, Source
-from repmon.domain.sources import SourceOptions
+from repmon.domain.sources import SourceOptions, Strict
 from repmon.domain.sources.appstore import AppStoreSettings
 from repmon.domain.sources.bluesky import BlueskySettings
 from repmon.domain.sources.feeds import FeedSettings
@@ -35,6 +35,18 @@ class Queue(StrEnum):
     REDDIT = "reddit"
 
 
+class Replies(StrEnum):
+    """Whether and how a source shows the brand's replies (README, "Replies")."""
+
+    #: It cannot: its mentions are "reply unknown", never "unanswered" (App Store RSS, feeds).
+    NONE = "none"
+    #: Through the brand's own posts that answer a mention (`parent_id`): seen when the brand lists
+    #: its accounts there (`own_accounts`), and when the source reads those posts.
+    OWN_POSTS = "own_posts"
+    #: The item itself carries the brand's response (a review's developer or owner response).
+    FIELD = "field"
+
+
 @dataclass(frozen=True)
 class SourceSpec:
     name: Source
@@ -47,6 +59,8 @@ class SourceSpec:
     secret: str | None = None
     #: Whether the brand query filters its items (App Store reviews are of the brand's own app).
     filtered: bool = True
+    #: How it shows the brand's replies; NONE leaves its mentions "reply unknown".
+    replies: Replies = Replies.NONE
     #: Its column heading in narrow tables (the demo's progress), when its name is too long.
     short: str = ""
 
@@ -75,9 +89,15 @@ SOURCES: dict[str, SourceSpec] = {
             influence=formulas.reddit,
             queue=Queue.REDDIT,
             secret="reddit_secret_name",
+            replies=Replies.OWN_POSTS,
         ),
         SourceSpec(
-            Source.HACKERNEWS, "Hacker News", HackerNewsSettings, influence=formulas.hackernews, short="hn"
+            Source.HACKERNEWS,
+            "Hacker News",
+            HackerNewsSettings,
+            influence=formulas.hackernews,
+            short="hn",
+            replies=Replies.OWN_POSTS,
         ),
         SourceSpec(
             Source.APPSTORE, "App Store", AppStoreSettings, influence=formulas.appstore, filtered=False
@@ -89,6 +109,7 @@ SOURCES: dict[str, SourceSpec] = {
             BlueskySettings,
             influence=formulas.bluesky,
             secret="bluesky_secret_name",
+            replies=Replies.OWN_POSTS,
         ),
         SourceSpec(
             Source.MASTODON,
@@ -97,12 +118,13 @@ SOURCES: dict[str, SourceSpec] = {
             influence=formulas.mastodon,
             secret="mastodon_secret_name",
             short="masto",
+            replies=Replies.OWN_POSTS,
         ),
     )
 }
 
 
-class SourceSettings(SourceOptions):
+class SourceSettings(Strict):
     """The watchlist's `sources:` section: one key per row of `SOURCES`, each with its defaults."""
 
     reddit: RedditSettings = RedditSettings()
@@ -111,6 +133,13 @@ class SourceSettings(SourceOptions):
     feeds: FeedSettings = FeedSettings()
     bluesky: BlueskySettings = BlueskySettings()
     mastodon: MastodonSettings = MastodonSettings()
+
+    def replies_visible(self, source: str) -> bool:
+        """Whether the brand's replies on `source` can be seen (README, "Replies")."""
+        row = SOURCES.get(source)
+        if row is None or row.replies is Replies.NONE:
+            return False
+        return row.replies is Replies.FIELD or bool(getattr(self, source).own_accounts)
 
     def enabled(self) -> list[str]:
         """The sources plan_polls schedules for the brand, in the table's order."""
