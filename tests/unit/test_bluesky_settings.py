@@ -41,7 +41,10 @@ def test_enabled_turns_it_on_and_it_is_off_by_default(tmp_path, capsys) -> None:
             "        max_items: 0\n",
             "brands.yaml:7: brand 'acme', sources.bluesky.max_items: must be at least 1",
         ),
-        ("        handle: me.bsky.social\n", "sources.bluesky.handle: unknown key; expected one of: enabled"),
+        (
+            "        handle: me.bsky.social\n",
+            "sources.bluesky.handle: unknown key; expected one of: own_accounts, enabled",
+        ),
     ],
 )
 def test_bad_settings_name_file_line_brand_and_field(tmp_path, capsys, body, words) -> None:

@@ -31,6 +31,8 @@ CREATE EXTERNAL TABLE IF NOT EXISTS repmon.mentions (
   `own` boolean,
   `replied_at` string,
   `reply_url` string,
+  `reply_status` string,
+  `customer_tier` string,
   `sentiment_label` string,
   `sentiment_score` double,
   `language` string,

@@ -49,12 +49,17 @@ def batch_get(
     projection: str = "pk, sk",
     sleep: Callable[[float], None] = time.sleep,
     max_rounds: int = 10,
+    consistent: bool = False,
 ) -> list[Item]:
     """Get items by key, retrying UnprocessedKeys with backoff; raises if DynamoDB keeps refusing."""
     found: list[Item] = []
     for chunk in chunks(list(keys), _BATCH_GET_MAX):
         request: dict[str, Any] = {
-            table: {"Keys": [to_wire(k) for k in chunk], "ProjectionExpression": projection}
+            table: {
+                "Keys": [to_wire(k) for k in chunk],
+                "ProjectionExpression": projection,
+                "ConsistentRead": consistent,
+            }
         }
         for attempt in range(max_rounds):
             response = client.batch_get_item(RequestItems=request)

@@ -133,8 +133,11 @@ def mention_to_item(sm: ScoredMention, polled_at: datetime, retention_days: int 
         replied_at=iso(m.reply.at) if m.reply else None,
         reply_url=m.reply.url if m.reply else None,
         own=True if m.own else None,
+        replies_visible=True if m.replies_visible else None,
+        customer_tier=m.customer_tier,
     )
-    if s.label == "negative":
+    # The brand's own posts stay out of the negative index: never a complaint to answer or alert on.
+    if s.label == "negative" and not m.own:
         item["gsi2pk"] = f"{brand_pk(sm.brand_id)}#NEG#{created[:10]}"
         item["gsi2sk"] = f"{sm.influence:06.2f}#{created}"
     if retention_days > 0:
@@ -184,6 +187,8 @@ def item_to_mention(item: Item) -> ScoredMention:
         parent_id=item.get("parent_id", ""),
         reply=_reply(item),
         own=bool(item.get("own", False)),
+        replies_visible=bool(item.get("replies_visible", False)),
+        customer_tier=item.get("customer_tier", ""),
     )
     label = item.get("sentiment_label")
     sentiment = Sentiment(
@@ -196,13 +201,14 @@ def item_to_mention(item: Item) -> ScoredMention:
 
 
 def aggregate_delta(mentions: list[ScoredMention]) -> dict[str, Decimal]:
-    """What a group of new mentions of one brand and hour adds to that hour's counters and sums."""
+    """What a group of new mentions of one brand and hour adds to that hour's counters and sums.
+    The brand's own posts add nothing: they are not what people say of it (index, volume rules)."""
     delta: dict[str, float] = {}
 
     def add(name: str, value: float) -> None:
         delta[name] = delta.get(name, 0) + value
 
-    for sm in mentions:
+    for sm in (sm for sm in mentions if not sm.mention.own):
         add("mentions", 1)
         add(sm.sentiment.bucket, 1)
         add(f"source_{sm.mention.source}", 1)

@@ -18,8 +18,10 @@ from typing import Any
 
 from repmon.adapters import dynamo_items as items
 from repmon.adapters.dynamo import batch_get, dynamodb_client, query_all, to_wire
+from repmon.adapters.dynamo_replies import DynamoReplies
 from repmon.adapters.dynamo_writes import MentionWriter
 from repmon.domain.models import HourlyAggregate, ScoredMention
+from repmon.domain.replies import ReplyLink
 from repmon.domain.timeutil import floor_hour
 from repmon.ports import Clock, SaveResult
 
@@ -33,6 +35,7 @@ class DynamoMentionStore:
         self.client = dynamodb_client(client)
         self.retention_days = retention_days
         self.writer = MentionWriter(table, self.client, retention_days)
+        self.replies = DynamoReplies(table, self.client)
 
     def save(self, mentions: Sequence[ScoredMention]) -> SaveResult:
         unique = list({(sm.brand_id, sm.key): sm for sm in mentions}.values())
@@ -40,8 +43,13 @@ class DynamoMentionStore:
         known = self._known_keys([sm for sm in unique if items.key_problem(_key(sm)) is None])
         fresh = [sm for sm in unique if (items.brand_pk(sm.brand_id), _sk(sm)) not in known]
         written = self.writer.write(fresh, self.clock.now())
+        # After the write, never before: see dynamo_replies on the race this order closes.
+        self.replies.pick_up([sm for sm in fresh if sm.mention.replies_visible])
         duplicates = len(mentions) - written.stored - written.rejected
         return SaveResult(stored=written.stored, duplicates=duplicates, rejected=written.rejected)
+
+    def record_replies(self, links: Sequence[ReplyLink]) -> int:
+        return self.replies.record(links)
 
     def _known_keys(self, mentions: Sequence[ScoredMention]) -> set[tuple[str, str]]:
         return {(i["pk"], i["sk"]) for i in batch_get(self.client, self.table, list(map(_key, mentions)))}

@@ -172,7 +172,7 @@ def _loggable(text: str, chars: int) -> str:
 
 def _by_hour(group: Sequence[_Put]) -> dict[tuple[str, datetime], list[ScoredMention]]:
     hours: dict[tuple[str, datetime], list[ScoredMention]] = {}
-    for p in group:
+    for p in (p for p in group if not p.sm.mention.own):  # own posts are not counted (aggregate_delta)
         hours.setdefault((p.sm.brand_id, floor_hour(p.sm.mention.created_at)), []).append(p.sm)
     return hours
 

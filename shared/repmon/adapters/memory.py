@@ -23,7 +23,6 @@ from typing import Any
 
 from repmon.adapters.dynamo_items import aggregate_delta
 from repmon.domain.brand import Brand
-from repmon.domain.incident import Incident
 from repmon.domain.models import Alert, HourlyAggregate, Reply, ScoredMention
 from repmon.domain.replies import ReplyLink, earlier
 from repmon.domain.timeutil import floor_hour, iso

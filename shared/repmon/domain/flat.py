@@ -20,6 +20,7 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime
 from typing import Any
 
+from repmon.domain.replies import reply_status
 from repmon.domain.source_registry import SOURCES as SOURCE_ROWS
 
 Row = dict[str, Any]
@@ -61,6 +62,8 @@ COLUMNS: dict[str, dict[str, str]] = {
         "own": BOOLEAN,
         "replied_at": STRING,
         "reply_url": STRING,
+        "reply_status": STRING,
+        "customer_tier": STRING,
         "sentiment_label": STRING,
         "sentiment_score": DOUBLE,
         "language": STRING,
@@ -171,6 +174,11 @@ def mention_row(
     values["sentiment_label"] = item.get("sentiment_label") or "unscored"
     values["expires_at"] = _iso_epoch(item.get("expires_at"))
     values["reasons"] = list(item.get("reasons") or ())
+    values["reply_status"] = reply_status(
+        own=bool(item.get("own")),
+        replied=bool(item.get("replied_at")),
+        visible=bool(item.get("replies_visible")),
+    )
     if pseudonymise is not identity:
         values |= _author(item, pseudonymise)
     if not include_text:

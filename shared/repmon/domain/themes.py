@@ -55,9 +55,9 @@ _COMPLAINT_REASONS = (
 #: One spelling for words the scorer reads alike.
 _CANONICAL = {"canceled": "cancelled", "cancellation": "cancelled", "cancellations": "cancelled"}
 #: English function words, fillers and verdicts: never a theme, nor part of one. Negations stay.
-_STOP_WORDS = """a about above after again against all also am an and any are as at be because been before being
-    below between both but by could did do does doing during each even ever for from further had has have
-    having he her here hers him his how i if in into is it its itself just let me more most my myself
+_STOP_WORDS = """a about above after again against all also am an and any are as at be because been before
+    being below between both but by could did do does doing during each even ever for from further had has
+    have having he her here hers him his how i if in into is it its itself just let me more most my myself
     now of off on once only or other our ours out over own same she should so some such than that the
     their them then there these they this those through to too under until up very was we were what
     when where which while who whom why will with would you your yours am pm im ive id dont really

@@ -14,13 +14,15 @@ what it already has.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
+from repmon.domain import replies
 from repmon.domain.brand import Brand
 from repmon.domain.errors import JobUnfinished, UnknownSource
 from repmon.domain.models import Mention, ScoredMention
 from repmon.domain.source_registry import SOURCES, influence
+from repmon.domain.sources.handles import is_own
 from repmon.ports import CursorStore, MentionSource, MentionStore, PollJob, SentimentScorer, Watchlist
 
 
@@ -62,9 +64,14 @@ class Collector:
         cursor = self.cursors.get(brand.id, job.source)
         page = self.sources[job.source].fetch(brand, cursor, job.scheduled_at)
         # Capped once, here, so matching, scoring and storage all see the same bounded text.
-        matched = [m for m in (m.capped() for m in page.mentions) if _about(brand, m)]
+        marked = [mark(brand, m.capped()) for m in page.mentions]
+        matched = [m for m in marked if _about(brand, m)]
         scored = self._score(brand.id, matched, job.scheduled_at, time_left)
         saved = self.store.save(scored)
+        # Every time, not only for new own posts: a crash after the save must not lose the reply,
+        # and the store only ever moves a reply earlier, so a re-read changes nothing.
+        if answers := replies.links(scored):
+            self.store.record_replies(answers)
         if len(scored) < len(matched):  # the cursor covers the whole page: it may not move yet
             raise JobUnfinished(brand.id, job.source, saved.stored, len(matched) - len(scored))
         if page.cursor != cursor:
@@ -105,7 +112,19 @@ def score_mention(brand_id: str, mention: Mention, scorer: SentimentScorer, at: 
     return ScoredMention(brand_id, mention, sentiment, influence(mention, at))
 
 
+def mark(brand: Brand, mention: Mention) -> Mention:
+    """The mention as this brand sees it: its own post or not, whether its replies can be seen."""
+    own = is_own(brand, mention)
+    visible = not own and brand.sources.replies_visible(mention.source)
+    if (own, visible) == (mention.own, mention.replies_visible):
+        return mention
+    return replace(mention, own=own, replies_visible=visible)
+
+
 def _about(brand: Brand, mention: Mention) -> bool:
-    # A source whose items are about the brand by construction (its own app) is not filtered.
+    # A source whose items are about the brand by construction (its own app) is not filtered, nor
+    # are the brand's own posts: a support account's answer rarely names the brand.
     spec = SOURCES.get(mention.source)
-    return (spec is not None and not spec.filtered) or brand.compiled.matches(mention.full_text)
+    return (
+        (spec is not None and not spec.filtered) or mention.own or brand.compiled.matches(mention.full_text)
+    )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Annotated
+from typing import Annotated, ClassVar
 
 from pydantic import AfterValidator, Field, field_validator, model_validator
 
@@ -25,6 +25,7 @@ def _country(value: str) -> str:
 
 
 class AppStoreSettings(SourceOptions):
+    handle_rule: ClassVar[str] = "appstore"
     #: Defaults to on when an app id is given.
     enabled: bool | None = None
     app_id: str | None = None

@@ -14,7 +14,7 @@ note, as Reddit does. The search is the brand's search terms, OR-ed; the brand q
 from __future__ import annotations
 
 import re
-from typing import Annotated
+from typing import Annotated, ClassVar
 
 from pydantic import AfterValidator, Field
 
@@ -31,6 +31,7 @@ def _lang(value: str) -> str:
 
 
 class BlueskySettings(SourceOptions):
+    handle_rule: ClassVar[str] = "bluesky"
     enabled: bool = False
     lang: Annotated[str, AfterValidator(_lang)] | None = None
     max_items: Annotated[int, Field(ge=1, le=1000)] = 200

@@ -16,7 +16,7 @@ specific listed suffix wins), `default_weight` for any other site.
 from __future__ import annotations
 
 import re
-from typing import Annotated
+from typing import Annotated, ClassVar
 from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, Field, model_validator
@@ -52,6 +52,7 @@ Weight = Annotated[int, Field(ge=0, le=100)]
 
 
 class FeedSettings(SourceOptions):
+    handle_rule: ClassVar[str] = "feeds"
     #: Defaults to on when `urls` is set.
     enabled: bool | None = None
     urls: Annotated[tuple[Annotated[str, AfterValidator(_feed_url)], ...], Field(max_length=MAX_FEEDS)] = ()

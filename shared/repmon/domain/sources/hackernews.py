@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, ClassVar
 
 from pydantic import Field
 
@@ -10,5 +10,6 @@ from repmon.domain.sources import SourceOptions
 
 
 class HackerNewsSettings(SourceOptions):
+    handle_rule: ClassVar[str] = "hackernews"
     enabled: bool = True
     max_items: Annotated[int, Field(ge=1, le=1000)] = 200

@@ -16,7 +16,7 @@ each tag's timeline (`/api/v1/timelines/tag/:tag`), which needs neither.
 from __future__ import annotations
 
 import re
-from typing import Annotated
+from typing import Annotated, ClassVar
 
 from pydantic import AfterValidator, Field, model_validator
 
@@ -48,6 +48,7 @@ def _hashtag(value: str) -> str:
 
 
 class MastodonSettings(SourceOptions):
+    handle_rule: ClassVar[str] = "mastodon"
     #: Defaults to on when `instances` is set.
     enabled: bool | None = None
     instances: Annotated[

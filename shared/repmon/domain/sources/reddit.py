@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Annotated
+from typing import Annotated, ClassVar
 
 from pydantic import AfterValidator, Field
 
@@ -27,6 +27,7 @@ def _subreddit(value: str) -> str:
 
 
 class RedditSettings(SourceOptions):
+    handle_rule: ClassVar[str] = "reddit"
     enabled: bool = True
     #: Empty means r/all.
     subreddits: tuple[Annotated[str, AfterValidator(_subreddit)], ...] = ()

@@ -1,0 +1,114 @@
+"""The brand's own posts and its replies, through the collector and the in-memory store.
+
+Own posts are stored but never counted in the hourly aggregates (index, volume rules) nor offered as
+negative candidates; an own post answering a stored mention gives it `reply`, earliest first, whatever
+the order they arrive in and however often they are re-read."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from repmon.adapters.memory import MemoryMentionStore
+from repmon.domain.brand import Brand
+from repmon.domain.models import Author, Mention, Reply
+from repmon.domain.replies import ReplyLink, status_of
+from repmon.ports import PollJob
+from repmon.services.collect import Collector
+from tests.fakes import InMemoryCursorStore, InMemoryWatchlist, KeywordScorer, ScriptedSource
+
+T0 = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
+ACME = Brand.model_validate(
+    {
+        "id": "acme",
+        "name": "Acme Air",
+        "query": '"acme air"',
+        "sources": {"reddit": {"own_accounts": ["u/AcmeAirSupport"]}, "appstore": {"app_id": "123456789"}},
+    }
+)
+
+
+def post(native_id: str, text: str, minutes: int, author: str = "alice", parent: str = "") -> Mention:
+    return Mention(
+        "reddit",
+        native_id,
+        T0 + timedelta(minutes=minutes),
+        text,
+        url=f"https://www.reddit.com/{native_id}",
+        author=Author(id=author, handle=author),
+        parent_id=parent,
+    )
+
+
+COMPLAINT = post("t3_a", "acme air lost my bag, terrible awful", 0)
+ANSWER = post("t1_r", "So sorry, please DM us", 30, author="AcmeAirSupport", parent="t3_a")
+
+
+def collect(store: MemoryMentionStore, *mentions: Mention, minutes: int = 60) -> None:
+    source = ScriptedSource("reddit", mentions)
+    collector = Collector(
+        InMemoryWatchlist([ACME]), {"reddit": source}, InMemoryCursorStore(), store, KeywordScorer()
+    )
+    collector.collect(PollJob("acme", "reddit", T0 + timedelta(minutes=minutes)))
+
+
+def stored(store: MemoryMentionStore, native_id: str) -> Mention:
+    return store.items[("acme", f"reddit#{native_id}")].mention
+
+
+def test_an_own_post_is_stored_flagged_but_never_counted_nor_a_negative_candidate() -> None:
+    store = MemoryMentionStore()
+    own_rant = post("t3_o", "awful terrible day, we apologise", 5, author="ACMEAIRSUPPORT")
+    collect(store, COMPLAINT, own_rant)
+    assert stored(store, "t3_o").own and status_of(stored(store, "t3_o")) == "own"
+    [hour] = store.hourly("acme", T0, T0 + timedelta(hours=1))
+    assert hour.mentions == 1 and hour.negative == 1 and hour.by_source == {"reddit": 1}
+    negatives = store.most_negative("acme", T0, T0 + timedelta(hours=1), 0.0, 10)
+    assert [sm.key for sm in negatives] == ["reddit#t3_a"]
+
+
+def test_an_own_reply_without_the_brand_name_is_kept_and_answers_its_parent() -> None:
+    store = MemoryMentionStore()
+    collect(store, COMPLAINT)
+    assert status_of(stored(store, "t3_a")) == "unanswered"
+    collect(store, ANSWER, minutes=90)
+    assert stored(store, "t3_a").reply == Reply(ANSWER.created_at, ANSWER.url)
+    assert status_of(stored(store, "t3_a")) == "replied"
+
+
+def test_a_reply_read_before_its_parent_waits_for_it() -> None:
+    store = MemoryMentionStore()
+    collect(store, ANSWER)
+    collect(store, COMPLAINT, minutes=90)
+    assert stored(store, "t3_a").reply == Reply(ANSWER.created_at, ANSWER.url)
+
+
+def test_re_reads_and_later_replies_never_move_the_first_reply_later_nor_count_twice() -> None:
+    store = MemoryMentionStore()
+    later = post("t1_s", "Following up", 300, author="acmeairsupport", parent="t3_a")
+    for _ in range(2):  # a retried job reads the same page again
+        collect(store, COMPLAINT, later, ANSWER)
+        collect(store, later)
+    assert stored(store, "t3_a").reply == Reply(ANSWER.created_at, ANSWER.url)
+    assert sum(h.mentions for h in store.hourly("acme", T0, T0 + timedelta(hours=6))) == 1
+    assert store.record_replies([ReplyLink("acme", "reddit", "t3_a", Reply(T0 + timedelta(days=1)))]) == 0
+
+
+def test_a_source_that_cannot_show_replies_leaves_the_mention_unknown_not_unanswered() -> None:
+    store = MemoryMentionStore()
+    review = Mention("appstore", "r1", T0, "acme air app crashes, awful")
+    source = ScriptedSource("appstore", [review])
+    collector = Collector(
+        InMemoryWatchlist([ACME]), {"appstore": source}, InMemoryCursorStore(), store, KeywordScorer()
+    )
+    collector.collect(PollJob("acme", "appstore", T0 + timedelta(minutes=60)))
+    assert status_of(store.items[("acme", "appstore#r1")].mention) == "unknown"
+
+
+def test_without_own_accounts_on_a_source_its_mentions_are_reply_unknown() -> None:
+    brand = Brand.model_validate({"id": "acme", "name": "Acme Air", "query": '"acme air"'})
+    store = MemoryMentionStore()
+    source = ScriptedSource("reddit", [COMPLAINT])
+    Collector(
+        InMemoryWatchlist([brand]), {"reddit": source}, InMemoryCursorStore(), store, KeywordScorer()
+    ).collect(PollJob("acme", "reddit", T0 + timedelta(minutes=60)))
+    assert status_of(stored(store, "t3_a")) == "unknown"
