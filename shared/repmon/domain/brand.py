@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from repmon.domain.digest_settings import DigestSettings
 from repmon.domain.models import Severity
 from repmon.domain.query import Query, QuerySyntaxError, parse_query
 from repmon.domain.source_registry import SourceSettings
@@ -73,6 +74,9 @@ class Brand(_Strict):
     #: The brand's own time zone (IANA name, e.g. "Europe/Paris"): emails show local times beside UTC;
     #: quiet hours and digests are set in it.
     timezone: str = "UTC"
+    #: Other brands of the same watchlist (their ids) the digest's share of voice compares with.
+    competitors: tuple[str, ...] = ()
+    digest: DigestSettings = DigestSettings()
 
     @field_validator("timezone")
     @classmethod

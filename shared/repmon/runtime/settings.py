@@ -64,6 +64,11 @@ class EvaluateSettings(_Settings):
     alert_topic_arn: Annotated[str, Field(alias="ALERT_TOPIC_ARN")]
 
 
+class SendDigestSettings(_Settings):
+    #: Digests go out on the alert topic with the message attribute kind=digest.
+    alert_topic_arn: Annotated[str, Field(alias="ALERT_TOPIC_ARN")]
+
+
 class ExportSettings(_Settings):
     export_bucket: Annotated[str, Field(alias="EXPORT_BUCKET")]
     export_prefix: Annotated[str, Field(alias="EXPORT_PREFIX")] = "repmon"
