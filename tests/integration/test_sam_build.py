@@ -25,6 +25,7 @@ FUNCTIONS = (
     "CollectMentionsFunction",
     "EvaluateReputationFunction",
     "ExportForBiFunction",
+    "SendDigestFunction",
 )
 #: Lines of SAM's output that mean something is off, whatever the exit code.
 NOISE = re.compile(r"requirements\.txt file not found|warning|error|deprecat|traceback", re.IGNORECASE)

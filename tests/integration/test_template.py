@@ -21,8 +21,14 @@ FUNCTIONS = {
     "CollectMentionsFunction",
     "EvaluateReputationFunction",
     "ExportForBiFunction",
+    "SendDigestFunction",
 }
-SCHEDULED_FUNCTIONS = {"PlanPollsFunction", "EvaluateReputationFunction", "ExportForBiFunction"}
+SCHEDULED_FUNCTIONS = {
+    "PlanPollsFunction",
+    "EvaluateReputationFunction",
+    "ExportForBiFunction",
+    "SendDigestFunction",
+}
 
 cfn = template_helpers.cfn  # the shared module-scoped fixture
 _resources, _props = template_helpers.resources, template_helpers.props

@@ -20,6 +20,7 @@ from repmon.runtime.settings import (
     EvaluateSettings,
     ExportSettings,
     PlanPollsSettings,
+    SendDigestSettings,
     _Settings,
 )
 from tests.integration import template_helpers
@@ -30,6 +31,7 @@ SETTINGS_BY_FUNCTION: dict[str, type[_Settings]] = {
     "CollectMentionsFunction": CollectSettings,
     "EvaluateReputationFunction": EvaluateSettings,
     "ExportForBiFunction": ExportSettings,
+    "SendDigestFunction": SendDigestSettings,
 }
 # Variables the platform or libraries read rather than our settings models.
 PLATFORM_VARIABLE_PREFIXES = ("POWERTOOLS_", "AWS_")
@@ -128,6 +130,15 @@ EXPECTED_GRANTS: dict[str, set[Grant]] = {
         ("s3:ListBucket", "ExportBucket", _ANY_KEY),  # S3PartitionSink, changed_items: list_objects_v2
         ("secretsmanager:GetSecretValue", "PseudonymKey", _ANY_KEY),  # pseudonym.secret_pseudonymiser
     },
+    "SendDigestFunction": _runtime("SendDigestLogGroup", scheduled=True)
+    | {
+        # DynamoWatchlist.brands; DynamoMentionStore.hourly, DynamoMuteStore.active, DynamoAlertLog
+        ("dynamodb:Query", "RepmonTable", _WATCHLIST_OR_BRANDS),
+        ("dynamodb:Query", "RepmonTable/index/NegativeByInfluence", _ANY_KEY),  # .most_negative
+        ("dynamodb:GetItem", "RepmonTable", _BRANDS),  # DynamoNoticeLedger.state
+        ("dynamodb:UpdateItem", "RepmonTable", _BRANDS),  # DynamoNoticeLedger.claim, mark_sent
+        ("sns:Publish", "AlertTopic", _ANY_KEY),  # sns_notices.SnsNoticePublisher.publish
+    },
 }
 _SECRET_ARN_PREFIX = "arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:"
 
@@ -190,6 +201,7 @@ def test_functions_write_only_their_own_partitions(cfn: Template) -> None:
         ("CollectMentionsFunction", ["BRAND#*"]),
         ("EvaluateReputationFunction", ["BRAND#*"]),
         ("ExportForBiFunction", ["EXPORT"]),
+        ("SendDigestFunction", ["BRAND#*"]),
     ):
         role = _props(cfn, function)["Role"]["Fn::GetAtt"][0]
         writes = [

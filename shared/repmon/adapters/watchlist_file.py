@@ -34,6 +34,7 @@ def load_watchlist(path: Path) -> list[Brand]:
         for where, line, first in document.duplicate_keys()
     ]
     problems += _duplicate_ids(document, entries)
+    problems += _unknown_competitors(document, entries, brands)
     if problems:
         raise WatchlistInvalid([_at(path, line, text) for line, text in sorted(problems, key=_by_line)])
     return brands
@@ -96,6 +97,30 @@ def _duplicate_ids(document: Document, entries: list[Any]) -> list[_Problem]:
             )
         seen.setdefault(brand_id, line)
     return problems
+
+
+def _unknown_competitors(document: Document, entries: list[Any], brands: list[Brand]) -> list[_Problem]:
+    """`competitors` name other brands of this same file (the digest compares their volumes); a brand
+    with problems of its own still counts as named."""
+    ids = [e["id"] for e in entries if isinstance(e, dict) and isinstance(e.get("id"), str)]
+    problems: list[_Problem] = []
+    for brand in brands:
+        index = _entry_index(document, brand.id)
+        for position, other in enumerate(brand.competitors):
+            if other in ids and other != brand.id:
+                continue
+            line = document.line_of(("brands", index, "competitors", position))
+            why = "is the brand itself" if other == brand.id else "is not a brand of this watchlist"
+            known = ", ".join(i for i in ids if i != brand.id) or "none"
+            problems.append(
+                (line, f"brand {brand.id!r}, competitors[{position}]: {other!r} {why} (ids: {known})")
+            )
+    return problems
+
+
+def _entry_index(document: Document, brand_id: str) -> int:
+    entries = document.value.get("brands", []) if isinstance(document.value, dict) else []
+    return next(i for i, e in enumerate(entries) if isinstance(e, dict) and e.get("id") == brand_id)
 
 
 def _subject(entries: list[Any], where: tuple[str | int, ...]) -> str:

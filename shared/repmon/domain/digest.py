@@ -1,0 +1,160 @@
+"""A brand's digest: which periods are due at a time, and the facts of one period. Pure.
+
+A daily digest covers the 24 hours before the brand's local `digest.hour`, a weekly one the 7 days
+before that hour on `digest.weekday` (a day that changes clocks has 23 or 25 hours). A period stays
+due for CATCH_UP after its end, so an hourly run that failed or found SNS down is made up by the
+next ones; the ledger keeps it to one email (`services.digests`).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from repmon.domain.brand import Brand
+from repmon.domain.digest_settings import WEEKDAYS
+from repmon.domain.models import HourlyAggregate, ScoredMention
+from repmon.domain.mutes import Mute
+from repmon.domain.notices import LoggedAlert
+from repmon.domain.reputation import index
+
+DAILY, WEEKLY = "daily", "weekly"
+CATCH_UP = timedelta(hours=12)
+_LENGTH = {DAILY: timedelta(days=1), WEEKLY: timedelta(days=7)}
+#: Daily points of the trend line: a week for a daily digest, two for a weekly one.
+TREND_DAYS = {DAILY: 7, WEEKLY: 14}
+
+
+@dataclass(frozen=True)
+class Period:
+    kind: str
+    start: datetime
+    end: datetime
+    #: The local date the period ends on: names it in the subject and in the ledger.
+    label: str
+
+    @property
+    def key(self) -> str:
+        return f"digest#{self.kind}#{self.label}"
+
+    @property
+    def previous(self) -> tuple[datetime, datetime]:
+        return self.start - (self.end - self.start), self.start
+
+    @property
+    def history_start(self) -> datetime:
+        """The earliest hour any part of the digest reads: the trend's first day or the last period."""
+        return min(self.end - timedelta(days=TREND_DAYS[self.kind]), self.previous[0])
+
+
+def due_periods(brand: Brand, at: datetime) -> list[Period]:
+    """The brand's digest periods that ended at most CATCH_UP before `at`."""
+    settings, found = brand.digest, []
+    local = at.astimezone(brand.zone)
+    end = local.replace(hour=settings.hour, minute=0, second=0, microsecond=0)
+    if end > local:
+        end -= timedelta(days=1)  # wall-clock arithmetic: the same local hour the day before
+    if settings.daily:
+        found.append(_period(DAILY, end))
+    if settings.weekly:
+        back = (end.weekday() - WEEKDAYS.index(settings.weekday)) % 7
+        found.append(_period(WEEKLY, end - timedelta(days=back)))
+    return [p for p in found if timedelta(0) <= at - p.end < CATCH_UP]
+
+
+def _period(kind: str, local_end: datetime) -> Period:
+    start = local_end - _LENGTH[kind]
+    return Period(kind, start.astimezone(UTC), local_end.astimezone(UTC), local_end.date().isoformat())
+
+
+@dataclass(frozen=True)
+class Voice:
+    brand_id: str
+    name: str
+    mentions: int
+
+
+@dataclass(frozen=True)
+class DigestFacts:
+    """What one digest says; `digest_text` renders it."""
+
+    brand: Brand
+    period: Period
+    index: float | None
+    previous_index: float | None
+    #: Daily index, oldest first (None: nothing scored that day).
+    trend: tuple[float | None, ...]
+    mentions: int
+    previous_mentions: int
+    negative: int
+    by_source: dict[str, int]
+    #: The brand first, then its competitors, each with its mentions in the period.
+    voices: tuple[Voice, ...]
+    complaints: tuple[ScoredMention, ...]
+    themes: tuple[tuple[str, int], ...]
+    alerts: tuple[LoggedAlert, ...]
+    #: Enabled sources with no mention in the period, each with its mentions over the trend days.
+    silent: tuple[tuple[str, int], ...]
+    mutes: tuple[Mute, ...]
+
+
+@dataclass(frozen=True)
+class DigestInputs:
+    """What the service reads for one brand and period."""
+
+    buckets: Sequence[HourlyAggregate]
+    competitors: Sequence[Voice]
+    complaints: Sequence[ScoredMention]
+    alerts: Sequence[LoggedAlert]
+    mutes: Sequence[Mute]
+
+
+def digest_facts(brand: Brand, period: Period, given: DigestInputs) -> DigestFacts:
+    now = _between(given.buckets, period.start, period.end)
+    before = _between(given.buckets, *period.previous)
+    by_source: Counter[str] = Counter()
+    for bucket in now:
+        by_source.update(bucket.by_source)
+    trend_start = period.end - timedelta(days=TREND_DAYS[period.kind])
+    recent: Counter[str] = Counter()
+    for bucket in _between(given.buckets, trend_start, period.end):
+        recent.update(bucket.by_source)
+    mentions = sum(b.mentions for b in now)
+    return DigestFacts(
+        brand=brand,
+        period=period,
+        index=index(now),
+        previous_index=index(before),
+        trend=_trend(given.buckets, trend_start, TREND_DAYS[period.kind]),
+        mentions=mentions,
+        previous_mentions=sum(b.mentions for b in before),
+        negative=sum(b.negative for b in now),
+        by_source=dict(by_source.most_common()),
+        voices=(Voice(brand.id, brand.name, mentions), *given.competitors),
+        complaints=tuple(given.complaints[: brand.digest.top_complaints]),
+        themes=top_themes(given.complaints),
+        alerts=tuple(given.alerts),
+        silent=tuple((s, recent[s]) for s in brand.sources.enabled() if by_source[s] == 0),
+        mutes=tuple(given.mutes),
+    )
+
+
+def _between(buckets: Sequence[HourlyAggregate], since: datetime, until: datetime) -> list[HourlyAggregate]:
+    return [b for b in buckets if since <= b.hour < until]
+
+
+def _trend(buckets: Sequence[HourlyAggregate], start: datetime, days: int) -> tuple[float | None, ...]:
+    day = timedelta(days=1)
+    return tuple(index(_between(buckets, start + i * day, start + (i + 1) * day)) for i in range(days))
+
+
+def top_themes(negatives: Sequence[ScoredMention], limit: int = 5) -> tuple[tuple[str, int], ...]:
+    """The scorer's most frequent reasons among negative mentions ("flight cancelled", "refund"),
+    each with how many mentions gave it."""
+    counts: Counter[str] = Counter()
+    for sm in negatives:
+        reasons = {r.split(": ", 1)[-1] for r in sm.sentiment.reasons if not r.startswith("unscored")}
+        counts.update(r for r in reasons if r)
+    return tuple(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:limit])

@@ -1,0 +1,159 @@
+"""A digest as people and machines read it: subject, plain text, JSON document. Pure."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from repmon.domain.digest import DAILY, DigestFacts
+from repmon.domain.email import to_ascii
+from repmon.domain.email_mentions import mention_lines, shorten
+from repmon.domain.notices import DIGEST, Notice, notice_id
+from repmon.domain.source_registry import SOURCES
+from repmon.domain.timeutil import iso
+
+_BARS = "▁▂▃▄▅▆▇█"
+_NO_DATA = "·"
+_MAX_SUBJECT = 99
+
+
+def sparkline(points: tuple[float | None, ...]) -> str:
+    """One character a point on the index's 0-100 scale; '·' where nothing was scored."""
+    last = len(_BARS) - 1
+    return "".join(_NO_DATA if p is None else _BARS[min(last, int(p / 100 * len(_BARS)))] for p in points)
+
+
+def digest_notice(facts: DigestFacts) -> Notice:
+    brand, period = facts.brand, facts.period
+    return Notice(
+        notice_id=notice_id(brand.id, period.key),
+        kind=DIGEST,
+        brand_id=brand.id,
+        subject=_subject(facts),
+        text=render_digest(facts),
+        document=digest_document(facts),
+        rule=period.kind,
+    )
+
+
+def _subject(facts: DigestFacts) -> str:
+    name = shorten(to_ascii(facts.brand.name), 40) or facts.brand.id
+    what = "Daily" if facts.period.kind == DAILY else "Weekly"
+    shown = "no scored mentions" if facts.index is None else f"index {facts.index:.0f}"
+    text = f"[DIGEST] {name}: {what} digest to {facts.period.label} - {shown}, {facts.mentions} mentions"
+    return shorten(to_ascii(text), _MAX_SUBJECT)
+
+
+def render_digest(facts: DigestFacts) -> str:
+    lines = [*_headline(facts), "", *_volume(facts), *_voices(facts), *_complaints(facts)]
+    lines += [*_alerts(facts), *_silent(facts), *_mutes(facts)]
+    lines += ["", "--", f"brand: {facts.brand.id} | digest: {facts.period.key}"]
+    return "\n".join(lines) + "\n"
+
+
+def _local(facts: DigestFacts, at: datetime) -> str:
+    return f"{at.astimezone(facts.brand.zone):%a %d %b %H:%M} {facts.brand.timezone}"
+
+
+def _headline(facts: DigestFacts) -> list[str]:
+    p = facts.period
+    head = f"{facts.brand.name}, {_local(facts, p.start)} to {_local(facts, p.end)} ({iso(p.end)})"
+    if facts.index is None:
+        index = "Reputation index: no scored mentions"
+    else:
+        was = "" if facts.previous_index is None else f" (previous period {facts.previous_index:.0f})"
+        index = f"Reputation index: {facts.index:.0f}{was}"
+    days = len(facts.trend)
+    lines = [head, "", index, f"Trend, last {days} days: {sparkline(facts.trend)}"]
+    if facts.themes:
+        lines.append("Top themes: " + ", ".join(f"{t} ({n})" for t, n in facts.themes))
+    return lines
+
+
+def _volume(facts: DigestFacts) -> list[str]:
+    negative = f", {facts.negative} negative" if facts.mentions else ""
+    lines = [f"Mentions: {facts.mentions}{negative} (previous period {facts.previous_mentions})"]
+    lines += [f"  {_label(s)}: {n}" for s, n in facts.by_source.items()]
+    return lines
+
+
+def _voices(facts: DigestFacts) -> list[str]:
+    if len(facts.voices) < 2:
+        return []
+    total = sum(v.mentions for v in facts.voices)
+    lines = ["", "Share of voice:"]
+    for v in facts.voices:
+        share = f"{100 * v.mentions / total:.0f}%" if total else "-"
+        lines.append(f"  {shorten(v.name, 40)}: {share} ({_count(v.mentions, 'mention')})")
+    return lines
+
+
+def _complaints(facts: DigestFacts) -> list[str]:
+    if not facts.complaints:
+        return ["", "Top complaints: none"]
+    lines = ["", "Top complaints by influence:"]
+    for rank, sm in enumerate(facts.complaints, start=1):
+        lines += mention_lines(rank, sm)
+    return lines
+
+
+def _alerts(facts: DigestFacts) -> list[str]:
+    if not facts.alerts:
+        return ["", "Alerts: none"]
+    lines = ["", f"Alerts ({len(facts.alerts)}):"]
+    for a in facts.alerts:
+        lines.append(f"  {_local(facts, a.fired_at)} [{a.severity}] {a.rule}: {shorten(a.summary, 120)}")
+    return lines
+
+
+def _silent(facts: DigestFacts) -> list[str]:
+    if not facts.silent:
+        return []
+    days = len(facts.trend)
+    said = [f"{_label(s)} ({n or 'none'} in the last {days} days)" for s, n in facts.silent]
+    return ["", "Silent sources (no mention this period): " + ", ".join(said)]
+
+
+def _mutes(facts: DigestFacts) -> list[str]:
+    if not facts.mutes:
+        return []
+    lines = ["", "Muted:"]
+    for m in facts.mutes:
+        by = f", by {shorten(m.by, 40)}" if m.by else ""
+        lines.append(f"  {m.what} until {_local(facts, m.until)} ({iso(m.until)}){by}")
+    return lines
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def _label(source: str) -> str:
+    spec = SOURCES.get(source)
+    return spec.label if spec else source
+
+
+def digest_document(facts: DigestFacts) -> dict[str, Any]:
+    p = facts.period
+    return {
+        "kind": DIGEST,
+        "brand_id": facts.brand.id,
+        "period": {"kind": p.kind, "start": iso(p.start), "end": iso(p.end), "label": p.label},
+        "index": None if facts.index is None else round(facts.index, 1),
+        "previous_index": None if facts.previous_index is None else round(facts.previous_index, 1),
+        "trend": [None if t is None else round(t, 1) for t in facts.trend],
+        "mentions": facts.mentions,
+        "negative": facts.negative,
+        "by_source": facts.by_source,
+        "share_of_voice": {v.brand_id: v.mentions for v in facts.voices},
+        "complaints": [
+            {"id": sm.key, "url": sm.mention.url, "influence": round(sm.influence, 1)}
+            for sm in facts.complaints
+        ],
+        "themes": dict(facts.themes),
+        "alerts": [
+            {"alert_id": a.alert_id, "rule": a.rule, "fired_at": iso(a.fired_at)} for a in facts.alerts
+        ],
+        "silent_sources": [s for s, _ in facts.silent],
+        "mutes": [{"rule": m.rule, "until": iso(m.until)} for m in facts.mutes],
+    }
