@@ -15,7 +15,6 @@ from repmon.adapters.memory_notices import (
 from repmon.domain.brand import Brand
 from repmon.domain.digest import DAILY, WEEKLY, due_periods
 from repmon.domain.digest_text import sparkline
-from repmon.domain.models import Sentiment
 from repmon.domain.mutes import Mute
 from repmon.domain.notices import DIGEST, LoggedAlert
 from repmon.services.digests import DigestDeps, send_digests
@@ -80,15 +79,18 @@ def test_given_a_day_of_mentions_when_the_digest_is_due_then_it_says_everything_
     acme = _brand(competitors=["zeta"], sources={"appstore": {"app_id": "123456789"}})
     zeta = _brand("zeta")
     store, deps, publisher, _ = _world([acme, zeta])
-    angry = Sentiment("negative", -0.8, reasons=("phrase: flight cancelled", "word: refund"))
+    angry = [
+        scored_mention(
+            "acme", AT - timedelta(hours=3), -0.8, 90 - n, text="flight cancelled, awful", handle=who
+        )
+        for n, who in enumerate(("ann", "bob", "cy"))
+    ]
     mentions = [
-        scored_mention("acme", AT - timedelta(hours=3), -0.8, 90, text="flight cancelled, refund now"),
         scored_mention("acme", AT - timedelta(hours=2), 0.5, 10, source="hackernews", text="great crew"),
         scored_mention("acme", AT - timedelta(days=3), 0.5, 10, source="appstore", text="great app"),
         *(scored_mention("zeta", AT - timedelta(hours=4), 0.5, 10, native_id=f"z{i}") for i in range(3)),
     ]
-    mentions[0] = type(mentions[0])("acme", mentions[0].mention, angry, 90)
-    store.save(mentions)
+    store.save(mentions + angry)
 
     run = send_digests([acme, zeta], AT, deps)
 
@@ -97,17 +99,18 @@ def test_given_a_day_of_mentions_when_the_digest_is_due_then_it_says_everything_
     assert digest.kind == DIGEST and digest.rule == DAILY
     assert digest.subject.startswith("[DIGEST] Acme Air: Daily digest to 2026-11-02 - index ")
     text = digest.text
-    assert "Mentions: 2, 1 negative (previous period 0)" in text
-    assert "  Reddit: 1" in text and "  Hacker News: 1" in text
-    assert "Share of voice:\n  Acme Air: 40% (2 mentions)\n  Zeta Air: 60% (3 mentions)" in text
-    assert "Top complaints by influence:\n1. Reddit by @someone" in text
+    assert "Mentions: 4, 3 negative (previous period 0)" in text
+    assert "  Reddit: 3" in text and "  Hacker News: 1" in text
+    assert "Share of voice:\n  Acme Air: 57% (4 mentions)\n  Zeta Air: 43% (3 mentions)" in text
+    assert "Top complaints by influence:\n1. Reddit by @ann | sentiment -0.80 | influence 90" in text
+    assert "\n3. Reddit by @cy" in text
     assert "https://example.test/reddit/" in text
-    assert "Top themes: flight cancelled (1), refund (1)" in text
+    assert "Top themes: flight cancelled (3 mentions)" in text
     assert "[critical] reputation_drop: index down 22" in text
     assert "Silent sources (no mention this period): App Store (1 in the last 7 days)" in text
     assert "rule volume_spike until Mon 02 Nov 11:00 UTC (2026-11-02T11:00:00Z), by ana" in text
     assert "Trend, last 7 days: " in text
-    assert digest.document["share_of_voice"] == {"acme": 2, "zeta": 3}
+    assert digest.document["share_of_voice"] == {"acme": 4, "zeta": 3}
 
 
 def test_given_a_retry_of_the_same_run_or_the_next_hour_then_no_digest_goes_out_twice():

@@ -19,6 +19,7 @@ from repmon.domain.models import HourlyAggregate, ScoredMention
 from repmon.domain.mutes import Mute
 from repmon.domain.notices import LoggedAlert
 from repmon.domain.reputation import index
+from repmon.domain.themes import themes
 
 DAILY, WEEKLY = "daily", "weekly"
 CATCH_UP = timedelta(hours=12)
@@ -134,7 +135,7 @@ def digest_facts(brand: Brand, period: Period, given: DigestInputs) -> DigestFac
         by_source=dict(by_source.most_common()),
         voices=(Voice(brand.id, brand.name, mentions), *given.competitors),
         complaints=tuple(given.complaints[: brand.digest.top_complaints]),
-        themes=top_themes(given.complaints),
+        themes=tuple((t.phrase, t.mentions) for t in themes(given.complaints, brand)),
         alerts=tuple(given.alerts),
         silent=tuple((s, recent[s]) for s in brand.sources.enabled() if by_source[s] == 0),
         mutes=tuple(given.mutes),
@@ -148,13 +149,3 @@ def _between(buckets: Sequence[HourlyAggregate], since: datetime, until: datetim
 def _trend(buckets: Sequence[HourlyAggregate], start: datetime, days: int) -> tuple[float | None, ...]:
     day = timedelta(days=1)
     return tuple(index(_between(buckets, start + i * day, start + (i + 1) * day)) for i in range(days))
-
-
-def top_themes(negatives: Sequence[ScoredMention], limit: int = 5) -> tuple[tuple[str, int], ...]:
-    """The scorer's most frequent reasons among negative mentions ("flight cancelled", "refund"),
-    each with how many mentions gave it."""
-    counts: Counter[str] = Counter()
-    for sm in negatives:
-        reasons = {r.split(": ", 1)[-1] for r in sm.sentiment.reasons if not r.startswith("unscored")}
-        counts.update(r for r in reasons if r)
-    return tuple(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:limit])

@@ -10,6 +10,7 @@ from repmon.domain.email import to_ascii
 from repmon.domain.email_mentions import mention_lines, shorten
 from repmon.domain.notices import DIGEST, Notice, notice_id
 from repmon.domain.source_registry import SOURCES
+from repmon.domain.themes import Theme, theme_line
 from repmon.domain.timeutil import iso
 
 _BARS = "▁▂▃▄▅▆▇█"
@@ -66,7 +67,7 @@ def _headline(facts: DigestFacts) -> list[str]:
     days = len(facts.trend)
     lines = [head, "", index, f"Trend, last {days} days: {sparkline(facts.trend)}"]
     if facts.themes:
-        lines.append("Top themes: " + ", ".join(f"{t} ({n})" for t, n in facts.themes))
+        lines.append("Top themes: " + theme_line([Theme(t, n) for t, n in facts.themes]))
     return lines
 
 
