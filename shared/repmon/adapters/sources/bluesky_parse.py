@@ -94,7 +94,18 @@ def post_to_mention(post: Any) -> Mention:
             comments=_count(post.get("replyCount")),
             shares=_count(post.get("repostCount")) + _count(post.get("quoteCount")),
         ),
+        parent_id=_parent(record.get("reply")),
     )
+
+
+def _parent(reply: Any) -> str:
+    """The uri of the post this one answers (record.reply.parent), when it is a post's at:// URI."""
+    parent = reply.get("parent") if isinstance(reply, dict) else None
+    uri = parent.get("uri") if isinstance(parent, dict) else None
+    try:
+        return uri if isinstance(uri, str) and len(uri) <= 300 and _split_uri(uri) else ""
+    except ValueError:
+        return ""
 
 
 def parse_profiles(body: Any) -> dict[str, int]:

@@ -192,7 +192,14 @@ def hit_to_mention(hit: dict[str, Any]) -> Mention:
         engagement=Engagement(score=count(hit.get("points")), comments=count(hit.get("num_comments"))),
         title=title,
         community=plain_text(_str(hit.get("story_title"))) if is_comment else title,
+        parent_id=_parent(hit.get("parent_id")) if is_comment else "",
     )
+
+
+def _parent(value: Any) -> str:
+    """A comment's parent item id as an objectID is written; "" when absent or not an item id."""
+    parent = str(value) if isinstance(value, int | str) and not isinstance(value, bool) else ""
+    return parent if parent.isascii() and parent.isdigit() and len(parent) <= _MAX_ID_DIGITS else ""
 
 
 def _str(value: Any) -> str:

@@ -44,6 +44,7 @@ _WEB = "https://www.reddit.com"
 _LOG = logging.getLogger(__name__)
 #: Reddit ids are base 36; thirteen digits is far beyond any id it will issue this century.
 _THING_ID = re.compile(r"[0-9a-z]{1,13}")
+_PARENT_ID = re.compile(r"t[13]_[0-9a-z]{1,13}")
 #: Reddit's username rule: 3-20 letters, digits, '_' or '-'.
 _USERNAME = re.compile(r"[A-Za-z0-9_-]{3,20}")
 _T = TypeVar("_T")
@@ -303,7 +304,14 @@ def to_mention(data: dict[str, Any], *, comment: bool) -> Mention:
         title="" if comment else plain_text(_str(data["title"], required=True)),
         community=subreddit,
         community_size=size if size > 0 else None,
+        parent_id=_parent(data) if comment else "",
     )
+
+
+def _parent(data: dict[str, Any]) -> str:
+    """A comment's parent thing (t3_ the post, t1_ a comment) as its native_id is written; else ""."""
+    parent = data.get("parent_id")
+    return parent if isinstance(parent, str) and _PARENT_ID.fullmatch(parent) else ""
 
 
 def _str(value: Any, *, required: bool = False) -> str:
