@@ -155,6 +155,25 @@ class DynamoAlertLog:
         alerts = [_logged(item) for item in found]
         return [a for a in alerts if since <= a.fired_at < until]
 
+    def firing(self, brand_id: str) -> list[tuple[str, str, datetime]]:
+        """The brand's rules announced and not recovered yet: (rule, severity, since)."""
+        found = query_all(
+            self.client,
+            TableName=self.table,
+            KeyConditionExpression="pk = :pk AND begins_with(sk, :rule)",
+            ExpressionAttributeValues=to_wire({":pk": brand_pk(brand_id), ":rule": "RULE#"}),
+            ConsistentRead=True,
+        )
+        return [state for state in map(_firing, found) if state is not None]
+
+
+def _firing(item: dict[str, Any]) -> tuple[str, str, datetime] | None:
+    key = str(item["sk"]).removeprefix("RULE#")
+    if "#" in key or not item.get("firing") or not item.get("sent"):
+        return None  # armed, not yet sent, or one influencer mention's state (never re-armed)
+    since = item.get("crossed_at") or item.get("since")
+    return key, str(item.get("severity", "")), parse_iso(str(since))
+
 
 def _logged(item: dict[str, Any]) -> LoggedAlert:
     return LoggedAlert(

@@ -96,7 +96,22 @@ def _parser() -> argparse.ArgumentParser:
     _backtest_arguments(
         _command(sub, "backtest", "replay historical mentions and print the alerts they raise")
     )
+    _alerts_arguments(sub)
     return parser
+
+
+def _alerts_arguments(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    from repmon.cli import alerts
+
+    description, epilog = alerts.HELP["alerts"]
+    parser = sub.add_parser(
+        "alerts",
+        help="list alert emails and firing rules; mute or unmute a brand",
+        description=description,
+        epilog=epilog,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    alerts.add_arguments(parser)
 
 
 def _at_least_one(text: str) -> int:
@@ -244,6 +259,10 @@ def _dispatch(argv: Sequence[str]) -> int:
     args = _parser().parse_args(argv)
     if args.command == "brands":
         return _brands(args)
+    if args.command == "alerts":
+        from repmon.cli import alerts
+
+        return alerts.run(args, _table_of, sys.stdout)
     if args.command == "demo":
         from repmon.cli.demo import run as run_demo
 
