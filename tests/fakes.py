@@ -169,7 +169,8 @@ def scored_mention(
         source=source,
         native_id=native,
         created_at=created_at,
-        text=text or f"a mention scored {score:+.2f}",
+        # Its id in the text: generated mentions are not near-identical ("x3 similar") by accident.
+        text=text or f"a mention scored {score:+.2f}, {native}",
         url=f"https://example.test/{source}/{native}",
         author=Author(id=handle, handle=handle),
     )

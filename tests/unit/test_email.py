@@ -109,7 +109,7 @@ def test_body_lists_what_happened_how_bad_and_the_mentions_with_links():
     lines = body.splitlines()
     assert lines[0].startswith("The reputation index of Acme Air is 31")
     assert "Severity: CRITICAL" in body and "Reputation index: 31/100 (-22 vs 7-day baseline 53)" in body
-    assert "1. Reddit by @someone | sentiment -0.82 | influence 91" in body
+    assert "1. Reddit by u/someone | sentiment -0.82 | influence 91" in body
     assert "2. Hacker News by @someone | sentiment -0.40 | influence 12" in body
     assert "https://example.test/reddit/t3_a" in body and '"Worst airline ever, lost my bag"' in body
     assert "brand: acme | rule: reputation_drop | alert: 0123456789abcdef" in body
@@ -246,7 +246,7 @@ def test_mention_lines_show_the_platform_numbers_behind_the_influence_score():
     mentions = tuple(ScoredMention("acme", m, sentiment, 87.2) for m in (post, review, story))
     body = render_text(replace(_alert(INFLUENCER_NEGATIVE), top_mentions=mentions))
     assert (
-        "1. Reddit r/travel by @fran | sentiment -0.96 | influence 87 "
+        "1. Reddit r/travel by u/fran | sentiment -0.96 | influence 87 "
         "(karma 508k, 5.4k upvotes, 860 comments)" in body
     )
     # Title and body never run together

@@ -6,6 +6,8 @@ which a reputation manager recognises at a glance: "influence 87 (karma 508k, 5.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta, tzinfo
+
 from repmon.domain.models import Mention, ScoredMention, Source
 from repmon.domain.safe_text import safe_field
 from repmon.domain.source_registry import SOURCES
@@ -25,11 +27,47 @@ def shorten(text: str, limit: int) -> str:
 
 
 def excerpt(sm: ScoredMention, limit: int = MAX_EXCERPT) -> str:
-    return safe_field(sm.mention.display_text, limit)
+    """Title and text, or the text alone when it opens with the title (news items repeat it)."""
+    m = sm.mention
+    repeats = m.title.strip() and m.text.strip().startswith(m.title.strip())
+    return safe_field(m.text if repeats else m.display_text, limit)
 
 
 def handle(m: Mention) -> str:
     return safe_field(m.author.handle or "", MAX_HANDLE)
+
+
+def author(m: Mention) -> str:
+    """'u/fran' on Reddit (as Reddit writes it), '@fran' elsewhere, '' when unknown."""
+    name = handle(m)
+    if not name:
+        return ""
+    return f"u/{name.removeprefix('u/')}" if m.source == Source.REDDIT.value else f"@{name.lstrip('@')}"
+
+
+def when(at: datetime, zone: tzinfo, now: datetime) -> str:
+    """'2 h ago, Tue 3 Nov 02:30 MST (09:30 UTC)': relative, then the brand's local time, then UTC."""
+    return f"{ago(now - at)}, {local_time(at, zone)}"
+
+
+def local_time(at: datetime, zone: tzinfo) -> str:
+    """'Tue 3 Nov 02:30 MST (09:30 UTC)'; 'Tue 3 Nov 09:30 UTC' for a brand in UTC."""
+    local, utc = at.astimezone(zone), at.astimezone(UTC)
+    shown = f"{local:%a} {local.day} {local:%b %H:%M} {local.tzname()}"
+    return (
+        shown
+        if local.utcoffset() == utc.utcoffset() and local.tzname() == "UTC"
+        else f"{shown} ({utc:%H:%M} UTC)"
+    )
+
+
+def ago(elapsed: timedelta) -> str:
+    minutes = max(0, int(elapsed.total_seconds() // 60))
+    if minutes < 60:
+        return f"{minutes} min ago"
+    if minutes < 48 * 60:
+        return f"{minutes // 60} h ago"
+    return f"{minutes // (24 * 60)} days ago"
 
 
 def link(m: Mention) -> str:
@@ -84,21 +122,33 @@ def reach(m: Mention) -> list[str]:
         found.append(f"{compact(e.shares)} boosts")
     if m.source == Source.BLUESKY.value and e.shares > 0:
         found.append(f"{compact(e.shares)} reposts and quotes")
-    if e.votes > 0:
-        found.append(f"{compact(e.votes)} votes")
-    if e.comments > 0:
-        found.append(f"{compact(e.comments)} comments")
+    found += [
+        _count(n, noun)
+        for n, noun in ((e.votes, "vote"), (e.comments, "comment"), (e.views, "view"))
+        if n > 0
+    ]
     return found
 
 
-def mention_lines(rank: int, sm: ScoredMention) -> list[str]:
+def _count(n: int, noun: str) -> str:
+    return f"{compact(n)} {noun}" if n == 1 else f"{compact(n)} {noun}s"
+
+
+def mention_lines(
+    rank: int, sm: ScoredMention, *, now: datetime | None = None, zone: tzinfo = UTC, similar: int = 1
+) -> list[str]:
+    """The mention's lines: where, who and how far; what it says; when (with `now`); its link."""
     m = sm.mention
-    author = f" by @{handle(m)}" if handle(m) else ""
+    by = f" by {author(m)}" if author(m) else ""
     numbers = reach(m)
     behind = f" ({', '.join(numbers)})" if numbers else ""
     scores = f"sentiment {sm.sentiment.score:+.2f} | influence {sm.influence:.0f}{behind}"
-    head = f"{rank}. {where(m)}{author} | {scores}"
-    lines = [head, f'   "{excerpt(sm)}"']
+    lines = [f"{rank}. {where(m)}{by} | {scores}", f'   "{excerpt(sm)}"']
+    more = f" | x{similar} similar" if similar > 1 else ""
+    if now is not None:
+        lines.append(f"   posted {when(m.created_at, zone, now)}{more}")
+    elif more:
+        lines.append(f"   {more[3:]}")
     if link(m):
         lines.append(f"   {link(m)}")
     return lines

@@ -1,8 +1,10 @@
-"""What an alert says: its id, its figures and details, the mentions it lists. Reads the store only."""
+"""What an alert says: its id, its figures and details, the mentions it lists, what the complaints
+are about. Reads the store only."""
 
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -10,7 +12,13 @@ from repmon.domain.brand import Brand
 from repmon.domain.models import Alert, ScoredMention
 from repmon.domain.reputation import HOUR, Snapshot, window_span
 from repmon.domain.rules import INFLUENCER_NEGATIVE, VOLUME_SPIKE, Decision
+from repmon.domain.similar import group_similar
+from repmon.domain.themes import theme_line, themes
 from repmon.ports import MentionStore
+
+#: The mentions an alert's themes and "x3 similar" counts are drawn from (its list shows the top
+#: few): the store reads the window's negatives whole anyway, this only bounds the text work.
+POOL = 200
 
 
 def alert_id(brand_id: str, rule_key: str, start: str) -> str:
@@ -22,12 +30,12 @@ def influencer_key(mention: ScoredMention) -> str:
 
 
 def top_mentions(brand: Brand, store: MentionStore, rule: str, at: datetime) -> list[ScoredMention]:
-    limit = brand.notifications.top_mentions
+    """The alert's pool, most influential first: `build_alert` lists the top few of it."""
     if rule == VOLUME_SPIKE:
         recent = store.mentions_between(brand.id, at - HOUR, at)
-        return sorted(recent, key=lambda m: (-m.influence, m.sentiment.score))[:limit]
+        return sorted(recent, key=lambda m: (-m.influence, m.sentiment.score))[:POOL]
     since = window_span(at, brand.thresholds).since
-    return store.most_negative(brand.id, since, at, 0.0, limit)
+    return store.most_negative(brand.id, since, at, 0.0, POOL)
 
 
 def influencer_alert(
@@ -35,15 +43,25 @@ def influencer_alert(
 ) -> Alert:
     keys = ",".join(sorted(m.key for m in mentions))
     top = sorted(mentions, key=lambda m: (-m.influence, m.sentiment.score))
-    limited = top[: brand.notifications.top_mentions]
-    return build_alert(brand, at, snap, decision, alert_id(brand.id, INFLUENCER_NEGATIVE, keys), limited)
+    return build_alert(brand, at, snap, decision, alert_id(brand.id, INFLUENCER_NEGATIVE, keys), top)
 
 
 def build_alert(
     brand: Brand, at: datetime, snap: Snapshot, decision: Decision, the_id: str, top: Sequence[ScoredMention]
 ) -> Alert:
+    """The alert for `decision`; `top` is its pool, most influential first (see `top_mentions`)."""
     t = brand.thresholds
     details = dict(decision.details)
+    # Local times in the email, with UTC beside (domain.email_mentions.local_time).
+    details["timezone"] = brand.timezone
+    listed = group_similar(top)[: brand.notifications.top_mentions]
+    similar = {sm.key: count for sm, count in listed if count > 1}
+    if similar:
+        details["similar"] = json.dumps(similar, sort_keys=True)
+    summary = decision.summary
+    if found := themes(top, brand):
+        details["themes"] = theme_line(found)
+        summary = f"{summary} Complaints: {details['themes']}."
     details |= {"window_hours": t.window_hours, "baseline_hours": t.baseline_hours}
     details |= {"window_mentions": snap.window_mentions, "window_negative": snap.window_negative}
     # Every email shows the index beside these (domain.figures), whichever rule fired.
@@ -57,9 +75,9 @@ def build_alert(
         rule=decision.rule,
         severity=decision.severity,
         fired_at=at,
-        summary=decision.summary,
+        summary=summary,
         index=snap.window_index,
         change=snap.change,
-        top_mentions=tuple(top),
+        top_mentions=tuple(sm for sm, _ in listed),
         details=details,
     )
