@@ -9,6 +9,7 @@ is in the CLI). The views of infra/athena/duckdb/views.sql read the export named
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -20,6 +21,8 @@ from repmon.adapters.dynamo_store import DynamoMentionStore
 from repmon.adapters.export_sinks import LocalDirSink
 from repmon.domain import reputation
 from repmon.domain.flat import COLUMNS
+from repmon.domain.models import Reply
+from repmon.domain.replies import ReplyLink
 from repmon.runtime.export_wiring import export_all
 from tests.fakes import FixedClock
 from tests.integration import template_helpers
@@ -28,7 +31,13 @@ from tests.integration.test_export import TABLE, make_stack, mention, seed_alert
 cfn = template_helpers.cfn  # the transformed template.yaml, shared fixture
 
 ATHENA = Path(__file__).resolve().parents[2] / "infra" / "athena"
-QUERIES = ("reputation_index_daily", "top_negative_mentions", "share_of_voice", "mentions_per_source")
+QUERIES = (
+    "reputation_index_daily",
+    "top_negative_mentions",
+    "share_of_voice",
+    "mentions_per_source",
+    "response_times",
+)
 DAYS = [date(2026, 11, 1), date(2026, 11, 2), date(2026, 11, 3)]
 FIRST, LAST = DAYS[0].isoformat(), DAYS[-1].isoformat()
 SINCE, UNTIL = datetime(2026, 11, 1, tzinfo=UTC), datetime(2026, 11, 4, tzinfo=UTC)
@@ -44,10 +53,23 @@ def seed(ddb) -> DynamoMentionStore:
         brand = BRANDS[n % 2]
         at = SINCE + timedelta(hours=n * 7 % 70, minutes=n)
         label, source = LABELS[n % 5], SOURCES[n % 3]
-        batch.append(
-            mention(n, at, brand=brand, label=label, influence=(n * 37) % 100 + n / 100, source=source)
-        )
+        sm = mention(n, at, brand=brand, label=label, influence=(n * 37) % 100 + n / 100, source=source)
+        # Reddit shows the brand's replies (own accounts listed), the others cannot: reply unknown.
+        batch.append(replace(sm, mention=replace(sm.mention, replies_visible=source == "reddit")))
     store.save(batch)
+    # Two of three of those answered, after 7 minutes to about 8 hours (response_times).
+    store.record_replies(
+        [
+            ReplyLink(
+                sm.brand_id,
+                sm.mention.source,
+                sm.mention.native_id,
+                Reply(sm.mention.created_at + timedelta(minutes=7 + n * 13 % 500)),
+            )
+            for n, sm in enumerate(batch)
+            if sm.mention.replies_visible and n % 3
+        ]
+    )
     seed_alert(ddb, "acme", SINCE + timedelta(hours=30))
     return store
 

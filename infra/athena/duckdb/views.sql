@@ -17,6 +17,9 @@ SET VARIABLE repmon_root = COALESCE(
 CREATE OR REPLACE MACRO repmon_day(name) AS CAST(CAST(
   COALESCE(getvariable(name), error('first SET VARIABLE ' || name || ' = ''YYYY-MM-DD''')) AS DATE
 ) AS VARCHAR);
+-- Athena's (Trino's) from_iso8601_timestamp, so a query's text runs in both: the UTC time, with no
+-- zone left for the session's TimeZone setting to shift (date_trunc('week', ...) is the UTC Monday).
+CREATE OR REPLACE MACRO from_iso8601_timestamp(text) AS timezone('UTC', CAST(text AS TIMESTAMPTZ));
 CREATE OR REPLACE VIEW mentions AS
 SELECT * FROM read_json(
   rtrim(getvariable('repmon_root'), '/') || '/flat/mentions/dt=*/part-*.json.gz',
