@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import unicodedata
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -24,6 +24,7 @@ from repmon.domain.models import Alert, Author, Engagement, Mention, ScoredMenti
 from repmon.domain.reputation import Snapshot
 from repmon.domain.rules import (
     INFLUENCER_NEGATIVE,
+    NEGATIVE_SHARE,
     REPUTATION_DROP,
     REPUTATION_LOW,
     RULES,
@@ -80,7 +81,8 @@ def test_subject_reads_at_a_glance_for_each_rule():
     )
     single = _alert(INFLUENCER_NEGATIVE, mentions=1)
     assert (
-        render_subject(single) == "[CRITICAL] Acme Air: negative mention by @someone on Reddit (influence 91)"
+        render_subject(single)
+        == "[CRITICAL] Acme Air: negative mention by u/someone on Reddit (influence 91)"
     )
 
 
@@ -108,7 +110,7 @@ def test_body_lists_what_happened_how_bad_and_the_mentions_with_links():
     body = render_text(_alert())
     lines = body.splitlines()
     assert lines[0].startswith("The reputation index of Acme Air is 31")
-    assert "Severity: CRITICAL" in body and "Reputation index: 31/100 (-22 vs 7-day baseline 53)" in body
+    assert "Severity: CRITICAL" in body and "Reputation index: 31/100 (-22 vs the usual week, 53)" in body
     assert "1. Reddit by u/someone | sentiment -0.82 | influence 91" in body
     assert "2. Hacker News by @someone | sentiment -0.40 | influence 12" in body
     assert "https://example.test/reddit/t3_a" in body and '"Worst airline ever, lost my bag"' in body
@@ -150,6 +152,10 @@ def test_json_form_has_stable_keys():
         "label": "negative",
         "influence": 91,
         "excerpt": "Worst airline ever, lost my bag",
+        "author": "u/someone",
+        "reach": [],
+        "posted": "0 min ago, Sun 1 Nov 12:00 UTC",
+        "similar": 1,
     }
 
 
@@ -188,7 +194,7 @@ def test_subject_body_and_summary_show_the_same_numbers_never_across_the_thresho
     assert "is 34.7, 15.5 points under its 7-day baseline of 50.2 (alert at a drop of 15)" in drop.summary
     for alert in (low, drop):
         document = render_document(alert)
-        assert "Reputation index: 34.7/100 (-15.5 vs 7-day baseline 50.2)" in document["text"]
+        assert "Reputation index: 34.7/100 (-15.5 vs the usual week, 50.2)" in document["text"]
         assert document["summary"] == alert.summary and alert.summary in document["text"]
 
 
@@ -344,3 +350,46 @@ def test_a_fired_and_recovered_notice_says_so_instead_of_showing_todays_figures_
     assert (
         render_document(notice)["status"] == "recovered" and render_document(_alert())["status"] == "firing"
     )
+
+
+# Issue 8, item 2: an email a manager reads in ten seconds.
+THEMES = "flight cancelled (9 mentions), app down (5), refund (4)"
+
+
+def test_the_headline_says_how_bad_and_why_in_the_complaints_words():
+    drop = _alert(REPUTATION_DROP, themes=THEMES)
+    assert render_subject(drop) == (
+        "[CRITICAL] Acme Air: reputation down 22 to 31 (was 53): flight cancelled, app down, refund"
+    )
+    share = _alert(NEGATIVE_SHARE, themes=THEMES, value=12, scored=16, share=75.0, usual_share=0.0)
+    assert render_subject(share) == (
+        "[CRITICAL] Acme Air: 12 of 16 mentions negative (75%, usually 0%): flight cancelled, app down"
+    )
+    # Without themes, as before
+    assert render_subject(_alert(REPUTATION_LOW)).endswith(
+        "reputation 31, under 35 - 5 of 40 mentions negative"
+    )
+
+
+def test_the_index_reads_against_the_usual_day_and_the_time_is_the_brands_with_utc_beside():
+    body = render_text(_alert(baseline_hours=24, timezone="America/Denver"))
+    assert "Reputation index: 31/100 (-22 vs the usual day, 53)" in body
+    assert "When: Sun 1 Nov 05:00 MST (12:00 UTC)" in body
+    assert "(-22 vs the usual week, 53)" in render_text(_alert())
+
+
+def test_each_mention_says_when_it_was_posted_and_how_many_said_the_same():
+    alert = _alert(timezone="Europe/Paris", similar='{"reddit#t3_a": 3}')
+    body = render_text(replace(alert, fired_at=AT + timedelta(hours=2)))
+    assert "   posted 2 h ago, Sun 1 Nov 13:00 CET (12:00 UTC) | x3 similar" in body
+    document = render_document(alert)
+    assert document["top_mentions"][0]["similar"] == 3 and document["top_mentions"][1]["similar"] == 1
+    assert document["top_mentions"][0]["author"] == "u/someone"
+
+
+def test_an_index_a_hair_under_its_floor_never_reads_as_the_floor():
+    # Given an index of 34.96 against a floor of 35 (and 34.996: "35.00" would be as wrong)
+    for index, shown in ((34.96, "34.96"), (34.996, "34.99")):
+        alert = replace(_alert(REPUTATION_LOW), index=index, change=None)
+        assert f"reputation {shown}, under 35" in render_subject(alert)
+        assert f"Reputation index: {shown}/100" in render_text(alert)

@@ -13,12 +13,17 @@ from repmon.domain.brand import Thresholds
 from repmon.domain.email_mentions import (
     MAX_EXCERPT,
     MAX_ID,
+    author,
     excerpt,
-    handle,
     link,
-    mention_lines,
+    listed,
+    local_time,
     platform,
+    reach,
     shorten,
+    similar_counts,
+    when,
+    zone_of,
 )
 from repmon.domain.figures import IndexFigures, index_figures
 from repmon.domain.models import Alert, ScoredMention
@@ -80,7 +85,17 @@ def render_subject(alert: Alert) -> str:
 
 
 def _headline(alert: Alert) -> str:
+    """How bad, and why when the complaints' themes fit the subject: "reputation down 22 to 31 (was
+    53): flight cancelled, app down"; without themes, the counts: "... - 5 of 40 mentions negative"."""
     d, shown = alert.details, figures(alert)
+    themes = [t.rpartition(" (")[0] for t in str(d.get("themes", "")).split("), ") if t]
+    room = MAX_SUBJECT - len(
+        f"[{alert.severity.value.upper()}] {shorten(to_ascii(alert.brand_name), MAX_NAME)}: "
+    )
+    short = _short_headline(alert) if themes and d.get("status") != RECOVERED else None
+    for count in range(len(themes), 0, -1):
+        if short and len(text := f"{short}: {', '.join(themes[:count])}") <= room:
+            return text
     if d.get("status") == RECOVERED:  # the figures are today's, not the crossing's: say what it was
         since = str(d.get("crossed_at", ""))[11:16]
         return f"recovered: {rule_label(alert.rule)} at {since} UTC (not sent in time)"
@@ -98,6 +113,21 @@ def _headline(alert: Alert) -> str:
     if alert.rule == INFLUENCER_NEGATIVE:
         return _influencer_headline(alert)
     return alert.rule.replace("_", " ")
+
+
+def _short_headline(alert: Alert) -> str | None:
+    """How bad, in a few words, for a headline that goes on to say why."""
+    d, shown = alert.details, figures(alert)
+    if alert.rule == REPUTATION_DROP and shown and shown.drop is not None:
+        return f"reputation down {shown.drop} to {shown.index} (was {shown.baseline})"
+    if alert.rule == REPUTATION_LOW and shown:
+        return f"reputation {shown.index}, under {shown.floor}"
+    if alert.rule == VOLUME_SPIKE and "ratio" in d:
+        return f"about {volume_figures(d)[0]} mentions in the last hour ({ratio_text(d)}x usual)"
+    if alert.rule == NEGATIVE_SHARE:
+        share, usual = share_text(d)
+        return f"{d.get('value', 0)} of {d.get('scored', 0)} mentions negative ({share}, usually {usual})"
+    return None
 
 
 def _versus_usual(d: dict[str, Any]) -> str:
@@ -125,7 +155,7 @@ def _influencer_headline(alert: Alert) -> str:
     count = int(alert.details.get("mentions", len(alert.top_mentions)))
     if count == 1 and alert.top_mentions:
         top = alert.top_mentions[0]
-        who = f"by @{handle(top.mention)} " if handle(top.mention) else ""
+        who = f"by {author(top.mention)} " if author(top.mention) else ""
         return f"negative mention {who}on {platform(top.mention)} (influence {top.influence:.0f})"
     return f"{_count(count, 'negative mention')} by influential authors"
 
@@ -135,8 +165,7 @@ def render_text(alert: Alert) -> str:
     lines = [safe_field(alert.summary, MAX_SUMMARY), "", *_facts(alert)]
     if alert.top_mentions:
         lines += ["", "Top mentions:"]
-        for rank, mention in enumerate(alert.top_mentions, start=1):
-            lines += mention_lines(rank, mention)
+        lines += listed(alert)
     lines += [
         "",
         "--",
@@ -148,9 +177,12 @@ def render_text(alert: Alert) -> str:
 
 def _facts(alert: Alert) -> list[str]:
     d, shown = alert.details, figures(alert)
-    facts = [f"Severity: {alert.severity.value.upper()}"]
+    facts = [
+        f"Severity: {alert.severity.value.upper()}",
+        f"When: {local_time(alert.fired_at, zone_of(alert))}",
+    ]
     if shown:
-        versus = f" ({shown.change} vs {_span(d.get('baseline_hours'))} baseline {shown.baseline})"
+        versus = f" ({shown.change} vs the usual {_usual_span(d.get('baseline_hours'))}, {shown.baseline})"
         facts.append(f"Reputation index: {shown.index}/100{versus if shown.change else ''}")
     if "window_mentions" in d:
         window = f"last {d.get('window_hours', '?')} h"
@@ -187,7 +219,7 @@ def render_document(alert: Alert) -> dict[str, Any]:
         "summary": safe_field(alert.summary, MAX_SUMMARY),
         # "recovered": a crossing whose alert could not be delivered before its rule recovered.
         "status": str(alert.details.get("status", "firing")),
-        "top_mentions": [_mention_document(sm) for sm in alert.top_mentions],
+        "top_mentions": [_mention_document(sm, alert) for sm in alert.top_mentions],
         "details": dict(alert.details),
         # The email as sent, for chat and ticketing integrations that relay it as is.
         "subject": render_subject(alert),
@@ -199,7 +231,8 @@ def render_json(alert: Alert) -> str:
     return json.dumps(render_document(alert), ensure_ascii=False, sort_keys=True)
 
 
-def _mention_document(sm: ScoredMention) -> dict[str, Any]:
+def _mention_document(sm: ScoredMention, alert: Alert | None = None) -> dict[str, Any]:
+    zone = zone_of(alert) if alert else None
     return {
         "source": sm.mention.source,
         "id": safe_field(sm.mention.native_id, MAX_ID),
@@ -209,7 +242,25 @@ def _mention_document(sm: ScoredMention) -> dict[str, Any]:
         "label": sm.sentiment.label,
         "influence": round(sm.influence, 2),
         "excerpt": excerpt(sm),
+        "author": author(sm.mention),
+        # The platform's own numbers behind the influence score, as the email shows them.
+        "reach": reach(sm.mention),
+        "posted": when(sm.mention.created_at, zone, alert.fired_at) if alert and zone else None,
+        # How many near-identical mentions this one stands for (itself included).
+        "similar": _similar_count(alert, sm),
     }
+
+
+def _similar_count(alert: Alert | None, sm: ScoredMention) -> int:
+    return similar_counts(alert).get(sm.key, 1) if alert else 1
+
+
+def _usual_span(hours: object) -> str:
+    """168 -> 'week', 24 -> 'day', 48 -> '2 days', 36 -> '36 hours'."""
+    if not isinstance(hours, int) or hours <= 0:
+        return "level"
+    names = {24: "day", 168: "week"}
+    return names.get(hours) or (f"{hours // 24} days" if hours % 24 == 0 else f"{hours} hours")
 
 
 def _round(value: float | None) -> float | None:

@@ -6,9 +6,11 @@ which a reputation manager recognises at a glance: "influence 87 (karma 508k, 5.
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta, tzinfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from repmon.domain.models import Mention, ScoredMention, Source
+from repmon.domain.models import Alert, Mention, ScoredMention, Source
 from repmon.domain.safe_text import safe_field
 from repmon.domain.source_registry import SOURCES
 
@@ -152,3 +154,29 @@ def mention_lines(
     if link(m):
         lines.append(f"   {link(m)}")
     return lines
+
+
+def listed(alert: Alert) -> list[str]:
+    """The alert's mentions, ranked, each with its post time in the brand's zone and its similar count."""
+    zone, similar = zone_of(alert), similar_counts(alert)
+    lines: list[str] = []
+    for rank, sm in enumerate(alert.top_mentions, start=1):
+        lines += mention_lines(rank, sm, now=alert.fired_at, zone=zone, similar=similar.get(sm.key, 1))
+    return lines
+
+
+def zone_of(alert: Alert) -> tzinfo:
+    """The brand's zone (details["timezone"], set by build_alert); UTC for older alerts."""
+    try:
+        return ZoneInfo(str(alert.details.get("timezone", "UTC")))
+    except (ZoneInfoNotFoundError, ValueError):
+        return UTC
+
+
+def similar_counts(alert: Alert) -> dict[str, int]:
+    """How many near-identical mentions each listed one stands for, when more than itself."""
+    try:
+        counts = json.loads(str(alert.details.get("similar", "{}")))
+    except ValueError:
+        return {}
+    return {str(k): int(v) for k, v in counts.items()} if isinstance(counts, dict) else {}
