@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from repmon.domain.brand import Brand
+from repmon.domain.brand import Brand, Thresholds
 from repmon.domain.email import (
     MAX_EXCERPT,
     render_document,
@@ -191,7 +191,7 @@ def test_subject_body_and_summary_show_the_same_numbers_never_across_the_thresho
     assert render_subject(drop) == (
         "[WARNING] Acme Air: reputation down 15.5 to 34.7 (was 50.2) - 30 of 40 mentions negative"
     )
-    assert "is 34.7, 15.5 points under its 7-day baseline of 50.2 (alert at a drop of 15)" in drop.summary
+    assert "is 34.7, 15.5 points under a usual week's 50.2 (alert at a drop of 15)" in drop.summary
     for alert in (low, drop):
         document = render_document(alert)
         assert "Reputation index: 34.7/100 (-15.5 vs the usual week, 50.2)" in document["text"]
@@ -393,3 +393,13 @@ def test_an_index_a_hair_under_its_floor_never_reads_as_the_floor():
         alert = replace(_alert(REPUTATION_LOW), index=index, change=None)
         assert f"reputation {shown}, under 35" in render_subject(alert)
         assert f"Reputation index: {shown}/100" in render_text(alert)
+
+
+def test_a_drop_reads_against_a_usual_day_or_week_in_words():
+    snap = replace(SNAP, window_index=30.0, baseline_index=60.0)
+    day = Brand(id="acme", name="Acme Air", query='"acme air"', thresholds=Thresholds(baseline_hours=24))
+    odd = Brand(id="acme", name="Acme Air", query='"acme air"', thresholds=Thresholds(baseline_hours=36))
+    assert "30, 30 points under a usual day's 60 (alert" in reputation_drop(day, snap).summary
+    assert (
+        "30, 30 points under its usual 60 of the last 36 hours (alert" in reputation_drop(odd, snap).summary
+    )

@@ -74,7 +74,7 @@ def test_reputation_low_without_data_holds_unmeasured():
 def test_reputation_drop(window, action, severity):
     decision = reputation_drop(BRAND, replace(CALM, window_index=window))
     assert (decision.action, decision.severity) == (action, severity)
-    assert "7-day baseline of 55" in decision.summary
+    assert "under a usual week's 55" in decision.summary
 
 
 def test_reputation_drop_needs_enough_baseline():
@@ -158,7 +158,7 @@ def test_a_summary_never_contradicts_its_own_threshold():
     assert "is 34.7 over the last 24 h (alert below 35)" in low.summary
     # Given a drop of 15.46 against a threshold of 15 / Then index, drop and baseline share a decimal
     drop = reputation_drop(BRAND, replace(CALM, window_index=47.94, baseline_index=63.4))
-    assert "is 47.9, 15.5 points under its 7-day baseline of 63.4 (alert at a drop of 15)" in drop.summary
+    assert "is 47.9, 15.5 points under a usual week's 63.4 (alert at a drop of 15)" in drop.summary
     # Given 20.4 mentions against a bar of 20 / Then the volume is not shown at the bar
     spike = volume_spike(BRAND, replace(CALM, last_hour=20.4, baseline_hourly=2.0))
     assert "about 20.4 mentions in the last hour, 10.2x the usual 2.0 per hour (alert at 20)" in spike.summary

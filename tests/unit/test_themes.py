@@ -74,6 +74,21 @@ def test_a_single_mentions_odd_word_is_never_a_theme():
     assert phrases == ["flight late"]
 
 
+def test_themes_keep_the_words_as_people_write_them_and_read_most_shared_first():
+    texts = [
+        "Acme Air: can't rebook, absolute chaos",
+        "can't rebook on the Acme Air app",
+        "Acme Air? Can’t rebook",
+    ]
+    texts += [
+        "Acme Air's lounge closed",
+        "Acme Air lounge closed",
+        "lounge closed at Acme Air",
+        "lounge closed",
+    ]
+    assert _phrases(AIRLINE, texts) == ["lounge closed", "can't rebook"]
+
+
 def test_one_author_repeating_a_phrase_is_not_a_theme():
     brand = AIRLINE
     texts = ["Acme Air ate my hamster", "Acme Air ate my hamster!!", "Acme Air ate my hamster again"]

@@ -34,6 +34,7 @@ from repmon.domain.rule_text import (
     share_text,
     span_label,
     usual_for,
+    usual_span,
     usual_volume,
     volume_figures,
 )
@@ -182,7 +183,7 @@ def _facts(alert: Alert) -> list[str]:
         f"When: {local_time(alert.fired_at, zone_of(alert))}",
     ]
     if shown:
-        versus = f" ({shown.change} vs the usual {_usual_span(d.get('baseline_hours'))}, {shown.baseline})"
+        versus = f" ({shown.change} vs the usual {usual_span(d.get('baseline_hours'))}, {shown.baseline})"
         facts.append(f"Reputation index: {shown.index}/100{versus if shown.change else ''}")
     if "window_mentions" in d:
         window = f"last {d.get('window_hours', '?')} h"
@@ -253,14 +254,6 @@ def _mention_document(sm: ScoredMention, alert: Alert | None = None) -> dict[str
 
 def _similar_count(alert: Alert | None, sm: ScoredMention) -> int:
     return similar_counts(alert).get(sm.key, 1) if alert else 1
-
-
-def _usual_span(hours: object) -> str:
-    """168 -> 'week', 24 -> 'day', 48 -> '2 days', 36 -> '36 hours'."""
-    if not isinstance(hours, int) or hours <= 0:
-        return "level"
-    names = {24: "day", 168: "week"}
-    return names.get(hours) or (f"{hours // 24} days" if hours % 24 == 0 else f"{hours} hours")
 
 
 def _round(value: float | None) -> float | None:

@@ -24,6 +24,24 @@ def span_label(hours: int) -> str:
     return f"{hours // 24}-day" if hours % 24 == 0 else f"{hours}-hour"
 
 
+def usual_span(hours: object) -> str:
+    """What a baseline of `hours` is to a reader: 24 -> 'day', 168 -> 'week', 48 -> '2 days'."""
+    if not isinstance(hours, int) or hours <= 0:
+        return "level"
+    names = {24: "day", 168: "week"}
+    return names.get(hours) or (f"{hours // 24} days" if hours % 24 == 0 else f"{hours} hours")
+
+
+def _usual_index(hours: int, baseline: str | None) -> str:
+    """ "a usual day's 60", "a usual week's 60", "its usual 60 of the last 36 hours"."""
+    span = usual_span(hours)
+    return (
+        f"a usual {span}'s {baseline}"
+        if span in ("day", "week")
+        else f"its usual {baseline} of the last {span}"
+    )
+
+
 def volume_figures(details: Details) -> tuple[str, str]:
     """The last hour's volume beside its bar, from the details (as the email shows them)."""
     return beside(float(details.get("value", 0)), float(details.get("threshold", 0)))
@@ -57,8 +75,8 @@ def drop_summary(brand: Brand, index: float, change: float) -> str:
     t = brand.thresholds
     shown = figures(t, index, change)
     return (
-        f"The reputation index of {brand.name} is {shown.index}, {shown.drop} points under its "
-        f"{span_label(t.baseline_hours)} baseline of {shown.baseline} "
+        f"The reputation index of {brand.name} is {shown.index}, {shown.drop} points under "
+        f"{_usual_index(t.baseline_hours, shown.baseline)} "
         f"(alert at a drop of {shown.drop_threshold})."
     )
 

@@ -65,7 +65,7 @@ _STOP_WORDS = """a about above after again against all also am an and any are as
     someone every thing things stuff lot lots got get gets getting go going went says said say like one two
     please thanks thank thx hi hey ok okay yes yeah lol omg guys wow
     worst terrible awful horrible bad hate hated sucks great good love best amazing ridiculous joke
-    pathetic disgusting shame seriously"""
+    pathetic disgusting shame seriously absolute chaos mess"""
 _STOP = frozenset(_STOP_WORDS.split())
 _NEGATIONS = frozenset({"no", "not", "never", "cant", "cannot", "wont", "didnt", "doesnt", "isnt", "nobody"})
 _SENTENCES = re.compile(r"[.!?;:,()\[\]\n\"“”]+|\s[-–—]\s")
@@ -83,7 +83,7 @@ class Theme:
 def brand_words(brand: Brand) -> frozenset[str]:
     """The brand's own words (name, id, positive query terms): every mention has them, none is a theme."""
     text = " ".join([brand.name, brand.id.replace("-", " "), *_terms(brand.compiled.root)])
-    return frozenset(_plain(token) for token in _TOKEN.findall(text.lower()))
+    return frozenset(_bare(_plain(token)) for token in _TOKEN.findall(text.lower()))
 
 
 def _terms(node: Node) -> list[str]:
@@ -158,6 +158,7 @@ def _pick(reasons: dict[str, set[int]], phrases: dict[str, set[int]], limit: int
             chosen.append((phrase, mentions))
         if len(chosen) == limit:
             break
+    chosen.sort(key=lambda c: -len(c[1]))  # most shared first, as the counts read
     return [Theme(p, len(m)) for p, m in chosen]
 
 
@@ -176,7 +177,7 @@ def _named(reason: str, mentions: set[int], phrases: dict[str, set[int]]) -> tup
 
 def _overlap(a: str, a_mentions: set[int], b: str, b_mentions: set[int]) -> bool:
     """The same theme twice: a word in common (not a negation), or mostly the same mentions."""
-    if (set(a.split()) & set(b.split())) - _NEGATIONS:
+    if {_bare(w) for w in a.split()} & {_bare(w) for w in b.split()} - _NEGATIONS:
         return True
     return len(a_mentions & b_mentions) * 5 >= min(len(a_mentions), len(b_mentions)) * 4
 
@@ -189,18 +190,24 @@ def _phrases(text: str, own: frozenset[str]) -> set[str]:
         for size in range(1, _MAX_WORDS + 1):
             for start in range(len(words) - size + 1):
                 gram = words[start : start + size]
-                if gram[-1] not in _NEGATIONS and (size > 1 or len(gram[0]) >= 3):
+                if _bare(gram[-1]) not in _NEGATIONS and (size > 1 or len(gram[0]) >= 3):
                     found.add(" ".join(gram))
     return found
 
 
 def _plain(token: str) -> str:
-    word = token.lstrip("@#").replace("’", "").replace("'", "")
+    """The word as shown: straight apostrophes, no possessive "'s" ("can't" stays "can't")."""
+    word = token.lstrip("@#").replace("’", "'").strip("'").removesuffix("'s")
     return _CANONICAL.get(word, word)
 
 
+def _bare(word: str) -> str:
+    """The word as compared with the word lists: "can't" and "cant" alike."""
+    return word.replace("'", "")
+
+
 def _content(token: str, own: frozenset[str]) -> bool:
-    word = _plain(token)
+    word = _bare(_plain(token))
     if token.startswith("@") or not word or any(ch.isdigit() for ch in word) or "_" in word:
         return False
     return word not in _STOP and word not in own
