@@ -403,3 +403,9 @@ def test_a_drop_reads_against_a_usual_day_or_week_in_words():
     assert (
         "30, 30 points under its usual 60 of the last 36 hours (alert" in reputation_drop(odd, snap).summary
     )
+
+
+@given(themes=st.text(max_size=300), rule=st.sampled_from([*RULES, "some_new_rule"]))
+def test_any_themes_keep_the_subject_short_printable_ascii(themes, rule):
+    subject = render_subject(_alert(rule, themes=themes, value=3, scored=4))
+    assert len(subject) <= 99 and subject.isascii() and subject.isprintable()
