@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
+from repmon.domain.ingestion_health import PollHealth
 from repmon.domain.mutes import Mute
 from repmon.domain.notices import LoggedAlert, Notice
 
@@ -68,4 +69,22 @@ class MuteStore(Protocol):
 class AlertLog(Protocol):
     def sent_between(self, brand_id: str, since: datetime, until: datetime) -> Sequence[LoggedAlert]:
         """Alerts sent for the brand in [since, until), oldest first."""
+        ...
+
+
+class PollHealthStore(Protocol):
+    """What the collector records of each (brand, source)'s polls, for the ingestion-health checks."""
+
+    def succeeded(self, brand_id: str, source: str, at: datetime, *, stuck: bool) -> None:
+        """A poll succeeded; `stuck`: it fetched items, stored none and left the cursor where it was."""
+        ...
+
+    def failed(self, brand_id: str, source: str, at: datetime, error: str) -> None: ...
+
+    def of_brand(self, brand_id: str) -> list[PollHealth]: ...
+
+
+class DeadLetters(Protocol):
+    def depths(self) -> dict[str, int]:
+        """Messages waiting in each poll dead-letter queue, by queue name."""
         ...

@@ -26,6 +26,7 @@ FUNCTIONS = (
     "EvaluateReputationFunction",
     "ExportForBiFunction",
     "SendDigestFunction",
+    "CheckIngestionFunction",
 )
 #: Lines of SAM's output that mean something is off, whatever the exit code.
 NOISE = re.compile(r"requirements\.txt file not found|warning|error|deprecat|traceback", re.IGNORECASE)

@@ -22,12 +22,14 @@ FUNCTIONS = {
     "EvaluateReputationFunction",
     "ExportForBiFunction",
     "SendDigestFunction",
+    "CheckIngestionFunction",
 }
 SCHEDULED_FUNCTIONS = {
     "PlanPollsFunction",
     "EvaluateReputationFunction",
     "ExportForBiFunction",
     "SendDigestFunction",
+    "CheckIngestionFunction",
 }
 
 cfn = template_helpers.cfn  # the shared module-scoped fixture

@@ -16,6 +16,7 @@ from repmon.localstack.template_loader import (
     load_sam_template,
 )
 from repmon.runtime.settings import (
+    CheckIngestionSettings,
     CollectSettings,
     EvaluateSettings,
     ExportSettings,
@@ -32,6 +33,7 @@ SETTINGS_BY_FUNCTION: dict[str, type[_Settings]] = {
     "EvaluateReputationFunction": EvaluateSettings,
     "ExportForBiFunction": ExportSettings,
     "SendDigestFunction": SendDigestSettings,
+    "CheckIngestionFunction": CheckIngestionSettings,
 }
 # Variables the platform or libraries read rather than our settings models.
 PLATFORM_VARIABLE_PREFIXES = ("POWERTOOLS_", "AWS_")
@@ -139,6 +141,17 @@ EXPECTED_GRANTS: dict[str, set[Grant]] = {
         ("dynamodb:UpdateItem", "RepmonTable", _BRANDS),  # DynamoNoticeLedger.claim, mark_sent
         ("sns:Publish", "AlertTopic", _ANY_KEY),  # sns_notices.SnsNoticePublisher.publish
     },
+    "CheckIngestionFunction": _runtime("CheckIngestionLogGroup", scheduled=True)
+    | {
+        # DynamoWatchlist.brands; DynamoMentionStore.hourly, DynamoPollHealth.of_brand
+        ("dynamodb:Query", "RepmonTable", _WATCHLIST_OR_BRANDS),
+        # DynamoNoticeLedger.state (GetItem), .claim, .mark_sent, .rearm: brands' and OPS (the queues')
+        ("dynamodb:GetItem", "RepmonTable", "BRAND#* OPS"),
+        ("dynamodb:UpdateItem", "RepmonTable", "BRAND#* OPS"),
+        ("sqs:GetQueueAttributes", "PollJobDeadLetterQueue", _ANY_KEY),  # sqs_dead_letters.SqsDeadLetters
+        ("sqs:GetQueueAttributes", "RedditPollJobDeadLetterQueue", _ANY_KEY),
+        ("sns:Publish", "AlertTopic", _ANY_KEY),  # sns_notices.SnsNoticePublisher.publish
+    },
 }
 _SECRET_ARN_PREFIX = "arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:"
 
@@ -202,6 +215,7 @@ def test_functions_write_only_their_own_partitions(cfn: Template) -> None:
         ("EvaluateReputationFunction", ["BRAND#*"]),
         ("ExportForBiFunction", ["EXPORT"]),
         ("SendDigestFunction", ["BRAND#*"]),
+        ("CheckIngestionFunction", ["BRAND#*", "OPS"]),
     ):
         role = _props(cfn, function)["Role"]["Fn::GetAtt"][0]
         writes = [

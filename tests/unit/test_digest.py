@@ -102,8 +102,10 @@ def test_given_a_day_of_mentions_when_the_digest_is_due_then_it_says_everything_
     assert "Mentions: 4, 3 negative (previous period 0)" in text
     assert "  Reddit: 3" in text and "  Hacker News: 1" in text
     assert "Share of voice:\n  Acme Air: 57% (4 mentions)\n  Zeta Air: 43% (3 mentions)" in text
-    assert "Top complaints by influence:\n1. Reddit by @ann | sentiment -0.80 | influence 90" in text
-    assert "\n3. Reddit by @cy" in text
+    # the three identical complaints told once, under the most influential
+    assert "Top complaints by influence:\n1. Reddit by u/ann | sentiment -0.80 | influence 90" in text
+    assert "   posted 3 h ago, Mon 2 Nov 05:00 UTC | x3 similar" in text
+    assert "u/bob" not in text
     assert "https://example.test/reddit/" in text
     assert "Top themes: flight cancelled (3 mentions)" in text
     assert "[critical] reputation_drop: index down 22" in text

@@ -4,8 +4,10 @@ in-process paths."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
+from repmon.domain.ingestion_health import PollHealth
 from repmon.domain.mutes import Mute
 from repmon.domain.notices import LoggedAlert, Notice
 from repmon.notice_ports import NoticeState
@@ -88,3 +90,33 @@ class MemoryAlertLog:
     def sent_between(self, brand_id: str, since: datetime, until: datetime) -> list[LoggedAlert]:
         found = [a for a in self.alerts if a.brand_id == brand_id and since <= a.fired_at < until]
         return sorted(found, key=lambda a: a.fired_at)
+
+
+class MemoryPollHealth:
+    def __init__(self) -> None:
+        self.health: dict[tuple[str, str], PollHealth] = {}
+
+    def _get(self, brand_id: str, source: str) -> PollHealth:
+        return self.health.get((brand_id, source), PollHealth(brand_id, source))
+
+    def succeeded(self, brand_id: str, source: str, at: datetime, *, stuck: bool) -> None:
+        old = self._get(brand_id, source)
+        since = (old.stuck_since or at) if stuck else None
+        self.health[(brand_id, source)] = replace(old, last_success=at, failures=0, stuck_since=since)
+
+    def failed(self, brand_id: str, source: str, at: datetime, error: str) -> None:
+        old = self._get(brand_id, source)
+        self.health[(brand_id, source)] = replace(
+            old, last_failure=at, failures=old.failures + 1, last_error=error
+        )
+
+    def of_brand(self, brand_id: str) -> list[PollHealth]:
+        return [h for (b, _), h in sorted(self.health.items()) if b == brand_id]
+
+
+class MemoryDeadLetters:
+    def __init__(self, depths: dict[str, int] | None = None) -> None:
+        self.queues = dict(depths or {})
+
+    def depths(self) -> dict[str, int]:
+        return dict(self.queues)

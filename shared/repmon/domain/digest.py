@@ -19,6 +19,7 @@ from repmon.domain.models import HourlyAggregate, ScoredMention
 from repmon.domain.mutes import Mute
 from repmon.domain.notices import LoggedAlert
 from repmon.domain.reputation import index
+from repmon.domain.similar import group_similar
 from repmon.domain.themes import themes
 
 DAILY, WEEKLY = "daily", "weekly"
@@ -93,7 +94,8 @@ class DigestFacts:
     by_source: dict[str, int]
     #: The brand first, then its competitors, each with its mentions in the period.
     voices: tuple[Voice, ...]
-    complaints: tuple[ScoredMention, ...]
+    #: The most influential negative mentions, near-identical ones told once with their count.
+    complaints: tuple[tuple[ScoredMention, int], ...]
     themes: tuple[tuple[str, int], ...]
     alerts: tuple[LoggedAlert, ...]
     #: Enabled sources with no mention in the period, each with its mentions over the trend days.
@@ -134,7 +136,7 @@ def digest_facts(brand: Brand, period: Period, given: DigestInputs) -> DigestFac
         negative=sum(b.negative for b in now),
         by_source=dict(by_source.most_common()),
         voices=(Voice(brand.id, brand.name, mentions), *given.competitors),
-        complaints=tuple(given.complaints[: brand.digest.top_complaints]),
+        complaints=tuple(group_similar(given.complaints)[: brand.digest.top_complaints]),
         themes=tuple((t.phrase, t.mentions) for t in themes(given.complaints, brand)),
         alerts=tuple(given.alerts),
         silent=tuple((s, recent[s]) for s in brand.sources.enabled() if by_source[s] == 0),

@@ -93,8 +93,8 @@ def _complaints(facts: DigestFacts) -> list[str]:
     if not facts.complaints:
         return ["", "Top complaints: none"]
     lines = ["", "Top complaints by influence:"]
-    for rank, sm in enumerate(facts.complaints, start=1):
-        lines += mention_lines(rank, sm)
+    for rank, (sm, similar) in enumerate(facts.complaints, start=1):
+        lines += mention_lines(rank, sm, now=facts.period.end, zone=facts.brand.zone, similar=similar)
     return lines
 
 
@@ -148,8 +148,8 @@ def digest_document(facts: DigestFacts) -> dict[str, Any]:
         "by_source": facts.by_source,
         "share_of_voice": {v.brand_id: v.mentions for v in facts.voices},
         "complaints": [
-            {"id": sm.key, "url": sm.mention.url, "influence": round(sm.influence, 1)}
-            for sm in facts.complaints
+            {"id": sm.key, "url": sm.mention.url, "influence": round(sm.influence, 1), "similar": similar}
+            for sm, similar in facts.complaints
         ],
         "themes": dict(facts.themes),
         "alerts": [

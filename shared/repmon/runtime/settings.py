@@ -69,6 +69,13 @@ class SendDigestSettings(_Settings):
     alert_topic_arn: Annotated[str, Field(alias="ALERT_TOPIC_ARN")]
 
 
+class CheckIngestionSettings(_Settings):
+    #: Ops alerts go out on the alert topic with the message attribute kind=ops.
+    alert_topic_arn: Annotated[str, Field(alias="ALERT_TOPIC_ARN")]
+    poll_dead_letter_queue_url: Annotated[str, Field(alias="POLL_DEAD_LETTER_QUEUE_URL")]
+    reddit_poll_dead_letter_queue_url: Annotated[str, Field(alias="REDDIT_POLL_DEAD_LETTER_QUEUE_URL")]
+
+
 class ExportSettings(_Settings):
     export_bucket: Annotated[str, Field(alias="EXPORT_BUCKET")]
     export_prefix: Annotated[str, Field(alias="EXPORT_PREFIX")] = "repmon"

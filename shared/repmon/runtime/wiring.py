@@ -63,6 +63,7 @@ def collector() -> Collector:
 @lru_cache(maxsize=4)
 def _collector(settings: CollectSettings, endpoint: str) -> Collector:
     from repmon.adapters.dynamo import dynamodb_client
+    from repmon.adapters.dynamo_health import DynamoPollHealth
     from repmon.adapters.dynamo_state import DynamoCursorStore, DynamoWatchlist
     from repmon.adapters.dynamo_store import DynamoMentionStore
     from repmon.adapters.vader_scorer import CxVaderScorer
@@ -75,6 +76,7 @@ def _collector(settings: CollectSettings, endpoint: str) -> Collector:
         cursors=DynamoCursorStore(settings.table_name, ddb),
         store=DynamoMentionStore(settings.table_name, SystemClock(), ddb, settings.retention_days),
         scorer=CxVaderScorer(),
+        health=DynamoPollHealth(settings.table_name, ddb),
     )
 
 
