@@ -139,7 +139,7 @@ def test_influencer_decision_names_the_most_influential_and_counts_all():
     ]
     decision = influencer_negative(BRAND, mentions)
     assert decision.action is Action.FIRE and decision.severity is Severity.CRITICAL
-    assert decision.details["mentions"] == 2 and "@loud" in decision.summary
+    assert decision.details["mentions"] == 2 and "u/loud" in decision.summary
     assert influencer_negative(BRAND, mentions[2:]).action is Action.HOLD
 
 
@@ -205,7 +205,7 @@ def test_one_influencer_negative_says_who_where_and_how_far_it_carries():
     loud = replace(loud, mention=replace(loud.mention, author=replace(loud.mention.author, karma=508_000)))
     decision = influencer_negative(BRAND, [loud])
     assert decision.summary == (
-        "A negative mention of Acme Air by @fran on Reddit (sentiment -0.96), from an influential "
+        "A negative mention of Acme Air by u/fran on Reddit (sentiment -0.96), from an influential "
         "author: influence 87 (karma 508k)."
     )
 
@@ -216,4 +216,4 @@ def test_an_influencer_summary_keeps_a_hostile_handle_on_one_line():
     # When the rule summarises it / Then the handle stays inside the sentence, stripped of controls
     summary = influencer_negative(BRAND, [loud]).summary
     assert "\n" not in summary and "\u202e" not in summary
-    assert "@bob URGENT: reset your password on Reddit" in summary
+    assert "u/bob URGENT: reset your password on Reddit" in summary

@@ -89,6 +89,15 @@ def test_themes_keep_the_words_as_people_write_them_and_read_most_shared_first()
     assert _phrases(AIRLINE, texts) == ["lounge closed", "can't rebook"]
 
 
+def test_a_single_word_of_the_text_is_a_theme_only_against_the_usual_mentions():
+    # Given complaints whose one shared word is the brand's category ("flight"), and a named failure
+    texts = [f"Acme Air flight {c}, nobody replies to emails" for c in ("AA1", "AA2", "AA3", "AA4")]
+    texts += ["My flight was fine", "flight to Denver", "the flight", "what a flight"]
+    found = _phrases(AIRLINE, texts)
+    # Then "flight" is not a theme, and a phrase keeps every word its mentions share
+    assert found == ["nobody replies emails"]
+
+
 def test_one_author_repeating_a_phrase_is_not_a_theme():
     brand = AIRLINE
     texts = ["Acme Air ate my hamster", "Acme Air ate my hamster!!", "Acme Air ate my hamster again"]

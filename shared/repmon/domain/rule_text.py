@@ -7,7 +7,7 @@ Every third-party string (handles, communities) goes through `safe_field` on its
 from __future__ import annotations
 
 from repmon.domain.brand import Brand, Thresholds
-from repmon.domain.email_mentions import handle, reach, where
+from repmon.domain.email_mentions import author, reach, where
 from repmon.domain.figures import IndexFigures, beside, index_figures, number, significant
 from repmon.domain.models import ScoredMention
 
@@ -107,7 +107,7 @@ def share_summary(brand: Brand, details: Details) -> str:
 def influencer_summary(brand: Brand, found: list[ScoredMention]) -> str:
     """Who said it, where, and the platform's numbers behind "influential" (the reader's proof)."""
     top = found[0]
-    who = f" by @{handle(top.mention)}" if handle(top.mention) else ""
+    who = f" by {author(top.mention)}" if author(top.mention) else ""
     numbers = reach(top.mention)
     carries = f"influence {top.influence:.0f}" + (f" ({', '.join(numbers)})" if numbers else "")
     said = f"{who} on {where(top.mention)} (sentiment {top.sentiment.score:+.2f})"

@@ -9,6 +9,8 @@ reading five posts. Candidates come from two places:
   query terms, stop words, handles and anything with a digit (flight numbers, times) are left out.
   Given the brand's `usual` mentions (before the trouble, any sentiment), a phrase must be at least
   twice as common in the complaints as there: "flight" is every airline's word, "Denver" a city.
+  Without them a single word of the text is no theme (most often it is the brand's category:
+  flight, card, app); a phrase of two or three words is.
 
 A theme must be shared by several authors (two for a reason, three for the text's own words, and a
 tenth of the negative mentions), so one mention's odd word or one author repeating himself never
@@ -121,7 +123,7 @@ def _distinctive(
 ) -> dict[str, set[int]]:
     """The phrases at least _LIFT times as common in the complaints as in the usual mentions."""
     if len(usual) < _USUAL_MIN:
-        return phrases
+        return {p: m for p, m in phrases.items() if " " in p}
     counts = dict.fromkeys(phrases, 0)
     for sm in usual:
         for phrase in _phrases(sm.mention.display_text, own) & counts.keys():
@@ -171,7 +173,7 @@ def _named(reason: str, mentions: set[int], phrases: dict[str, set[int]]) -> tup
     ]
     if not inside:
         return reason, mentions
-    _, _, phrase = max(inside, key=lambda c: (c[0], reason in c[2].split(), -c[1]))
+    _, _, phrase = max(inside, key=lambda c: (c[0], reason in c[2].split(), c[1]))
     return phrase, mentions
 
 
