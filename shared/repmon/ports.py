@@ -13,9 +13,10 @@ from datetime import datetime
 from typing import Protocol
 
 from repmon.domain.brand import Brand
+from repmon.domain.customers import Customer
 from repmon.domain.models import Alert, HourlyAggregate, Mention, ScoredMention, Sentiment
-
 from repmon.domain.replies import ReplyLink
+
 
 class Clock(Protocol):
     def now(self) -> datetime:
@@ -80,12 +81,24 @@ class MentionStore(Protocol):
         """Hourly aggregates whose hour starts in [since, until), oldest first; empty hours are absent."""
         ...
 
-
     def record_replies(self, links: Sequence[ReplyLink]) -> int:
         """Give each link's parent mention its reply when it has none or a later one (never a later
         one: retries and re-reads change nothing); a parent not stored yet gets it when it is saved.
         Returns how many stored mentions changed."""
         ...
+
+
+class KnownCustomers(Protocol):
+    """The brand owner's known-customer table (README, "Known customers"), kept as keyed hashes only."""
+
+    def tiers(self, accounts: Sequence[tuple[str, str]]) -> dict[tuple[str, str], str]:
+        """The tier of each (platform, normalised handle) that is a known customer; others absent."""
+        ...
+
+    def replace(self, customers: Sequence[Customer]) -> tuple[int, int]:
+        """Store exactly these customers; returns (stored, removed)."""
+        ...
+
 
 class CursorStore(Protocol):
     def get(self, brand_id: str, source: str) -> str | None: ...

@@ -16,7 +16,6 @@ from repmon.localstack.template_loader import (
     load_sam_template,
 )
 from repmon.runtime.settings import (
-    CheckIngestionSettings,
     CollectSettings,
     EvaluateSettings,
     ExportSettings,
@@ -33,7 +32,6 @@ SETTINGS_BY_FUNCTION: dict[str, type[_Settings]] = {
     "EvaluateReputationFunction": EvaluateSettings,
     "ExportForBiFunction": ExportSettings,
     "SendDigestFunction": SendDigestSettings,
-    "CheckIngestionFunction": CheckIngestionSettings,
 }
 # Variables the platform or libraries read rather than our settings models.
 PLATFORM_VARIABLE_PREFIXES = ("POWERTOOLS_", "AWS_")
@@ -87,6 +85,10 @@ EXPECTED_GRANTS: dict[str, set[Grant]] = {
         ("secretsmanager:GetSecretValue", "secret:${BlueskySecretName}-??????", _ANY_KEY),
         # sources.mastodon.load_instances
         ("secretsmanager:GetSecretValue", "secret:${MastodonSecretName}-??????", _ANY_KEY),
+        # customers.DynamoKnownCustomers.tiers: batch_get of a page's authors' keyed hashes
+        ("dynamodb:BatchGetItem", "RepmonTable", "CUSTOMERS"),
+        # pseudonym.LazyPseudonymiser: the key that hashes them
+        ("secretsmanager:GetSecretValue", "PseudonymKey", _ANY_KEY),
     }
     # Lambda's event source mappings poll both job queues with the function's role
     | {
@@ -139,17 +141,6 @@ EXPECTED_GRANTS: dict[str, set[Grant]] = {
         ("dynamodb:Query", "RepmonTable/index/NegativeByInfluence", _ANY_KEY),  # .most_negative
         ("dynamodb:GetItem", "RepmonTable", _BRANDS),  # DynamoNoticeLedger.state
         ("dynamodb:UpdateItem", "RepmonTable", _BRANDS),  # DynamoNoticeLedger.claim, mark_sent
-        ("sns:Publish", "AlertTopic", _ANY_KEY),  # sns_notices.SnsNoticePublisher.publish
-    },
-    "CheckIngestionFunction": _runtime("CheckIngestionLogGroup", scheduled=True)
-    | {
-        # DynamoWatchlist.brands; DynamoMentionStore.hourly, DynamoPollHealth.of_brand
-        ("dynamodb:Query", "RepmonTable", _WATCHLIST_OR_BRANDS),
-        # DynamoNoticeLedger.state (GetItem), .claim, .mark_sent, .rearm: brands' and OPS (the queues')
-        ("dynamodb:GetItem", "RepmonTable", "BRAND#* OPS"),
-        ("dynamodb:UpdateItem", "RepmonTable", "BRAND#* OPS"),
-        ("sqs:GetQueueAttributes", "PollJobDeadLetterQueue", _ANY_KEY),  # sqs_dead_letters.SqsDeadLetters
-        ("sqs:GetQueueAttributes", "RedditPollJobDeadLetterQueue", _ANY_KEY),
         ("sns:Publish", "AlertTopic", _ANY_KEY),  # sns_notices.SnsNoticePublisher.publish
     },
 }
@@ -215,7 +206,6 @@ def test_functions_write_only_their_own_partitions(cfn: Template) -> None:
         ("EvaluateReputationFunction", ["BRAND#*"]),
         ("ExportForBiFunction", ["EXPORT"]),
         ("SendDigestFunction", ["BRAND#*"]),
-        ("CheckIngestionFunction", ["BRAND#*", "OPS"]),
     ):
         role = _props(cfn, function)["Role"]["Fn::GetAtt"][0]
         writes = [
@@ -258,7 +248,10 @@ def test_collector_reads_only_the_named_source_secrets(cfn: Template) -> None:
         if any(a.startswith("secretsmanager:") for a in s["Action"])
     ]
     assert all(s["Action"] == ["secretsmanager:GetSecretValue"] for s in secret_statements)
-    named = sorted(s["Resource"]["Fn::Sub"].rsplit(":secret:", 1)[1] for s in secret_statements)
+    # and the stack's own pseudonym key, to hash authors for the known-customer lookup
+    assert [s["Resource"] for s in secret_statements if "Ref" in s["Resource"]] == [{"Ref": "PseudonymKey"}]
+    subs = [s for s in secret_statements if "Fn::Sub" in s["Resource"]]
+    named = sorted(s["Resource"]["Fn::Sub"].rsplit(":secret:", 1)[1] for s in subs)
     assert named == [
         "${BlueskySecretName}-??????",
         "${MastodonSecretName}-??????",
@@ -297,6 +290,7 @@ def test_collector_environment_names_its_secret_retention_and_lexicon(cfn: Templ
     assert variables["REDDIT_SECRET_NAME"] == {"Ref": "RedditSecretName"}
     assert variables["BLUESKY_SECRET_NAME"] == {"Ref": "BlueskySecretName"}
     assert variables["MASTODON_SECRET_NAME"] == {"Ref": "MastodonSecretName"}
+    assert variables["PSEUDONYM_KEY_NAME"] == {"Ref": "PseudonymKey"}
     assert variables["RETENTION_DAYS"] == {"Ref": "RetentionDays"}
     assert variables["NLTK_DATA"] == "/opt/python/nltk_data"
 

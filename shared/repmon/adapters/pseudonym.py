@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from repmon.domain.errors import InvalidConfig
@@ -32,3 +33,19 @@ def secret_pseudonymiser(
     if len(raw) < 16:
         raise InvalidConfig(f"pseudonym key {secret_name!r} is shorter than 16 bytes")
     return hmac_pseudonymiser(raw)
+
+
+class LazyPseudonymiser:
+    """Reads the key on first use (building the deps never calls Secrets Manager), then keeps it for
+    KEY_MAX_AGE_SECONDS: one key for a whole run, one read per run, and a rotation is seen next time."""
+
+    def __init__(self, secret_name: str, client: Any) -> None:
+        self.secret_name, self.client = secret_name, client
+        self._keyed: Pseudonymise | None = None
+        self._read_at = 0.0
+
+    def __call__(self, value: str) -> str:
+        if self._keyed is None or time.monotonic() - self._read_at > KEY_MAX_AGE_SECONDS:
+            self._keyed = secret_pseudonymiser(self.secret_name, self.client)
+            self._read_at = time.monotonic()
+        return self._keyed(value)

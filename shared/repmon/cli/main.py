@@ -97,7 +97,22 @@ def _parser() -> argparse.ArgumentParser:
         _command(sub, "backtest", "replay historical mentions and print the alerts they raise")
     )
     _alerts_arguments(sub)
+    _customers_arguments(sub)
     return parser
+
+
+def _customers_arguments(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    from repmon.cli import customers
+
+    description, epilog = customers.HELP
+    parser = sub.add_parser(
+        "customers",
+        help="apply the known-customer table (stored as keyed hashes)",
+        description=description,
+        epilog=epilog,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    customers.add_arguments(parser)
 
 
 def _alerts_arguments(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -263,6 +278,11 @@ def _dispatch(argv: Sequence[str]) -> int:
         from repmon.cli import alerts
 
         return alerts.run(args, _table_of, sys.stdout)
+    if args.command == "customers":
+        from repmon.adapters.stack_outputs import stack_output
+        from repmon.cli import customers
+
+        return customers.run(args, stack_output, sys.stdout)
     if args.command == "demo":
         from repmon.cli.demo import run as run_demo
 

@@ -11,10 +11,9 @@ from functools import cached_property
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from repmon.domain.digest_settings import DigestSettings
-from repmon.domain.ingestion_settings import IngestionSettings
 from repmon.domain.models import Severity
 from repmon.domain.query import Query, QuerySyntaxError, parse_query
 from repmon.domain.source_registry import SourceSettings
@@ -24,6 +23,21 @@ _ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class TierThresholds(_Strict):
+    """What a known customer's tier changes for its authors; unset keys keep the brand's bar."""
+
+    #: influencer_negative (and the rules that use its bar) for this tier: e.g. 0 for every VIP.
+    influencer_min: Annotated[float, Field(ge=0, le=100)] | None = None
+
+
+class ByTier(_Strict):
+    """`thresholds.by_tier`: one entry per tier of `domain.customers.TIERS`."""
+
+    vip: TierThresholds | None = None
+    customer: TierThresholds | None = None
+    churn_risk: Annotated[TierThresholds | None, Field(alias="churn-risk")] = None
 
 
 class Thresholds(_Strict):
@@ -56,6 +70,26 @@ class Thresholds(_Strict):
     baseline_hours: Annotated[int, Field(ge=24, le=24 * 28)] = 24 * 7
     #: An index alert re-arms only when the index recovers this far past its threshold (hysteresis).
     recovery_margin: Annotated[float, Field(ge=0, le=50)] = 5.0
+    #: Lower bars for the authors of a known-customer tier (README, "Known customers").
+    by_tier: ByTier = Field(default_factory=lambda: ByTier())
+
+    @model_validator(mode="after")
+    def _tiers_only_lower(self) -> Thresholds:
+        for tier, override in self.by_tier:
+            bar = override.influencer_min if override is not None else None
+            if bar is not None and bar > self.influencer_min:
+                raise ValueError(
+                    f"by_tier.{tier.replace('_', '-')}.influencer_min ({bar:g}) is above "
+                    f"influencer_min ({self.influencer_min:g}): a tier can only lower a bar"
+                )
+        return self
+
+    def influencer_min_for(self, tier: str) -> float:
+        """The influence bar for an author of `tier` ("" for none): the tier's, else the brand's."""
+        override = getattr(self.by_tier, tier.replace("-", "_"), None) if tier else None
+        if override is not None and override.influencer_min is not None:
+            return float(override.influencer_min)
+        return self.influencer_min
 
 
 class Notifications(_Strict):
@@ -78,7 +112,6 @@ class Brand(_Strict):
     #: Other brands of the same watchlist (their ids) the digest's share of voice compares with.
     competitors: tuple[str, ...] = ()
     digest: DigestSettings = DigestSettings()
-    ingestion: IngestionSettings = IngestionSettings()
 
     @field_validator("timezone")
     @classmethod

@@ -89,13 +89,13 @@ class Mention:
     #: Written by one of the brand's own accounts (watchlist `own_accounts`): stored, never scored
     #: into the reputation index or the volume rules.
     own: bool = False
-
     #: Whether the brand's replies to it can be seen (its source shows them, and for replies that
     #: are own posts the brand lists its accounts there): without `reply` it is then unanswered,
     #: otherwise "reply unknown" (domain.replies.reply_status). Set by the collector.
     replies_visible: bool = False
     #: The author's tier in the brand's known-customer table (vip, customer, churn-risk), "" if none.
     customer_tier: str = ""
+
     @property
     def key(self) -> str:
         """The identity of a mention across polls: the source and its native id."""

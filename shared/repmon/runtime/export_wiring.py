@@ -6,7 +6,6 @@ Kept apart from `runtime.wiring` so the export function imports nothing the othe
 from __future__ import annotations
 
 import os
-import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -67,8 +66,10 @@ def _export_deps(settings: ExportSettings, endpoint: str) -> ExportDeps:
 
 
 def _policy(settings: ExportSettings, secrets_client: Any) -> ExportPolicy:
+    from repmon.adapters.pseudonym import LazyPseudonymiser
+
     return ExportPolicy(
-        pseudonymise=_LazyPseudonymiser(settings.pseudonym_key_name, secrets_client)
+        pseudonymise=LazyPseudonymiser(settings.pseudonym_key_name, secrets_client)
         if settings.pseudonymise_authors
         else flat.identity,
         include_text=settings.include_text,
@@ -76,24 +77,6 @@ def _policy(settings: ExportSettings, secrets_client: Any) -> ExportPolicy:
         first_run_days=settings.first_run_days,
         native_lag=timedelta(minutes=settings.native_lag_minutes),
     )
-
-
-class _LazyPseudonymiser:
-    """Reads the key on first use (building the deps never calls Secrets Manager), then keeps it for
-    KEY_MAX_AGE_SECONDS: one key for a whole run, one read per run, and a rotation is seen next time."""
-
-    def __init__(self, secret_name: str, client: Any) -> None:
-        self.secret_name, self.client = secret_name, client
-        self._keyed: flat.Pseudonymise | None = None
-        self._read_at = 0.0
-
-    def __call__(self, value: str) -> str:
-        from repmon.adapters.pseudonym import KEY_MAX_AGE_SECONDS, secret_pseudonymiser
-
-        if self._keyed is None or time.monotonic() - self._read_at > KEY_MAX_AGE_SECONDS:
-            self._keyed = secret_pseudonymiser(self.secret_name, self.client)
-            self._read_at = time.monotonic()
-        return self._keyed(value)
 
 
 def export_all(

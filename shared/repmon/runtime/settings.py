@@ -48,6 +48,8 @@ class CollectSettings(_Settings):
     bluesky_secret_name: Annotated[str, Field(alias="BLUESKY_SECRET_NAME")] = "repmon/bluesky"
     #: The PDS the session is made on and searched through (never the public AppView: it refuses search).
     bluesky_service_url: Annotated[str, Field(alias="BLUESKY_SERVICE_URL")] = "https://bsky.social"
+    #: The pseudonym key's secret: known customers are looked up by their keyed hash (none: no lookup).
+    pseudonym_key_name: Annotated[str, Field(alias="PSEUDONYM_KEY_NAME")] = ""
     #: Per socket read; each request also ends by its job's deadline (`runtime.job_budget`).
     http_timeout_seconds: Annotated[float, Field(alias="HTTP_TIMEOUT_SECONDS", gt=0, le=60)] = 10.0
     #: A page larger than this fails the poll as a source error (`adapters.http_limits.MAX_PAGE_BYTES`).
@@ -67,13 +69,6 @@ class EvaluateSettings(_Settings):
 class SendDigestSettings(_Settings):
     #: Digests go out on the alert topic with the message attribute kind=digest.
     alert_topic_arn: Annotated[str, Field(alias="ALERT_TOPIC_ARN")]
-
-
-class CheckIngestionSettings(_Settings):
-    #: Ops alerts go out on the alert topic with the message attribute kind=ops.
-    alert_topic_arn: Annotated[str, Field(alias="ALERT_TOPIC_ARN")]
-    poll_dead_letter_queue_url: Annotated[str, Field(alias="POLL_DEAD_LETTER_QUEUE_URL")]
-    reddit_poll_dead_letter_queue_url: Annotated[str, Field(alias="REDDIT_POLL_DEAD_LETTER_QUEUE_URL")]
 
 
 class ExportSettings(_Settings):

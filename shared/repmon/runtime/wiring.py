@@ -11,10 +11,10 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from repmon.adapters.clock import SystemClock
-from repmon.ports import AlertLedger, AlertPublisher, MentionStore, PollJobQueue, Watchlist
+from repmon.ports import AlertLedger, AlertPublisher, KnownCustomers, MentionStore, PollJobQueue, Watchlist
 from repmon.runtime.settings import CollectSettings, EvaluateSettings, PlanPollsSettings, load_settings
 from repmon.services.collect import Collector
 
@@ -63,7 +63,6 @@ def collector() -> Collector:
 @lru_cache(maxsize=4)
 def _collector(settings: CollectSettings, endpoint: str) -> Collector:
     from repmon.adapters.dynamo import dynamodb_client
-    from repmon.adapters.dynamo_health import DynamoPollHealth
     from repmon.adapters.dynamo_state import DynamoCursorStore, DynamoWatchlist
     from repmon.adapters.dynamo_store import DynamoMentionStore
     from repmon.adapters.vader_scorer import CxVaderScorer
@@ -76,7 +75,21 @@ def _collector(settings: CollectSettings, endpoint: str) -> Collector:
         cursors=DynamoCursorStore(settings.table_name, ddb),
         store=DynamoMentionStore(settings.table_name, SystemClock(), ddb, settings.retention_days),
         scorer=CxVaderScorer(),
-        health=DynamoPollHealth(settings.table_name, ddb),
+        customers=_known_customers(settings, ddb),
+    )
+
+
+def _known_customers(settings: CollectSettings, ddb: Any) -> KnownCustomers | None:
+    """The known-customer table, keyed by the pseudonym key (read on first use, cached 5 minutes)."""
+    if not settings.pseudonym_key_name:
+        return None
+    from repmon.adapters.aws import client as aws_client
+    from repmon.adapters.customers import DynamoKnownCustomers
+    from repmon.adapters.pseudonym import LazyPseudonymiser
+
+    secrets = aws_client("secretsmanager", settings.aws_max_attempts)
+    return DynamoKnownCustomers(
+        settings.table_name, ddb, LazyPseudonymiser(settings.pseudonym_key_name, secrets)
     )
 
 

@@ -17,14 +17,21 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from repmon.domain import replies
+from repmon.domain import customers, replies
 from repmon.domain.brand import Brand
 from repmon.domain.errors import JobUnfinished, UnknownSource
 from repmon.domain.models import Mention, ScoredMention
 from repmon.domain.source_registry import SOURCES, influence
 from repmon.domain.sources.handles import is_own
-from repmon.notice_ports import PollHealthStore
-from repmon.ports import CursorStore, MentionSource, MentionStore, PollJob, SentimentScorer, Watchlist
+from repmon.ports import (
+    CursorStore,
+    KnownCustomers,
+    MentionSource,
+    MentionStore,
+    PollJob,
+    SentimentScorer,
+    Watchlist,
+)
 
 
 @dataclass(frozen=True)
@@ -41,7 +48,6 @@ class CollectResult:
     truncated: bool = False
     #: What the source could not do this run without failing it (e.g. author lookups stopped).
     errors: tuple[str, ...] = ()
-    cursor_moved: bool = False
 
 
 @dataclass(frozen=True)
@@ -51,8 +57,8 @@ class Collector:
     cursors: CursorStore
     store: MentionStore
     scorer: SentimentScorer
-    #: Where each poll's outcome is noted for the ingestion-health checks (none: not noted).
-    health: PollHealthStore | None = None
+    #: The known-customer table (README, "Known customers"); none: no tiers.
+    customers: KnownCustomers | None = None
 
     def collect(self, job: PollJob, time_left: Callable[[], float] | None = None) -> CollectResult:
         """Poll one brand's source; `time_left()` is the seconds left to score (none: no limit)."""
@@ -65,37 +71,12 @@ class Collector:
         if job.source not in brand.sources.enabled():
             # Disabled after the job was planned: the brand's current config wins.
             return CollectResult(brand.id, job.source)
-        at, source = job.scheduled_at, job.source
-        try:
-            result = self._poll(brand, job, time_left)
-        except JobUnfinished:  # read but not yet stored in full: the cursor waits (stuck if it lasts)
-            self._note(lambda h: h.succeeded(brand.id, source, at, stuck=True))
-            raise
-        except Exception as exc:
-            error = f"{type(exc).__name__}: {exc}"[:500]
-            self._note(lambda h: h.failed(brand.id, source, at, error))
-            raise
-        # More to read and the cursor did not move: a source that cannot get past a page.
-        stuck = result.truncated and not result.cursor_moved
-        note = self._note(lambda h: h.succeeded(brand.id, source, at, stuck=stuck))
-        return result if note is None else replace(result, errors=(*result.errors, note))
-
-    def _note(self, record: Callable[[PollHealthStore], None]) -> str | None:
-        """Note a poll's outcome; failing to note it never fails the poll (it is said in its errors)."""
-        if self.health is None:
-            return None
-        try:
-            record(self.health)
-        except Exception as exc:
-            return f"poll health not recorded: {type(exc).__name__}: {exc}"
-        return None
-
-    def _poll(self, brand: Brand, job: PollJob, time_left: Callable[[], float] | None) -> CollectResult:
         cursor = self.cursors.get(brand.id, job.source)
         page = self.sources[job.source].fetch(brand, cursor, job.scheduled_at)
         # Capped once, here, so matching, scoring and storage all see the same bounded text.
         marked = [mark(brand, m.capped()) for m in page.mentions]
         matched = [m for m in marked if _about(brand, m)]
+        matched, lookup_error = self._tiered(matched)
         scored = self._score(brand.id, matched, job.scheduled_at, time_left)
         saved = self.store.save(scored)
         # Every time, not only for new own posts: a crash after the save must not lose the reply,
@@ -116,9 +97,25 @@ class Collector:
             skipped=page.skipped + saved.rejected,
             rejected=saved.rejected,
             truncated=page.truncated,
-            errors=tuple(page.errors),
-            cursor_moved=page.cursor != cursor,
+            errors=(*page.errors, *lookup_error),
         )
+
+    def _tiered(self, mentions: list[Mention]) -> tuple[list[Mention], tuple[str, ...]]:
+        """The mentions with their authors' customer tiers; a failed lookup leaves them untiered
+        (noted in the result's errors): a tier is a hint, never a reason to lose a poll."""
+        wanted = {m.key: customers.candidates(m) for m in mentions} if self.customers else {}
+        asked = [account for accounts in wanted.values() for account in accounts]
+        if not asked or self.customers is None:
+            return mentions, ()
+        try:
+            found = self.customers.tiers(asked)
+        except Exception as exc:
+            return mentions, (f"known customers not looked up: {type(exc).__name__}",)
+        tiers = {
+            key: customers.best_tier(found[a] for a in accounts if a in found)
+            for key, accounts in wanted.items()
+        }
+        return [replace(m, customer_tier=tiers[m.key]) if tiers.get(m.key) else m for m in mentions], ()
 
     def _score(
         self, brand_id: str, mentions: Sequence[Mention], at: datetime, time_left: Callable[[], float] | None
