@@ -98,3 +98,19 @@ def test_a_rising_index_reads_as_a_positive_change():
     shown = index_figures(60.2, 3.1, floor=35.0, drop_threshold=15.0)
     assert (shown.drop, shown.change) == ("-3", "+3")
     assert index_figures(60.0, 0.0, floor=35.0, drop_threshold=15.0).change == "0"
+
+
+@pytest.mark.parametrize(
+    ("index", "change", "expected"),
+    [
+        # A hair under the floor and under the drop threshold: neither reads as its threshold
+        (34.96, -14.96, ("34.96", "14.96", "49.92")),
+        # (rounded away from the thresholds, and the baseline as their sum: 34.99 + 14.99)
+        (34.996, -14.996, ("34.99", "14.99", "49.98")),
+        # Exactly on them: shown exactly (the rule fires at the threshold)
+        (35.0, -15.0, ("35", "15", "50")),
+    ],
+)
+def test_index_figures_never_read_as_a_threshold_they_are_not(index, change, expected):
+    shown = index_figures(index, change, floor=35.0, drop_threshold=15.0)
+    assert (shown.index, shown.drop, shown.baseline) == expected
