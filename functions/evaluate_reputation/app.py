@@ -40,4 +40,10 @@ def handler(event: ScheduledEvent, context: LambdaContext) -> dict[str, Any]:
         # (idempotent: same scheduled time), then records it in ScheduledRunFailureQueue.
         logger.error("evaluation incomplete", extra={"problems": run.problems})
         raise EvaluationIncomplete(run.problems)
-    return {"brands": len(run.results), "published": run.published}
+    # What the backtest's local-stack path prints: one line per firing, and the emails by kind.
+    return {
+        "brands": len(run.results),
+        "published": run.published,
+        "emails": run.emails_by_kind(),
+        "firings": run.firing_lines(),
+    }

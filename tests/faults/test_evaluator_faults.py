@@ -145,28 +145,29 @@ def _sns_down(monkeypatch: pytest.MonkeyPatch, down: Callable[[], bool]) -> None
 
 def test_an_alert_claimed_during_an_sns_outage_is_announced_when_the_crisis_recovers_first(aws, monkeypatch):
     """SNS down for 2 h from the crossing; the index recovers after 1 h, before SNS does.
-    Emails for the crossing: before 0 (the rule re-armed, the claimed alert was dropped);
-    after 1, a "fired and recovered" notice once SNS is back, then the rule re-arms."""
+    Emails for the crossing: before incidents 1 "fired and recovered" notice; now the incident's
+    opening email (claimed at 12:00, sent under that id once SNS is back at 14:00), then its
+    resolution (recovered at 13:00 and settled for an hour by then). A later crisis opens a new one."""
     clock = {"at": AT}
     _sns_down(monkeypatch, lambda: clock["at"] < AT + 2 * HOUR)
     store = ScriptedIndex(crisis=lambda at: at < AT + HOUR or at >= AT + 4 * HOUR)
     for n in range(0, 3 * 12 + 1):  # every five minutes for three hours
         clock["at"] = AT + n * STEP
         _run(aws, store, clock["at"])
-    [notice] = aws.emails()
-    assert notice["rule"] == REPUTATION_LOW and notice["status"] == "recovered"
-    assert (
-        notice["subject"]
-        == "[WARNING] Acme Air: recovered: reputation under its floor at 12:00 UTC (not sent in time)"
-    )
-    assert notice["details"]["crossed_at"] == "2026-11-01T12:00:00Z"
-    assert "The reputation index of Acme Air is 29" in notice["summary"]  # what it was...
-    assert "is 59" in notice["summary"]  # ...and where it stands now
-    # The rule re-armed only after the notice: the next crossing is announced as a new alert
+    opened, resolved = aws.emails()
+    assert (opened["kind"], opened["incident_status"], opened["rule"]) == ("alert", "OPEN", REPUTATION_LOW)
+    assert opened["fired_at"] == "2026-11-01T14:00:00Z"  # sent when SNS came back...
+    assert opened["subject"] == resolved["subject"]  # ...under the incident's one subject
+    assert (resolved["kind"], resolved["incident_status"]) == ("resolved", "RESOLVED")
+    assert resolved["incident_id"] == opened["incident_id"] and resolved["alert_id"] != opened["alert_id"]
+    assert "Lasted: 1 h 00 min" in resolved["text"]
+    # The next crossing is a new incident, announced at once
     for n in range(4 * 12, 4 * 12 + 3):
         _run(aws, store, AT + n * STEP)
-    assert [e["rule"] for e in aws.emails()] == [REPUTATION_LOW, REPUTATION_LOW]
-    assert aws.emails()[1]["alert_id"] != notice["alert_id"] and aws.emails()[1]["status"] == "firing"
+    third = aws.emails()[2]
+    assert (
+        len(aws.emails()) == 3 and third["kind"] == "alert" and third["incident_id"] != opened["incident_id"]
+    )
 
 
 def _throttle_sent_writes(monkeypatch: pytest.MonkeyPatch, failures: int) -> Counter[str]:
@@ -192,8 +193,8 @@ def _throttle_sent_writes(monkeypatch: pytest.MonkeyPatch, failures: int) -> Cou
 
 
 def test_a_throttled_sent_write_does_not_send_the_alert_again(aws, monkeypatch):
-    """SNS accepts the alert, then DynamoDB throttles the writes recording it as sent (5 refusals,
-    after the client's own retries). Emails for the crossing over the next hour:
+    """SNS accepts the opening email, then DynamoDB throttles the writes recording it (and the
+    rule's firing) as sent (5 refusals, after the client's own retries). Emails over the next hour:
     before 6 (every run re-sent it while the writes were refused: 5 duplicates); after 1."""
     seen = _throttle_sent_writes(monkeypatch, failures=5)
     store = ScriptedIndex(crisis=lambda at: True)

@@ -76,7 +76,12 @@ def test_backtest_prints_each_alert_once_as_a_json_line_and_reports_bad_lines(fi
     out, err = capsys.readouterr()
     alerts = [json.loads(line) for line in out.splitlines()]
     assert alerts, "a crisis after a calm day must raise alerts"
-    assert all(set(a) == {"time", "brand", "rule", "severity", "subject"} for a in alerts)
+    fields = {"time", "brand", "rule", "severity", "subject", "incident_id", "kind", "emailed"}
+    assert all(set(a) == fields for a in alerts)
+    # One incident: the first firing opened it with an email, the others were folded into it
+    assert len({a["incident_id"] for a in alerts}) == 1 and len({a["subject"] for a in alerts}) == 1
+    assert (alerts[0]["kind"], alerts[0]["emailed"]) == ("alert", True)
+    assert all(a["kind"] == "update" for a in alerts if a["time"] > alerts[0]["time"])
     rules = [a["rule"] for a in alerts]
     assert "volume_spike" in rules and len(rules) == len(set(rules))  # once per crossing
     assert all(a["time"] >= "2026-10-02T03:00:00Z" for a in alerts)  # nothing before the crisis
@@ -84,6 +89,7 @@ def test_backtest_prints_each_alert_once_as_a_json_line_and_reports_bad_lines(fi
     assert f"{mentions}:8: skipped: " in err and f"{mentions}:10: skipped: brand 'unknown'" in err
     assert f"{mentions}:12: skipped: source: " in err and f"{mentions}:14: skipped: text: empty" in err
     assert "5 skipped" in err and "(1 duplicates)" in err and "total alerts: " in err
+    assert "emails that would have been sent: " in err and "(1 alert, " in err  # by kind
     # The export: partitions only, authors pseudonymised by default (a new key each run)
     export = tmp_path / "export"
     assert list(export.rglob("*.json.gz")), "the flat export was written"

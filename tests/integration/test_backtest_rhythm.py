@@ -64,6 +64,7 @@ def test_outages_at_a_quiet_and_a_busy_hour_are_heard_within_the_hour_once(tmp_p
         for a in alerts
     ), alerts
     # And the busy-hour outage, complaints at an ordinary volume for a Tuesday morning, is heard by
-    # its negative share first
+    # its negative share first, which opens its incident
     first = next(a for a in alerts if a["brand"] == "globex")
-    assert first["rule"] == "negative_share" and "mentions negative in the last hour" in first["subject"]
+    assert first["rule"] == "negative_share" and (first["kind"], first["emailed"]) == ("alert", True)
+    assert first["subject"].startswith("[repmon] Globex Bank: reputation incident ")

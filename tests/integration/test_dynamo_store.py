@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import boto3
@@ -12,10 +13,12 @@ from repmon.adapters.dynamo_export import DynamoExportReader
 from repmon.adapters.dynamo_state import DynamoAlertLedger, DynamoCursorStore, DynamoWatchlist
 from repmon.adapters.dynamo_store import DynamoMentionStore
 from repmon.domain.brand import Brand
+from repmon.domain.incident import Evidence, Incident, claim, email_id, incident_id, sent
 from repmon.domain.models import (
     Alert,
     Author,
     Engagement,
+    IncidentNote,
     Mention,
     ScoredMention,
     Sentiment,
@@ -164,9 +167,35 @@ def test_ledger_claims_once_per_crossing_resends_unsent_and_rearms(ddb):
     ledger.rearm("acme", "reputation_low", T0 + timedelta(hours=1))
     assert ledger.state("acme", "reputation_low") == type(ledger.state("acme", "x"))()
     assert ledger.claim(_alert("a3", T0 + timedelta(hours=2)), "reputation_low")
-    # The sent alert is logged where the BI export reads alerts from
-    [sent] = DynamoExportReader("repmon-test", ddb).items_on("alerts", "acme", T0.date())
-    assert (sent["alert_id"], float(sent["index"]), sent["severity"]) == ("a1", 30.0, "warning")
+    # Folding a firing logs no email: the alerts table holds emails (test below)
+    assert list(DynamoExportReader("repmon-test", ddb).items_on("alerts", "acme", T0.date())) == []
+
+
+def test_ledger_stores_incidents_by_version_and_logs_each_sent_email(ddb):
+    ledger, other = DynamoAlertLedger("repmon-test", ddb), DynamoAlertLedger("repmon-test", ddb)
+    opened = Incident("acme", incident_id("acme", T0), T0)
+    evidence = Evidence("reputation_low", Severity.WARNING, T0, "index 30", ("reputation_low",))
+    assert ledger.save_incident(replace(opened, evidence=(evidence,)))
+    # A second first incident, or a stale version, loses: the caller re-reads
+    assert not other.save_incident(opened)
+    stored = ledger.incident("acme")
+    assert stored is not None and stored.evidence == (evidence,)
+    claimed = claim(stored, "open", T0)
+    assert ledger.save_incident(claimed) and not other.save_incident(claim(stored, "open", T0))
+    note = IncidentNote(stored.incident_id, "Sun 12:00 UTC", "OPEN")
+    email = replace(_alert(email_id(claimed, "open")), kind="alert", incident=note)
+    # Recording it sent against a stale version fails as a whole: no log item without the state
+    assert not ledger.email_sent(sent(stored, "open", T0), email)
+    assert list(DynamoExportReader("repmon-test", ddb).items_on("alerts", "acme", T0.date())) == []
+    assert ledger.email_sent(sent(claimed, "open", T0), email)
+    after = ledger.incident("acme")
+    assert after is not None and after.outbox is None and after.emails_sent == 1
+    [logged] = DynamoExportReader("repmon-test", ddb).items_on("alerts", "acme", T0.date())
+    assert (logged["alert_id"], logged["incident_id"], logged["kind"]) == (
+        email.alert_id,
+        stored.incident_id,
+        "alert",
+    )
 
 
 def test_watchlist_replace_stores_updates_and_removes(ddb):

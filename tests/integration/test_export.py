@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -20,7 +21,17 @@ from repmon.adapters.export_sinks import S3PartitionSink
 from repmon.adapters.pseudonym import secret_pseudonymiser
 from repmon.domain.brand import Brand
 from repmon.domain.flat import COLUMNS
-from repmon.domain.models import Alert, Author, Engagement, Mention, ScoredMention, Sentiment, Severity
+from repmon.domain.incident import Incident, claim, incident_id, sent
+from repmon.domain.models import (
+    Alert,
+    Author,
+    Engagement,
+    IncidentNote,
+    Mention,
+    ScoredMention,
+    Sentiment,
+    Severity,
+)
 from repmon.services.export import ExportIncomplete, ExportPolicy, export_days, run_export
 from tests.fakes import FixedClock
 from tests.template_tables import create_table
@@ -75,9 +86,12 @@ def seed_alert(ddb: Any, brand: str, at: datetime, top: tuple[ScoredMention, ...
         -18.25,
         top,
     )
-    ledger = DynamoAlertLedger(TABLE, ddb)
-    assert ledger.claim(alert, "reputation_drop")
-    ledger.mark_sent(alert, "reputation_drop")
+    # Logged as the evaluator logs an incident's opening email once it is out
+    incident = Incident(brand, incident_id(brand, at), at)
+    alert = replace(alert, kind="alert", incident=IncidentNote(incident.incident_id, "", "OPEN"))
+    ledger, claimed = DynamoAlertLedger(TABLE, ddb), claim(incident, "open", at)
+    assert ledger.save_incident(incident) and ledger.save_incident(claimed)
+    assert ledger.email_sent(sent(claimed, "open", at), alert)
     return alert
 
 
@@ -157,6 +171,7 @@ def test_given_mentions_aggregates_and_an_alert_when_exported_then_rows_have_eve
     assert hour["hour"] == "2026-11-01T09:00:00Z" and hour["weight_sum"] == pytest.approx(1.4)
     [alert] = read_partition(stack[1], "alerts", D1)
     assert alert["reputation_index"] == 31.5 and alert["top_mention_keys"] == ["reddit#id1"]
+    assert alert["kind"] == "alert" and alert["incident_id"] == incident_id("acme", T1 + timedelta(hours=1))
 
 
 def test_given_an_exported_day_when_exported_again_after_new_mentions_then_the_partition_is_replaced_exactly(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -14,7 +15,7 @@ from moto import mock_aws
 from repmon.adapters.sns_publisher import SnsAlertPublisher
 from repmon.domain.email import render_subject, render_text
 from repmon.domain.errors import PublishFailed
-from repmon.domain.models import Alert, Severity
+from repmon.domain.models import Alert, IncidentNote, Severity
 from repmon.domain.rules import REPUTATION_LOW
 from tests.fakes import scored_mention
 from tests.template_tables import template
@@ -80,10 +81,29 @@ def test_a_queue_subscriber_gets_the_json_form_subject_and_attributes(aws):
     assert envelope["MessageId"] == message_id
     assert envelope["Subject"] == render_subject(alert)
     attributes = {k: v["Value"] for k, v in envelope["MessageAttributes"].items()}
-    assert attributes == {"brand": "acme", "rule": "reputation_low", "severity": "critical"}
+    assert attributes == {"brand": "acme", "rule": "reputation_low", "severity": "critical", "kind": "alert"}
     document = json.loads(envelope["Message"])
     assert (document["alert_id"], document["brand_name"], document["index"]) == ("a1", "Acme Air", 31.0)
     assert document["top_mentions"][0]["url"] == "https://example.test/reddit/t3_x"
+
+
+def test_each_step_of_an_incident_is_filterable_by_kind_and_carries_its_incident(aws):
+    # Given a subscription that wants only the end of incidents (a filter policy on `kind`)
+    url = aws.subscribe_queue("closures", filter_policy={"kind": ["resolved"]})
+    note = IncidentNote("3f2a9c" + "0" * 26, "Tue 03:30 UTC", "RESOLVED")
+    publisher = SnsAlertPublisher(aws.topic_arn, client=aws.sns)
+    # When an incident's update and its resolution are published
+    publisher.publish(replace(_alert(), kind="update", incident=replace(note, status="WORSE")))
+    publisher.publish(replace(_alert(), alert_id="a2", kind="resolved", incident=note))
+    # Then only the resolution arrives, with its kind and incident in the document and the subject
+    [envelope] = aws.envelopes(url)
+    document = json.loads(envelope["Message"])
+    assert (document["kind"], document["incident_id"], document["incident_status"]) == (
+        "resolved",
+        note.incident_id,
+        "RESOLVED",
+    )
+    assert envelope["Subject"] == "[repmon] Acme Air: reputation incident 3f2a9c (opened Tue 03:30 UTC)"
 
 
 def test_the_message_carries_text_for_people_and_json_for_machines(aws):

@@ -71,6 +71,11 @@ class World:
         return [a.rule for a in self.publisher.published]
 
 
+def fired(*results: EvaluationResult) -> list[str]:
+    """The rules that fired in these runs, in order (each folded into the brand's incident)."""
+    return [f.rule for r in results for f in r.firings]
+
+
 def test_a_crisis_fires_each_crossed_rule_once():
     # Given a calm week, then a day whose index is 30 (under 35, 33 under the baseline)
     world = World()
@@ -78,36 +83,39 @@ def test_a_crisis_fires_each_crossed_rule_once():
     # When the evaluator runs, and again every five minutes while nothing changes
     first = world.run(AT)
     later = [world.run(AT + n * MIN5) for n in range(1, 6)]
-    # Then the low and the drop alerts went out once each, and never again while firing
-    assert sorted(world.rules_published()) == [REPUTATION_DROP, REPUTATION_LOW]
-    assert len(first.published) == 2 and all(not r.published for r in later)
-    low = next(a for a in world.publisher.published if a.rule == REPUTATION_LOW)
-    assert low.severity is Severity.WARNING and low.index == pytest.approx(30.0)
+    # Then the low and the drop rules fired once each, and never again while firing
+    assert sorted(fired(first, *later)) == [REPUTATION_DROP, REPUTATION_LOW]
+    # And one email opened the brand's incident, none followed while nothing changed
+    [email] = world.publisher.published
+    assert email.kind == "alert" and email.incident is not None and email.incident.status == "OPEN"
+    assert len(first.published) == 1 and all(not r.published for r in later)
+    # The worst of the two: the drop, 33 points (10+ past its 15)
+    assert email.severity is Severity.CRITICAL and email.index == pytest.approx(30.0)
     baseline = 50 + 50 * (336 * 0.3) / (336 + 40)  # a week of 2 mentions an hour at +0.3
-    assert first.change == pytest.approx(30.0 - baseline) and low.change == first.change
+    assert first.change == pytest.approx(30.0 - baseline) and email.change == first.change
 
 
 def test_rearms_only_after_recovery_past_the_margin():
     # Given reputation_low fired at 30
     world = World()
     world.set_index(AT, 30.0)
-    world.run(AT)
-    first_id = next(a.alert_id for a in world.publisher.published if a.rule == REPUTATION_LOW)
+    results = [world.run(AT)]
+    first_id = world.ledger.state("acme", REPUTATION_LOW).alert_id
     # When the index hovers between the threshold and the recovery level, dipping under again
     for n, value in enumerate([37.0, 33.0, 39.0, 34.0], start=1):
         world.set_index(AT + n * H, value)
-        world.run(AT + n * H)
+        results.append(world.run(AT + n * H))
     # Then nothing re-fires
-    assert world.rules_published().count(REPUTATION_LOW) == 1
+    assert fired(*results).count(REPUTATION_LOW) == 1
     # When it recovers past 40, then falls again
     world.set_index(AT + 5 * H, 41.0)
     recovered = world.run(AT + 5 * H)
     world.set_index(AT + 6 * H, 30.0)
-    world.run(AT + 6 * H)
-    # Then it re-armed and announced the new crossing under a new id
+    again = world.run(AT + 6 * H)
+    # Then it re-armed and fired for the new crossing under a new id
     assert recovered.rearmed >= 1
-    lows = [a for a in world.publisher.published if a.rule == REPUTATION_LOW]
-    assert len(lows) == 2 and lows[1].alert_id != first_id
+    assert fired(recovered, again).count(REPUTATION_LOW) == 1
+    assert world.ledger.state("acme", REPUTATION_LOW).alert_id != first_id
 
 
 def test_a_retried_run_publishes_nothing_new():
@@ -118,32 +126,36 @@ def test_a_retried_run_publishes_nothing_new():
     # When the scheduler retries the same run (same scheduled time)
     retry = world.run(AT)
     # Then nothing is published twice
-    assert retry.published == () and len(world.publisher.published) == 2
+    assert retry.published == () and len(world.publisher.published) == 1
 
 
 def test_publish_failure_is_sent_by_the_next_run_exactly_once_under_the_same_id():
-    # Given SNS fails for both alerts of the first run
+    # Given SNS fails for the incident's opening email
     world = World()
     world.set_index(AT, 30.0)
-    world.publisher.fail_next = 2
+    world.publisher.fail_next = 1
     failed = world.run(AT)
-    claimed = {world.ledger.state("acme", rule).alert_id for rule in (REPUTATION_LOW, REPUTATION_DROP)}
+    incident = world.ledger.incident("acme")
+    assert incident is not None and incident.outbox is not None
+    claimed = incident.outbox.email_id
     # When the next runs find the rules still past their thresholds
     nxt = world.run(AT + MIN5)
     world.run(AT + 2 * MIN5)
-    # Then each alert went out exactly once, with the id claimed by the failed run
-    assert len(failed.errors) == 2 and failed.published == ()
-    assert len(nxt.published) == 2 and {a.alert_id for a in world.publisher.published} == claimed
+    # Then the email went out exactly once, with the id claimed by the failed run
+    assert len(failed.errors) == 1 and failed.published == ()
+    assert [a.alert_id for a in world.publisher.published] == [claimed] and len(nxt.published) == 1
 
 
-def test_a_retry_of_a_failed_run_sends_what_it_claimed():
+def test_a_retry_of_a_failed_run_leaves_its_claim_to_the_next_run():
     world = World()
     world.set_index(AT, 30.0)
-    world.publisher.fail_next = 2
+    world.publisher.fail_next = 1
     world.run(AT)
-    # When the very same run is retried / Then it sends both, and a third try sends nothing
-    assert len(world.run(AT).published) == 2
+    # When the very same run is retried (its claim is within the lease) / Then it sends nothing,
+    # the next scheduled run sends it, and a later one nothing
     assert world.run(AT).published == ()
+    assert len(world.run(AT + MIN5).published) == 1
+    assert world.run(AT + 2 * MIN5).published == ()
 
 
 def test_an_unsent_alert_is_still_sent_while_the_rule_holds():
@@ -154,7 +166,7 @@ def test_an_unsent_alert_is_still_sent_while_the_rule_holds():
     world.run(AT)
     world.set_index(AT + H, 37.0)
     # When the next run holds / Then the crossing is still announced (never silence)
-    assert [a.rule for a in world.run(AT + H).published] == [REPUTATION_LOW]
+    assert [(a.rule, a.kind) for a in world.run(AT + H).published] == [(REPUTATION_LOW, "alert")]
 
 
 class BrokenForOneBrand(InMemoryMentionStore):
@@ -177,7 +189,7 @@ def test_one_failing_brand_does_not_stop_the_others():
     # Then the failure is recorded and both healthy brands alerted
     assert set(run.failed) == {"broken"} and "injected store failure" in run.failed["broken"]
     assert {a.brand_id for a in publisher.published} == {"alpha", "zulu"}
-    assert (run.published, run.errors) == (4, 1) and run.problems == run.failed
+    assert (run.published, run.errors) == (2, 1) and run.problems == run.failed
 
 
 def test_publish_failures_are_reported_by_brand():
@@ -258,7 +270,8 @@ def test_index_alerts_carry_the_most_negative_mentions_of_the_window():
     world = World()
     world.set_index(AT, 30.0)
     world.store.save([scored_mention("acme", AT - 2 * H, s, native_id=f"n{s}") for s in (-0.2, -0.9, -0.5)])
-    alert = next(a for a in world.run(AT).published if a.rule == REPUTATION_LOW)
+    [alert] = world.run(AT).published
+    assert alert.rule in (REPUTATION_LOW, REPUTATION_DROP)
     assert [m.sentiment.score for m in alert.top_mentions] == [-0.9, -0.5, -0.2]
     assert alert.details["window_hours"] == 24 and alert.details["baseline_hours"] == 168
     # The index thresholds travel with every alert, so its email shows the index as the rule did
@@ -287,8 +300,8 @@ def test_two_overlapping_deliveries_of_one_run_send_each_alert_once():
     world.publisher = ReentrantPublisher(world, AT)
     # When the scheduler delivers the run twice and the second starts while the first publishes
     world.run(AT)
-    # Then each rule's alert went out once
-    assert sorted(world.rules_published()) == [REPUTATION_DROP, REPUTATION_LOW]
+    # Then the incident's opening email went out once
+    assert len(world.publisher.published) == 1 and world.publisher.published[0].kind == "alert"
 
 
 def test_a_run_out_of_time_defers_the_rest_and_no_brand_is_always_last():

@@ -11,7 +11,9 @@ CREATE EXTERNAL TABLE IF NOT EXISTS repmon.alerts (
   `summary` string,
   `reputation_index` double,
   `index_change` double,
-  `top_mention_keys` array<string>
+  `top_mention_keys` array<string>,
+  `incident_id` string,
+  `kind` string
 )
 PARTITIONED BY (`dt` string)
 ROW FORMAT SERDE 'org.openx.data.jsonserde.JsonSerDe'

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 from collections.abc import Sequence
@@ -14,6 +15,8 @@ from repmon.adapters.clock import SystemClock
 from repmon.adapters.dynamo import batch_write, dynamodb_client, from_wire, query_all, to_wire
 from repmon.adapters.dynamo_items import brand_pk, iso, to_decimal
 from repmon.domain.brand import Brand
+from repmon.domain.incident import CLAIM_LEASE as INCIDENT_LEASE
+from repmon.domain.incident import Incident, from_json, to_json
 from repmon.domain.models import Alert
 from repmon.ports import Clock, RuleState
 
@@ -21,11 +24,12 @@ _WATCHLIST_PK = "WATCHLIST"
 _log = logging.getLogger(__name__)
 #: Per-mention rule keys (influencer_negative#reddit#t3_x) are never re-armed: let TTL drop them.
 _PER_MENTION_STATE_DAYS = 30
-#: How long a claimed, not yet sent alert belongs to the run that claimed it. Longer than the
-#: evaluator's timeout (120 s, template.yaml) with a margin, so a claim older than the lease belongs
-#: to an invocation that is over: no live run's claim is ever taken over (a second email). Shorter
-#: than the schedule (5 min) less that timeout, so the next run takes over a dead run's claim.
-CLAIM_LEASE = timedelta(seconds=150)
+#: How long a claimed rule (or email: domain.incident) belongs to the run that claimed it. Longer
+#: than the evaluator's timeout (120 s, template.yaml) with a margin, so a claim older than the lease
+#: belongs to an invocation that is over: no live run's claim is ever taken over (a second email).
+#: Shorter than the schedule (5 min) less that timeout, so the next run takes over a dead run's claim.
+CLAIM_LEASE = INCIDENT_LEASE
+_INCIDENT_SK = "INCIDENT"
 #: A claim keeps its crossing's first summary for a "fired and recovered" notice; capped.
 _MAX_SUMMARY = 2000
 
@@ -53,8 +57,9 @@ class DynamoAlertLedger:
 
     A claim holds a lease: an alert claimed but not yet marked sent can be claimed again (and so
     re-sent) only once the lease has run out. Two deliveries of the same evaluator run that overlap
-    therefore send one email; a run that died between claim and publish is covered by the next run
-    after the lease (`CLAIM_LEASE`). The alert log item and the "sent" mark are one transaction.
+    therefore fold it once; a run that died between claim and fold is covered by the next run
+    after the lease (`CLAIM_LEASE`). Each brand's incident is one item, written with a condition on
+    its version; an email's log item and the incident recording it sent are one transaction.
     """
 
     def __init__(
@@ -112,27 +117,15 @@ class DynamoAlertLedger:
             return False
 
     def mark_sent(self, alert: Alert, rule_key: str) -> None:
-        """The alert log item and the state's sent mark, both or neither; botocore's retries of the
-        transaction are no-ops thanks to its token."""
-        token = hashlib.sha256(f"{alert.alert_id}|{rule_key}|sent".encode()).hexdigest()[:36]
-        log = {"Put": {"TableName": self.table, "Item": to_wire(_alert_item(alert))}}
-        mark = {
-            "Update": {
-                "TableName": self.table,
-                "Key": self._key(alert.brand_id, rule_key),
-                "UpdateExpression": "SET sent = :t",
-                "ConditionExpression": "alert_id = :id",
-                "ExpressionAttributeValues": to_wire({":t": True, ":id": alert.alert_id}),
-            }
-        }
-        try:
-            self.client.transact_write_items(TransactItems=[log, mark], ClientRequestToken=token)
-        except self.client.exceptions.TransactionCanceledException as exc:
-            reasons = [r.get("Code") for r in exc.response.get("CancellationReasons", [])]
-            if "ConditionalCheckFailed" not in reasons:
-                raise
-            # Another crossing owns the state now: this alert went out all the same, so log it.
-            self.client.put_item(TableName=self.table, Item=log["Put"]["Item"])
+        """The rule's firing is folded into the incident; a state another crossing owns is left alone."""
+        with contextlib.suppress(self.client.exceptions.ConditionalCheckFailedException):
+            self.client.update_item(
+                TableName=self.table,
+                Key=self._key(alert.brand_id, rule_key),
+                UpdateExpression="SET sent = :t",
+                ConditionExpression="alert_id = :id",
+                ExpressionAttributeValues=to_wire({":t": True, ":id": alert.alert_id}),
+            )
 
     def rearm(self, brand_id: str, rule_key: str, at: datetime) -> None:
         self.client.update_item(
@@ -142,6 +135,48 @@ class DynamoAlertLedger:
             "REMOVE alert_id, crossed_at, severity, summary",
             ExpressionAttributeValues=to_wire({":f": False, ":at": iso(at)}),
         )
+
+    def incident(self, brand_id: str) -> Incident | None:
+        key = to_wire({"pk": brand_pk(brand_id), "sk": _INCIDENT_SK})
+        raw = self.client.get_item(TableName=self.table, Key=key, ConsistentRead=True).get("Item")
+        return from_json(str(from_wire(raw)["state"])) if raw else None
+
+    def save_incident(self, incident: Incident) -> bool:
+        try:
+            self.client.put_item(**_incident_put(self.table, incident))
+            return True
+        except self.client.exceptions.ConditionalCheckFailedException:
+            return False
+
+    def email_sent(self, incident: Incident, email: Alert) -> bool:
+        """One transaction; botocore's retries of it are no-ops thanks to its token (the email and the
+        version it moves the incident to)."""
+        token = hashlib.sha256(f"{email.alert_id}|{incident.version}|sent".encode()).hexdigest()[:36]
+        log = {"Put": {"TableName": self.table, "Item": to_wire(_alert_item(email))}}
+        try:
+            self.client.transact_write_items(
+                TransactItems=[{"Put": _incident_put(self.table, incident)}, log], ClientRequestToken=token
+            )
+            return True
+        except self.client.exceptions.TransactionCanceledException as exc:
+            reasons = [r.get("Code") for r in exc.response.get("CancellationReasons", [])]
+            if "ConditionalCheckFailed" not in reasons:
+                raise
+            return False
+
+
+def _incident_put(table: str, incident: Incident) -> dict[str, Any]:
+    """A conditional put: the stored incident must still be the one this one follows."""
+    item: dict[str, Any] = {"pk": brand_pk(incident.brand_id), "sk": _INCIDENT_SK, "type": "incident"}
+    item |= {"brand_id": incident.brand_id, "incident_id": incident.incident_id}
+    item |= {"version": incident.version, "state": to_json(incident)}
+    put: dict[str, Any] = {"TableName": table, "Item": to_wire(item)}
+    if incident.version <= 1:
+        put["ConditionExpression"] = "attribute_not_exists(pk)"
+    else:
+        put["ConditionExpression"] = "version = :v"
+        put["ExpressionAttributeValues"] = to_wire({":v": incident.version - 1})
+    return put
 
 
 def _alert_item(alert: Alert) -> dict[str, Any]:
@@ -157,7 +192,10 @@ def _alert_item(alert: Alert) -> dict[str, Any]:
         "fired_at": iso(alert.fired_at),
         "summary": alert.summary,
         "top_mention_ids": [sm.key for sm in alert.top_mentions],
+        "kind": alert.kind,
     }
+    if alert.incident is not None:
+        item["incident_id"] = alert.incident.incident_id
     for name, value in (("index", alert.index), ("change", alert.change)):
         if value is not None:
             item[name] = to_decimal(value)

@@ -5,7 +5,7 @@ stored once per key (in one save the last copy wins, as in its de-duplication), 
 second and scores to 6 decimals (`dynamo_items`), and each new mention is counted once in its hour
 with the Dynamo store's own deltas (`aggregate_delta`, added as DynamoDB's ADD does, in decimal).
 Queries return what the table's indexes would, in their order. `MemoryAlertLedger` has
-`DynamoAlertLedger`'s conditional claim, lease and sent states.
+`DynamoAlertLedger`'s conditional claim, lease and sent states, and its versioned incidents.
 
 For a long replay the store can `forget_before` a time: mentions older than every window still to
 be read are dropped, their keys kept, so memory grows with hours, not with mentions' texts.
@@ -23,6 +23,7 @@ from typing import Any
 
 from repmon.adapters.dynamo_items import aggregate_delta
 from repmon.domain.brand import Brand
+from repmon.domain.incident import Incident
 from repmon.domain.models import Alert, HourlyAggregate, Reply, ScoredMention
 from repmon.domain.replies import ReplyLink, earlier
 from repmon.domain.timeutil import floor_hour, iso
@@ -242,11 +243,13 @@ class MemoryAlertLedger:
     def __init__(self, clock: Clock | None = None, lease: timedelta = timedelta(0)) -> None:
         self.states: dict[tuple[str, str], RuleState] = defaultdict(RuleState)
         self.alerts: dict[str, Alert] = {}
+        #: The emails recorded as sent (the alert log).
         self.sent: list[Alert] = []
-        #: How many rule keys were marked sent: an influencer email announces several at once.
+        #: How many rule keys were folded into an incident: an influencer firing folds several.
         self.keys_sent = 0
         self.clock, self.lease = clock, lease
         self.claimed_at: dict[tuple[str, str], datetime] = {}
+        self.incidents: dict[str, Incident] = {}
 
     def _now(self) -> datetime:
         return self.clock.now() if self.clock is not None else datetime.now(UTC)
@@ -276,15 +279,29 @@ class MemoryAlertLedger:
 
     def mark_sent(self, alert: Alert, rule_key: str) -> None:
         key = (alert.brand_id, rule_key)
-        self.states[key] = dataclasses.replace(
-            self.state(*key), firing=True, alert_id=alert.alert_id, sent=True
-        )
+        if self.state(*key).alert_id != alert.alert_id:
+            return  # another crossing owns the state now
+        self.states[key] = dataclasses.replace(self.state(*key), sent=True)
         self.keys_sent += 1
-        if alert not in self.sent:
-            self.sent.append(alert)
 
     def rearm(self, brand_id: str, rule_key: str, at: datetime) -> None:
         self.states[(brand_id, rule_key)] = RuleState()
+
+    def incident(self, brand_id: str) -> Incident | None:
+        return self.incidents.get(brand_id)
+
+    def save_incident(self, incident: Incident) -> bool:
+        stored = self.incidents.get(incident.brand_id)
+        if (stored.version if stored else 0) != incident.version - 1:
+            return False
+        self.incidents[incident.brand_id] = incident
+        return True
+
+    def email_sent(self, incident: Incident, email: Alert) -> bool:
+        if not self.save_incident(incident):
+            return False
+        self.sent.append(email)
+        return True
 
 
 class MemoryAlertPublisher:

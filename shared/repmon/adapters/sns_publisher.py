@@ -48,7 +48,7 @@ class SnsAlertPublisher:
 
     MessageStructure "json": people (email, and `default` for any other protocol) get the plain text,
     machines (sqs, lambda, https, email-json) get the JSON document of `repmon.domain.email`.
-    String attributes `brand`, `rule` and `severity` let a subscription filter what it receives.
+    String attributes `brand`, `rule`, `severity` and `kind` let a subscription filter what it receives.
     Transient failures are retried with backoff, but no attempt starts that could end past `within`
     (botocore's own retries, 8 attempts of up to 25 s each, would not know the evaluator's deadline).
     A read timeout is not retried: the request was sent and SNS most likely took it, only its answer
@@ -129,5 +129,8 @@ def message_body(alert: Alert) -> str:
 
 
 def message_attributes(alert: Alert) -> dict[str, dict[str, str]]:
+    """`kind` (alert, update, resolved, digest, ops) routes managers' and engineers' subscriptions;
+    brand, rule and severity are kept for the filters written before incidents."""
     values = {"brand": alert.brand_id, "rule": alert.rule, "severity": alert.severity.value}
+    values["kind"] = alert.kind
     return {name: {"DataType": "String", "StringValue": value} for name, value in values.items()}

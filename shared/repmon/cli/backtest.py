@@ -15,6 +15,7 @@ import json
 import logging
 import sys
 import tempfile
+from collections import Counter
 from contextlib import redirect_stdout
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -140,6 +141,7 @@ class _Result:
     stored: int = 0
     evaluations: int = 0
     lines: list[dict[str, Any]] = field(default_factory=list)
+    emails: Counter[str] = field(default_factory=Counter)
 
 
 def _replay(stack: LocalStack, mentions: list[tuple[str, Mention]], every: timedelta, out: TextIO) -> _Result:
@@ -156,30 +158,21 @@ def _replay(stack: LocalStack, mentions: list[tuple[str, Mention]], every: timed
         pending = pending[len(due) :]
         result.stored += store.save([score_mention(b, m, scorer, at) for b, m in due]).stored
         with redirect_stdout(io.StringIO()):  # the handler's EMF metric lines
-            runtime.run_schedule("evaluate_reputation", at)
+            answer = runtime.run_schedule("evaluate_reputation", at)
         result.evaluations += 1
-        _print_alerts(inbox, result, out)
-    _print_alerts(inbox, result, out)  # deliveries that landed after the last step
+        # The handler says what fired (a firing folded into an open incident sends nothing)...
+        firings = answer.get("firings", []) if isinstance(answer, dict) else []
+        for line in sorted(firings, key=line_order):
+            result.lines.append(line)
+            print(json.dumps(line), file=out, flush=True)
+        # ...and the topic what was sent
+        result.emails.update(_kind(envelope) for envelope in inbox.receive())
+    result.emails.update(_kind(envelope) for envelope in inbox.receive())  # deliveries that landed late
     return result
 
 
-def _print_alerts(inbox: AlertInbox, result: _Result, out: TextIO) -> None:
-    # In one order whatever order the queue delivers them in: the fast path's (replay.line_order).
-    for line in sorted((_alert_line(e) for e in inbox.receive()), key=line_order):
-        result.lines.append(line)
-        print(json.dumps(line), file=out, flush=True)
-
-
-def _alert_line(envelope: dict[str, Any]) -> dict[str, Any]:
-    """The public line: the evaluation time the alert fired at, whatever step delivered it."""
-    attributes = {k: v["Value"] for k, v in envelope.get("MessageAttributes", {}).items()}
-    return {
-        "time": json.loads(envelope["Message"])["fired_at"],
-        "brand": attributes.get("brand"),
-        "rule": attributes.get("rule"),
-        "severity": attributes.get("severity"),
-        "subject": envelope.get("Subject"),
-    }
+def _kind(envelope: dict[str, Any]) -> str:
+    return str(envelope.get("MessageAttributes", {}).get("kind", {}).get("Value", "alert"))
 
 
 def _export(stack: LocalStack, export: ExportOptions, key: bytes | None, err: TextIO) -> None:
@@ -201,5 +194,6 @@ def _export(stack: LocalStack, export: ExportOptions, key: bytes | None, err: Te
 
 def _summary(err: TextIO, replay: Replay, result: _Result, step_minutes: int) -> None:
     print_replay_line(err, replay, result.stored, result.evaluations, step_minutes)
-    announced = len(result.lines)  # the stack path reads messages: one alert each
-    print_alert_counts(err, Outcome(Setting(), tuple(result.lines), announced))
+    print_alert_counts(
+        err, Outcome(Setting(), tuple(result.lines), len(result.lines), (), dict(result.emails))
+    )

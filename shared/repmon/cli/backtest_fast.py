@@ -4,6 +4,7 @@ alerts, the summary or the sweep table, and the plot."""
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Sequence
 from datetime import timedelta
 from typing import TYPE_CHECKING, TextIO
@@ -80,5 +81,6 @@ def _by_setting(settings: Sequence[Setting], results: Sequence[BrandOutcome]) ->
         lines = sorted((line for r in results for line in r.settings[number].alerts), key=line_order)
         announced = sum(r.settings[number].announced for r in results)
         errors = tuple(e for r in results for e in r.settings[number].errors)
-        outcomes.append(Outcome(setting, tuple(lines), announced, errors))
+        emails = sum((r.settings[number].emails for r in results), Counter[str]())
+        outcomes.append(Outcome(setting, tuple(lines), announced, errors, dict(emails)))
     return outcomes

@@ -1,9 +1,10 @@
 """What a backtest tells the user: the summary of one replay, or one row per setting of a sweep.
 
-"Alerts" are what the rules announced: one per index-rule crossing, one per influencer mention;
-"emails" are the messages the alert topic would have carried (an influencer email lists every new
-influencer mention of its run). With `--events`, each known event is caught (latency of its first
-alert) or missed, and alerts outside every event are counted as likely false alarms.
+"Alerts" are the rules' firings (one line each: an index-rule crossing, or a run's new influencer
+mentions), folded into the brand's incidents; "emails" are the messages the alert topic would have
+carried: one per incident step, counted by kind (alert: opened, update: worse or reminder,
+resolved). With `--events`, each known event is caught (latency of its first alert) or missed, and
+alerts outside every event are counted as likely false alarms.
 """
 
 from __future__ import annotations
@@ -11,41 +12,39 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TextIO
 
 from repmon.cli.backtest_events import Event, Verdict, duration, judge
 from repmon.cli.backtest_input import Replay
 from repmon.cli.backtest_sweep import Setting
-from repmon.domain.rules import INFLUENCER_NEGATIVE
 from repmon.domain.timeutil import iso
 
 
 @dataclass(frozen=True)
 class Outcome:
-    """One setting over every brand: its alert lines (sorted) and the rule keys it announced."""
+    """One setting over every brand: its firing lines (sorted), the rule keys it announced, and the
+    emails sent by kind."""
 
     setting: Setting
     lines: tuple[dict[str, Any], ...]
     announced: int
     errors: tuple[str, ...] = ()
+    by_kind: dict[str, int] = field(default_factory=dict)
 
     @property
     def emails(self) -> int:
-        return len(self.lines)
+        return sum(self.by_kind.values())
 
 
 def print_alert_counts(err: TextIO, outcome: Outcome) -> None:
     by_rule = Counter((line["brand"], line["rule"]) for line in outcome.lines)
-    influencer_emails = sum(n for (_, rule), n in by_rule.items() if rule == INFLUENCER_NEGATIVE)
     for (brand, rule), count in sorted(by_rule.items()):
         print(f"  {brand:<20} {rule:<22} {count} alert(s)", file=err)
-    mentions = outcome.announced - (outcome.emails - influencer_emails)
-    shared = ""
-    if influencer_emails:
-        shared = f" ({mentions} influencer mention(s) in {influencer_emails} of them)"
-    print(f"  total alerts: {outcome.emails}", file=err)
-    print(f"  emails that would have been sent: {outcome.emails}{shared}", file=err)
+    incidents = len({line["incident_id"] for line in outcome.lines if line.get("incident_id")})
+    kinds = ", ".join(f"{outcome.by_kind.get(k, 0)} {k}" for k in ("alert", "update", "resolved"))
+    print(f"  total alerts: {len(outcome.lines)}, in {incidents} incident(s)", file=err)
+    print(f"  emails that would have been sent: {outcome.emails} ({kinds})", file=err)
     for problem in outcome.errors[:10]:
         print(f"  evaluation error: {problem}", file=err)
 

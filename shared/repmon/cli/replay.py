@@ -10,6 +10,7 @@ Several settings of one brand (a sweep) share one scoring pass: each has its own
 from __future__ import annotations
 
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -21,8 +22,7 @@ from repmon.adapters.memory import MemoryAlertLedger, MemoryAlertPublisher, Memo
 from repmon.cli.backtest_spill import Spill, merged
 from repmon.domain.baseline_cache import BaselineCache
 from repmon.domain.brand import Brand
-from repmon.domain.email import render_subject
-from repmon.domain.models import Alert, Mention
+from repmon.domain.models import Mention
 from repmon.domain.reputation import HOUR, Baseline
 from repmon.domain.timeutil import floor_hour, iso
 from repmon.ports import SentimentScorer
@@ -52,17 +52,6 @@ def step_count(first: datetime, last: datetime, every: timedelta) -> int:
     return max(0, (last + every - start) // every + 1)
 
 
-def alert_line(alert: Alert) -> dict[str, Any]:
-    """What a backtest prints for an alert: as the local-stack path reads it from the topic."""
-    return {
-        "time": iso(alert.fired_at),
-        "brand": alert.brand_id,
-        "rule": alert.rule,
-        "severity": alert.severity.value,
-        "subject": render_subject(alert),
-    }
-
-
 def line_order(line: dict[str, Any]) -> tuple[str, str, str, str]:
     return (line["time"], line["brand"], line["rule"], line["subject"])
 
@@ -82,10 +71,12 @@ class BrandTask:
 
 @dataclass
 class SettingResult:
-    """What one setting of the brand did: the alert lines, the rule keys announced, any errors."""
+    """What one setting of the brand did: a line per rule firing, the rule keys announced (one per
+    index-rule crossing, one per influencer mention), the emails sent by kind, any errors."""
 
     alerts: list[dict[str, Any]] = field(default_factory=list)
     announced: int = 0
+    emails: Counter[str] = field(default_factory=Counter)
     errors: list[str] = field(default_factory=list)
 
 
@@ -181,10 +172,11 @@ def replay_brand(task: BrandTask, progress: Progress | None = None) -> BrandOutc
 
 
 def _collect(setting: _Setting, run: EvaluationRun) -> int:
-    published = [a for result in run.results for a in result.published]
-    setting.result.alerts += sorted((alert_line(a) for a in published), key=line_order)
+    setting.result.alerts += sorted(run.firing_lines(), key=line_order)
     setting.result.announced = setting.ledger.keys_sent
-    return len(published)
+    emails = run.emails_by_kind()
+    setting.result.emails.update(emails)
+    return sum(emails.values())
 
 
 def _indexes(run: EvaluationRun) -> tuple[float | None, float | None]:

@@ -26,7 +26,7 @@ from repmon.domain.email_mentions import (
     zone_of,
 )
 from repmon.domain.figures import IndexFigures, index_figures
-from repmon.domain.models import Alert, ScoredMention
+from repmon.domain.models import Alert, IncidentNote, ScoredMention
 from repmon.domain.rule_text import (
     RECOVERED,
     ratio_text,
@@ -79,9 +79,15 @@ def to_ascii(text: str) -> str:
 
 
 def render_subject(alert: Alert) -> str:
-    """E.g. "[CRITICAL] Acme Air: reputation down 22 to 31 (was 53) - 5 of 40 mentions negative"."""
+    """An incident's email: "[repmon] Acme Air: reputation incident 3f2a9c (opened Tue 03:30 UTC)",
+    the same for every email of it so mail clients thread them. Otherwise e.g.
+    "[CRITICAL] Acme Air: reputation down 22 to 31 (was 53) - 5 of 40 mentions negative"."""
     name = shorten(to_ascii(alert.brand_name), MAX_NAME) or alert.brand_id
-    text = f"[{alert.severity.value.upper()}] {name}: {_headline(alert)}"
+    note = alert.incident
+    if note is not None:
+        text = f"[repmon] {name}: reputation incident {note.incident_id[:6]} (opened {note.opened})"
+    else:
+        text = f"[{alert.severity.value.upper()}] {name}: {_headline(alert)}"
     return shorten(to_ascii(text), MAX_SUBJECT)
 
 
@@ -162,18 +168,27 @@ def _influencer_headline(alert: Alert) -> str:
 
 
 def render_text(alert: Alert) -> str:
-    """The email body: what happened, how bad, the top mentions with links, then where it came from."""
-    lines = [safe_field(alert.summary, MAX_SUMMARY), "", *_facts(alert)]
+    """The email body: what happened, how bad, the top mentions with links, then where it came from.
+    An incident's email starts with its status and severity, and lists the incident after the facts."""
+    note = alert.incident
+    lines = [] if note is None else [_status_line(alert, note), ""]
+    lines += [safe_field(alert.summary, MAX_SUMMARY), "", *_facts(alert)]
+    if note is not None and note.lines:
+        lines += ["", *(safe_field(line, MAX_SUMMARY) if line else "" for line in note.lines)]
     if alert.top_mentions:
         lines += ["", "Top mentions:"]
         lines += listed(alert)
-    lines += [
-        "",
-        "--",
-        f"brand: {alert.brand_id} | rule: {alert.rule} | alert: {alert.alert_id}",
-        f"evaluated at {iso(alert.fired_at)}",
-    ]
+    footer = f"brand: {alert.brand_id} | rule: {alert.rule} | alert: {alert.alert_id}"
+    if note is not None:
+        footer += f" | incident: {note.incident_id} | kind: {alert.kind}"
+    lines += ["", "--", footer, f"evaluated at {iso(alert.fired_at)}"]
     return "\n".join(lines) + "\n"
+
+
+def _status_line(alert: Alert, note: IncidentNote) -> str:
+    """ "WORSE | CRITICAL | reputation 30, under 35 - 47 of 58 mentions negative"."""
+    headline = note.headline or _headline(alert)
+    return f"{note.status} | {alert.severity.value.upper()} | {safe_field(headline, MAX_SUMMARY)}"
 
 
 def _facts(alert: Alert) -> list[str]:
@@ -225,6 +240,11 @@ def render_document(alert: Alert) -> dict[str, Any]:
         # The email as sent, for chat and ticketing integrations that relay it as is.
         "subject": render_subject(alert),
         "text": render_text(alert),
+        # alert, update, resolved (an incident's steps), digest, ops: as the SNS `kind` attribute.
+        "kind": alert.kind,
+        "incident_id": alert.incident.incident_id if alert.incident else None,
+        # OPEN, WORSE, REMINDER, RESOLVED, HELD (the quiet-hours summary); None outside an incident.
+        "incident_status": alert.incident.status if alert.incident else None,
     }
 
 

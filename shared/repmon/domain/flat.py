@@ -95,6 +95,8 @@ COLUMNS: dict[str, dict[str, str]] = {
         "reputation_index": DOUBLE,
         "index_change": DOUBLE,
         "top_mention_keys": STRINGS,
+        "incident_id": STRING,
+        "kind": STRING,
     },
 }
 TABLES = tuple(COLUMNS)

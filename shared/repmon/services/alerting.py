@@ -1,16 +1,17 @@
-"""One brand's alerts in one evaluation: each rule's decision through the alert ledger to the publisher.
+"""One brand's rules in one evaluation: each rule's decision through the alert ledger into evidence
+for the brand's incident (`services.incidents` then folds it in and sends the email it calls for).
 
-Per rule: FIRE -> ledger.claim -> publish -> ledger.mark_sent; RECOVER -> ledger.rearm; HOLD -> nothing.
-A claimed alert whose publish failed stays claimed-but-unsent, and the next run sends it under the
-same alert id: the alert itself while the rule fires or holds, or, if the rule has recovered in the
-meantime, a "fired and recovered" notice (`recovery`); the rule re-arms only once that is sent.
-Alert ids are a hash of brand, rule key and the crossing's start: the `at` of the run that first
-claimed it (kept in the ledger), or for influencer alerts the mentions they announce. A retried run
-(same `at`) therefore finds its alerts already sent and publishes nothing new.
+Per rule: FIRE -> ledger.claim (armed -> firing) -> evidence; once the incident holds it,
+ledger.mark_sent (the firing is folded); RECOVER -> ledger.rearm; HOLD -> nothing. A rule claimed
+but never folded (the run died between the two) is claimed again by a later run once the claim's
+lease is over and folded then, even if it has recovered meanwhile (it re-arms only once folded):
+no firing is ever lost, and folding one twice changes nothing (evidence is keyed by rule key).
+Rule alert ids are a hash of brand, rule key and the crossing's start (the `at` of the run that
+first claimed it), or for influencer alerts the mentions they announce.
 
-Time: no claim starts with less than CLAIM_SPARE seconds left, a publish may take what is left but
-RECORD_SPARE, and recording a sent alert is retried until RECORD_FLOOR: an alert that went out is
-recorded as sent unless the invocation dies first.
+Time: no email is claimed with less than CLAIM_SPARE seconds left, a publish may take what is left
+but RECORD_SPARE, and recording a sent email is retried until RECORD_FLOOR: an email that went out
+is recorded as sent unless the invocation dies first.
 """
 
 from __future__ import annotations
@@ -22,9 +23,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from repmon.domain.brand import Brand
+from repmon.domain.incident import Evidence
 from repmon.domain.models import Alert, Severity
 from repmon.domain.reputation import Snapshot, window_span
 from repmon.domain.rules import (
+    INFLUENCER_NEGATIVE,
     Action,
     Decision,
     at_least,
@@ -39,7 +42,6 @@ from repmon.services.alert_content import (
     influencer_key,
     top_mentions,
 )
-from repmon.services.recovery import recovered_notice
 
 #: How many candidate influencer mentions one run looks at (most influential first).
 INFLUENCER_SCAN = 50
@@ -49,12 +51,12 @@ PUBLISH_MAX = 40.0
 RECORD_SPARE = 10.0
 #: Seconds a claim needs left: the slowest publish and recording it.
 CLAIM_SPARE = PUBLISH_MAX + RECORD_SPARE
-#: Recording a sent alert is retried (after the client's own retries) until this many seconds are left.
+#: Recording a sent email is retried (after the client's own retries) until this many seconds are left.
 RECORD_FLOOR = 2.0
 
 
 class OutOfTime(Exception):
-    """Not enough time left to claim and publish another alert: the rest waits for the next run."""
+    """Not enough time left to claim and publish another email: the rest waits for the next run."""
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,19 @@ class Timing:
 
     time_left: Callable[[], float] = lambda: math.inf
     sleep: Callable[[float], None] = time.sleep
+
+
+@dataclass(frozen=True)
+class Firing:
+    """A rule that fired in this run (the backtest prints one line each): `emailed` once an email
+    of its incident announced it in the same run."""
+
+    rule: str
+    severity: Severity
+    incident_id: str = ""
+    kind: str = ""
+    subject: str = ""
+    emailed: bool = False
 
 
 @dataclass
@@ -80,6 +95,17 @@ class BrandRun:
     suppressed: int = 0
     rearmed: int = 0
     errors: list[str] = field(default_factory=list)
+    #: This run's decisions by rule, and the rule alerts it built (an email leads with one).
+    decisions: dict[str, Decision] = field(default_factory=dict)
+    rule_alerts: dict[str, Alert] = field(default_factory=dict)
+    #: Firings claimed by this run, to fold into the incident; then each (alert, key) is marked.
+    evidence: list[Evidence] = field(default_factory=list)
+    claimed: list[tuple[Alert, str]] = field(default_factory=list)
+    #: Rules recovered before their firing was folded: re-armed once it is.
+    rearm_after: list[str] = field(default_factory=list)
+    #: Index rules firing after this run's decisions.
+    firing: set[str] = field(default_factory=set)
+    firings: list[Firing] = field(default_factory=list)
 
 
 def guarded(run: BrandRun, rule: str, step: Callable[[], None]) -> None:
@@ -93,41 +119,73 @@ def guarded(run: BrandRun, rule: str, step: Callable[[], None]) -> None:
 
 
 def apply_decision(run: BrandRun, decision: Decision) -> None:
-    """One index rule: re-arm on recovery; claim and publish a new crossing or a pending (unsent) one."""
+    """One index rule: re-arm on recovery; claim a new crossing, or a claimed one never folded."""
     key = decision.rule
+    run.decisions[key] = decision
     state = run.ledger.state(run.brand.id, key)
     if decision.action is Action.RECOVER:
-        _recover(run, decision, state)
+        _recover(run, key, state)
         return
-    pending = state.firing and not state.sent
-    if state.firing and state.sent:
-        return  # announced already: no re-fire until it recovers
-    if decision.action is Action.HOLD and not (pending and decision.measured):
+    if state.firing:
+        run.firing.add(key)
+        if not state.sent:  # claimed, never folded: a run died between the two
+            _claim(run, _state_alert(run, key, state), key)
+        elif decision.action is Action.FIRE and _worse(decision.severity, state.severity):
+            # Firing and folded, now worse (warning -> critical): the incident hears of it; the
+            # rule's own state keeps its crossing (no claim: it re-arms only on recovery).
+            run.evidence.append(Evidence(key, decision.severity, run.at, decision.summary, (key,)))
         return
-    if not _notifies(run, decision.severity):
+    if decision.action is not Action.FIRE or not _notifies(run, decision.severity, key):
         return
-    start_id = (
-        state.alert_id if pending and state.alert_id else alert_id(run.brand.id, key, run.at.isoformat())
-    )
-    _deliver(run, _alert(run, decision, start_id, run.at), [key])
+    alert = _alert(run, decision, alert_id(run.brand.id, key, run.at.isoformat()), run.at)
+    if _claim(run, alert, key):
+        run.firing.add(key)
+        run.rule_alerts[key] = alert
+        run.firings.append(Firing(key, decision.severity))
 
 
-def _recover(run: BrandRun, decision: Decision, state: RuleState) -> None:
-    """Re-arm, but never over an unsent alert: announce it as fired and recovered first."""
+def _worse(severity: Severity, than: str | None) -> bool:
+    return than is not None and at_least(severity, Severity(than)) and severity.value != than
+
+
+def _recover(run: BrandRun, key: str, state: RuleState) -> None:
+    """Re-arm, but never over a firing not yet folded into the incident: fold it first."""
     if not state.firing:
         return
-    severity = Severity(state.severity or Severity.WARNING)
-    if not state.sent and state.alert_id and _notifies(run, severity):
-        crossed = state.crossed_at or run.at
-        base = _alert(run, decision, state.alert_id, crossed)
-        if not _deliver(run, recovered_notice(base, state, run.at), [decision.rule]):
-            return  # still unsent: the next run tries again, and only then re-arms
-    run.ledger.rearm(run.brand.id, decision.rule, run.at)
+    if not state.sent:
+        if _claim(run, _state_alert(run, key, state), key):
+            run.rearm_after.append(key)
+        return
+    run.ledger.rearm(run.brand.id, key, run.at)
     run.rearmed += 1
 
 
+def _claim(run: BrandRun, alert: Alert, *keys: str) -> bool:
+    """Claim the rule keys for this run; what it claimed becomes evidence for the incident."""
+    claimed = tuple(key for key in keys if run.ledger.claim(alert, key))
+    if claimed:
+        run.claimed += [(alert, key) for key in claimed]
+        run.evidence.append(Evidence(alert.rule, alert.severity, alert.fired_at, alert.summary, claimed))
+    return bool(claimed)
+
+
+def _state_alert(run: BrandRun, key: str, state: RuleState) -> Alert:
+    """The crossing as its claim recorded it (severity, time, summary), to claim and fold it again."""
+    return Alert(
+        alert_id=state.alert_id or alert_id(run.brand.id, key, run.at.isoformat()),
+        brand_id=run.brand.id,
+        brand_name=run.brand.name,
+        rule=key,
+        severity=Severity(state.severity or Severity.WARNING),
+        fired_at=state.crossed_at or run.at,
+        summary=state.summary or "",
+        index=run.snap.window_index,
+        change=run.snap.change,
+    )
+
+
 def apply_influencers(run: BrandRun) -> None:
-    """The influencer rule: one alert for the window's not yet announced negative influencer mentions."""
+    """The influencer rule: the window's negative influencer mentions not yet folded, as one firing."""
     t = run.brand.thresholds
     since = window_span(run.at, t).since
     found = run.store.most_negative(run.brand.id, since, run.at, t.influencer_min, INFLUENCER_SCAN)
@@ -137,27 +195,30 @@ def apply_influencers(run: BrandRun) -> None:
         if is_influencer_negative(m, t) and not _announced(run.ledger.state(run.brand.id, influencer_key(m)))
     ]
     decision = influencer_negative(run.brand, fresh)
-    if decision.action is not Action.FIRE or not _notifies(run, decision.severity):
+    run.decisions[decision.rule] = decision
+    if decision.action is not Action.FIRE or not _notifies(run, decision.severity, decision.rule):
         return
-    _ensure_time(run)
     alert = influencer_alert(run.brand, run.at, run.snap, decision, fresh)
     claimed = [m for m in fresh if run.ledger.claim(alert, influencer_key(m))]
-    if claimed and len(claimed) < len(fresh):
-        # A concurrent run announced some: re-claim the rest under an alert listing only them.
-        alert = influencer_alert(
-            run.brand, run.at, run.snap, influencer_negative(run.brand, claimed), claimed
-        )
-        claimed = [m for m in claimed if run.ledger.claim(alert, influencer_key(m))]
-    if claimed and _publish(run, alert):
-        _record_sent(run, alert, [influencer_key(m) for m in claimed])
+    if not claimed:
+        return
+    if len(claimed) < len(fresh):  # a concurrent run claimed some: this run's alert lists the rest
+        decision = influencer_negative(run.brand, claimed)
+        alert = influencer_alert(run.brand, run.at, run.snap, decision, claimed)
+    keys = tuple(influencer_key(m) for m in claimed)
+    run.claimed += [(alert, key) for key in keys]
+    run.evidence.append(Evidence(alert.rule, alert.severity, run.at, alert.summary, keys))
+    run.rule_alerts[alert.rule] = alert
+    run.firings.append(Firing(alert.rule, alert.severity))
 
 
 def _announced(state: RuleState) -> bool:
     return state.firing and state.sent
 
 
-def _notifies(run: BrandRun, severity: Severity) -> bool:
-    """Below min_severity (or notifications off) nothing is claimed: a later escalation still fires."""
+def _notifies(run: BrandRun, severity: Severity, rule: str) -> bool:
+    """Whether a firing of `rule` at `severity` may be claimed and so reach the incident's emails.
+    Below min_severity (or notifications off) nothing is claimed: a later escalation still fires."""
     settings = run.brand.notifications
     if settings.enabled and at_least(severity, settings.min_severity):
         return True
@@ -165,52 +226,71 @@ def _notifies(run: BrandRun, severity: Severity) -> bool:
     return False
 
 
-def _ensure_time(run: BrandRun) -> None:
+def ensure_time(run: BrandRun) -> None:
     if run.timing.time_left() < CLAIM_SPARE:
         raise OutOfTime(run.brand.id)
 
 
-def _deliver(run: BrandRun, alert: Alert, keys: Sequence[str]) -> bool:
-    """Claim, publish, record: True once the alert is out and recorded as sent."""
-    _ensure_time(run)
-    claimed = [key for key in keys if run.ledger.claim(alert, key)]
-    if not claimed or not _publish(run, alert):
-        return False
-    return _record_sent(run, alert, claimed)
-
-
-def _publish(run: BrandRun, alert: Alert) -> bool:
+def publish(run: BrandRun, alert: Alert) -> bool:
     within = min(PUBLISH_MAX, run.timing.time_left() - RECORD_SPARE)
     try:
         run.publisher.publish(alert, within)
     except Exception as exc:  # claimed but unsent: the next run sends it under the same id
         run.errors.append(f"{alert.rule}: publish failed: {type(exc).__name__}: {exc}")
         return False
-    return True
-
-
-def _record_sent(run: BrandRun, alert: Alert, keys: Sequence[str]) -> bool:
-    """The alert is out: record it, retrying a throttled or failing write while time is left, since
-    a state left unsent makes the next run send it again."""
     run.published.append(alert)
-    for key in keys:
-        pause = 0.2
-        while True:
-            try:
-                run.ledger.mark_sent(alert, key)
-                break
-            except Exception as exc:
-                if run.timing.time_left() - pause < RECORD_FLOOR:
-                    run.errors.append(
-                        f"{alert.rule}: sent but not recorded as sent (the next run may send it "
-                        f"again): {type(exc).__name__}: {exc}"
-                    )
-                    return False
-                run.timing.sleep(pause)
-                pause = min(pause * 2, 5.0)
     return True
+
+
+def retrying(run: BrandRun, what: str, write: Callable[[], bool]) -> bool | None:
+    """A write that must land (an email is out, a firing is folded): retried while it fails with an
+    error and time is left, since an email left unrecorded makes the next run send it again.
+    `write` returns False when it lost a race (the caller re-reads); None: given up, logged."""
+    pause = 0.2
+    while True:
+        try:
+            return write()
+        except Exception as exc:
+            if run.timing.time_left() - pause < RECORD_FLOOR:
+                run.errors.append(
+                    f"{what}: not recorded (the next run does it again): {type(exc).__name__}: {exc}"
+                )
+                return None
+            run.timing.sleep(pause)
+            pause = min(pause * 2, 5.0)
 
 
 def _alert(run: BrandRun, decision: Decision, the_id: str, mentions_at: datetime) -> Alert:
     top = top_mentions(run.brand, run.store, decision.rule, mentions_at)
     return build_alert(run.brand, run.at, run.snap, decision, the_id, top)
+
+
+def lead_alert(run: BrandRun, rule: str, keys: Sequence[str] = ()) -> Alert | None:
+    """The rule's alert as this run sees it: built when it fired, or from its decision if measured;
+    influencer complaints folded earlier (`keys`) are found again in the window."""
+    if rule in run.rule_alerts:
+        return run.rule_alerts[rule]
+    if rule == INFLUENCER_NEGATIVE and keys:
+        return _influencers_again(run, set(keys))
+    decision = run.decisions.get(rule)
+    if decision is None or not decision.details:
+        return None
+    the_id = alert_id(run.brand.id, rule, run.at.isoformat())
+    return _alert(
+        run,
+        Decision(rule, Action.HOLD, decision.severity, decision.summary, decision.details),
+        the_id,
+        run.at,
+    )
+
+
+def _influencers_again(run: BrandRun, keys: set[str]) -> Alert | None:
+    t = run.brand.thresholds
+    found = run.store.most_negative(
+        run.brand.id, window_span(run.at, t).since, run.at, t.influencer_min, INFLUENCER_SCAN
+    )
+    mentions = [m for m in found if influencer_key(m) in keys]
+    decision = influencer_negative(run.brand, mentions)
+    if decision.action is not Action.FIRE:
+        return None
+    return influencer_alert(run.brand, run.at, run.snap, decision, mentions)

@@ -1,7 +1,8 @@
 """Use case: evaluate each brand's reputation at a scheduled time and announce every new crossing once.
 
-Per brand: read the hourly aggregates, take a snapshot, run the index rules and the influencer rule;
-what each rule's decision does to the alert ledger and the publisher is `services.alerting`.
+Per brand: read the hourly aggregates, take a snapshot, run the index rules and the influencer rule
+(`services.alerting`: each firing claimed in the alert ledger), then fold the firings into the
+brand's incident and send the email its lifecycle calls for (`services.incidents`).
 One brand failing is recorded and never stops the others; within a brand, one rule failing never
 stops its other rules. A run short of time stops before a brand or before an alert, and names the
 brands it left (`deferred`).
@@ -10,9 +11,11 @@ brands it left (`deferred`).
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 from repmon.domain.baseline_cache import BaselineCache
 from repmon.domain.brand import Brand
@@ -24,6 +27,7 @@ from repmon.ports import AlertLedger, AlertPublisher, MentionStore
 from repmon.services.alerting import (
     INFLUENCER_SCAN,
     BrandRun,
+    Firing,
     OutOfTime,
     Timing,
     alert_id,
@@ -32,6 +36,7 @@ from repmon.services.alerting import (
     guarded,
     influencer_key,
 )
+from repmon.services.incidents import settle
 
 #: No brand starts with fewer seconds left than this (alerts need CLAIM_SPARE on top, see alerting).
 BRAND_SPARE = 15.0
@@ -40,6 +45,7 @@ __all__ = [
     "INFLUENCER_SCAN",
     "EvaluationResult",
     "EvaluationRun",
+    "Firing",
     "Timing",
     "alert_id",
     "evaluate_all",
@@ -62,6 +68,8 @@ class EvaluationResult:
     errors: tuple[str, ...] = ()
     #: Cut short for lack of time: the rules after the cut wait for the next run.
     deferred: bool = False
+    #: The rules that fired in this run, with their incident and whether an email announced them.
+    firings: tuple[Firing, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -87,6 +95,28 @@ class EvaluationRun:
     def errors(self) -> int:
         return len(self.failed) + sum(len(r.errors) for r in self.results)
 
+    def firing_lines(self) -> list[dict[str, Any]]:
+        """One line per rule that fired (the backtest prints them, the handler returns them): the run's
+        time, brand, rule, severity, its incident's subject and id, `kind` "alert" when it opened the
+        incident else "update", and whether this run emailed (a firing folded in may wait or not)."""
+        return [
+            {
+                "time": iso(r.at),
+                "brand": r.brand_id,
+                "rule": f.rule,
+                "severity": f.severity.value,
+                "subject": f.subject,
+                "incident_id": f.incident_id or None,
+                "kind": f.kind or None,
+                "emailed": f.emailed,
+            }
+            for r in self.results
+            for f in r.firings
+        ]
+
+    def emails_by_kind(self) -> dict[str, int]:
+        return dict(Counter(a.kind for r in self.results for a in r.published))
+
     @property
     def problems(self) -> dict[str, str]:
         """Every error by brand id: brands that failed, and alerts whose publish failed (sent next run)."""
@@ -110,6 +140,7 @@ def evaluate_all(
     (`deferred`) are different each time, so none is starved, and the next run evaluates them.
     `baselines` is for callers that evaluate again within the hour (the backtest, every 5 minutes):
     each brand's baseline is then learnt once an hour (`domain.baseline_cache`); the same alerts.
+    `published` counts emails: one per incident step, not one per rule.
     """
     timing = timing or Timing()
     results: list[EvaluationResult] = []
@@ -158,6 +189,7 @@ def evaluate_brand(
         for name, rule in INDEX_RULES:
             guarded(run, name, lambda rule=rule: apply_decision(run, rule(brand, snap)))  # type: ignore[misc]
         guarded(run, INFLUENCER_NEGATIVE, lambda: apply_influencers(run))
+        guarded(run, "incident", lambda: settle(run))
     except OutOfTime:
         return _result(run, deferred=True)
     return _result(run)
@@ -174,4 +206,5 @@ def _result(run: BrandRun, deferred: bool = False) -> EvaluationResult:
         run.rearmed,
         tuple(run.errors),
         deferred,
+        tuple(run.firings),
     )

@@ -1,0 +1,126 @@
+"""The evaluator's emails as incidents, on in-memory fakes: one opening, an update only when worse,
+one reminder, one resolution; quiet hours hold what is not critical and summarise it after."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from repmon.domain.brand import Brand
+from repmon.domain.email import render_document, render_subject, render_text
+from repmon.domain.incident_settings import IncidentSettings
+from repmon.domain.models import Severity
+from repmon.domain.rules import REPUTATION_LOW
+from tests.fakes import scored_mention
+from tests.unit.test_evaluate import AT, MIN5, World
+
+H = timedelta(hours=1)
+
+
+def _brand(**incidents: object) -> Brand:
+    settings = IncidentSettings.model_validate(incidents)
+    return Brand(id="acme", name="Acme Air", query='"acme air"', incidents=settings)
+
+
+def _every_5_min(world: World, hours: float, start: timedelta = timedelta(0)) -> None:
+    for n in range(int(hours * 12)):
+        world.run(AT + start + n * MIN5)
+
+
+def test_an_outage_sends_its_opening_one_update_when_worse_and_its_resolution():
+    # Given a brand with no baseline (only reputation_low can fire), its index falling to 30
+    world = World(_brand(), baseline=False)
+    world.set_index(AT, 30.0)
+    _every_5_min(world, 1)
+    # When it falls further, 13 under the floor (critical), then recovers past 40 for good
+    world.set_index(AT + H, 22.0)
+    _every_5_min(world, 4, start=H)
+    world.set_index(AT + 5 * H, 45.0)
+    _every_5_min(world, 3, start=5 * H)
+    # Then three emails: OPEN (warning), WORSE (critical) at once, RESOLVED an hour after recovery
+    emails = world.publisher.published
+    assert [(e.kind, e.incident and e.incident.status, e.severity) for e in emails] == [
+        ("alert", "OPEN", Severity.WARNING),
+        ("update", "WORSE", Severity.CRITICAL),
+        ("resolved", "RESOLVED", Severity.CRITICAL),
+    ]
+    assert [e.fired_at - AT for e in emails] == [timedelta(0), H, 6 * H]
+    # One subject for all (mail clients thread them), the incident id in the JSON and the footer
+    assert len({render_subject(e) for e in emails}) == 1
+    opened = emails[0].incident.incident_id[:6]  # type: ignore[union-attr]
+    assert (
+        render_subject(emails[0]) == f"[repmon] Acme Air: reputation incident {opened} (opened Sun 12:00 UTC)"
+    )
+    [incident_id] = {render_document(e)["incident_id"] for e in emails}
+    assert all(f"incident: {incident_id}" in render_text(e) for e in emails)
+    # The body's first line is the status and severity; the resolution says how long and how bad
+    assert render_text(emails[1]).startswith("WORSE | CRITICAL | reputation 22, under 35")
+    resolved = render_text(emails[2])
+    assert resolved.startswith("RESOLVED | CRITICAL | over after 5 h 00 min")
+    assert "Lasted: 5 h 00 min, Sun 12:00 UTC to Sun 17:00 UTC" in resolved
+    assert "Worst point: index 22.0 at its lowest" in resolved and "Emails: 3, this one included" in resolved
+
+
+def test_new_evidence_of_the_same_severity_waits_for_the_group_interval():
+    # Given an open incident (warning), then an influencer complaint (warning) ten minutes later
+    world = World(_brand(group_interval="60m"), baseline=False)
+    world.set_index(AT, 30.0)
+    world.run(AT)
+    world.store.save([scored_mention("acme", AT + 5 * MIN5, -0.6, 75, native_id="loud")])
+    # When the evaluator runs every five minutes for two hours
+    _every_5_min(world, 2, start=MIN5)
+    # Then one update, an hour after the opening email, naming the complaint
+    emails = world.publisher.published
+    assert [(e.kind, e.fired_at - AT) for e in emails] == [("alert", timedelta(0)), ("update", H)]
+    assert emails[
+        1
+    ].rule == "influencer_negative" and "- negative mention by an influential author: warning" in render_text(
+        emails[1]
+    )
+
+
+def test_an_incident_still_open_gets_one_reminder():
+    world = World(_brand(repeat_interval="24h"), baseline=False)
+    world.set_index(AT, 30.0)
+    for n in range(0, 60):  # hourly for 60 hours, the index still 30
+        world.set_index(AT + n * H, 30.0)
+        world.run(AT + n * H)
+    assert [
+        (e.kind, e.incident and e.incident.status, e.fired_at - AT) for e in world.publisher.published
+    ] == [
+        ("alert", "OPEN", timedelta(0)),
+        ("update", "REMINDER", timedelta(hours=24)),
+    ]
+
+
+def test_quiet_hours_hold_a_warning_and_summarise_it_when_they_end_but_let_critical_through():
+    # Given quiet hours 11:00-14:00 UTC every day, and a warning at 12:00
+    world = World(_brand(quiet_hours={"window": "11:00-14:00"}), baseline=False)
+    world.set_index(AT, 30.0)
+    _every_5_min(world, 1)
+    assert world.publisher.published == []  # held
+    # When it turns critical inside them / Then that goes out at once
+    world.set_index(AT + H, 22.0)
+    _every_5_min(world, 1, start=H)
+    # And when they end, one summary of what was held
+    _every_5_min(world, 1, start=2 * H)
+    emails = world.publisher.published
+    assert [(e.kind, e.incident and e.incident.status, e.fired_at - AT) for e in emails] == [
+        ("update", "WORSE", H),
+        ("alert", "HELD", 2 * H),
+    ]
+    held = render_text(emails[1])
+    assert "quiet hours (11:00-14:00 UTC) are over: 1 email(s) were held" in held
+    assert "- Sun 12:00 UTC: opened (warning)" in held
+
+
+def test_below_min_severity_and_muted_rules_open_no_incident():
+    world = World(_brand(), baseline=False)
+    world.brand = world.brand.model_copy(
+        update={
+            "notifications": world.brand.notifications.model_copy(update={"min_severity": Severity.CRITICAL})
+        }
+    )
+    world.set_index(AT, 30.0)
+    result = world.run(AT)
+    assert result.published == () and result.firings == () and world.ledger.incident("acme") is None
+    assert world.ledger.state("acme", REPUTATION_LOW).firing is False
