@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from repmon.cli.main import main
+from repmon.domain.source_registry import SOURCES
 from repmon.runtime.mention_lines import LineError, MentionRecord, read_mention_lines
 
 REPO = Path(__file__).resolve().parents[2]
@@ -128,14 +129,19 @@ def test_each_problem_is_said_in_the_users_words(line: str, message: str) -> Non
     assert error.message == message
 
 
+def _registry_sources() -> str:
+    """The registry's sources as the message lists them: every source added shows up there."""
+    names = [f"'{name}'" for name in SOURCES]
+    return f"{', '.join(names[:-1])} or {names[-1]}"
+
+
 def test_every_problem_of_a_line_is_listed_in_field_order() -> None:
     line = {**VALID, "source": "twitter", "id": "", "rating": 9, "author": {"followers": -1}}
     del line["created_at"]
     [error] = read_mention_lines([json.dumps(line)])
     assert isinstance(error, LineError)
     assert error.message == (
-        "source: must be 'reddit', 'hackernews', 'appstore', 'feeds', 'bluesky' or 'mastodon' "
-        "(got 'twitter'); "
+        f"source: must be {_registry_sources()} (got 'twitter'); "
         "id: must not be empty; "
         "created_at: missing; author.followers: must be at least 0 (got -1); "
         "rating: must be at most 5 (got 9)"

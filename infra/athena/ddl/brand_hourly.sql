@@ -17,7 +17,8 @@ CREATE EXTERNAL TABLE IF NOT EXISTS repmon.brand_hourly (
   `mentions_appstore` bigint,
   `mentions_feeds` bigint,
   `mentions_bluesky` bigint,
-  `mentions_mastodon` bigint
+  `mentions_mastodon` bigint,
+  `mentions_youtube` bigint
 )
 PARTITIONED BY (`dt` string)
 ROW FORMAT SERDE 'org.openx.data.jsonserde.JsonSerDe'

@@ -25,6 +25,10 @@ Bluesky     40 * sat(author followers, 1,000,000)                         (getPr
           + 25 * sat(likes, 10,000)
           + 15 * sat(reposts + quotes, 5,000)
           + 10 * sat(replies, 2,000)
+YouTube     45 * sat(channel subscribers, 10,000,000)                    (channels.list)
+          + 25 * sat(likes, 100,000)
+          + 20 * sat(views, 10,000,000)                                  (videos; comments have none)
+          + 10 * sat(replies or comments, 10,000)
 Other       100 * sat(author followers, 10,000,000)
 
 Which formula a source uses is its row in `domain.source_registry`.
@@ -101,6 +105,15 @@ def bluesky(m: Mention, now: datetime) -> float:
         + 25 * saturate(m.engagement.score, 10_000)
         + 15 * saturate(m.engagement.shares, 5_000)
         + 10 * saturate(m.engagement.comments, 2_000)
+    )
+
+
+def youtube(m: Mention, now: datetime) -> float:
+    return (
+        45 * saturate(m.author.followers, 10_000_000)
+        + 25 * saturate(m.engagement.score, 100_000)
+        + 20 * saturate(m.engagement.views, 10_000_000)
+        + 10 * saturate(m.engagement.comments, 10_000)
     )
 
 

@@ -30,6 +30,7 @@ class Source(StrEnum):
     FEEDS = "feeds"
     BLUESKY = "bluesky"
     MASTODON = "mastodon"
+    YOUTUBE = "youtube"
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,6 +26,7 @@ from repmon.domain.sources.feeds import FeedSettings
 from repmon.domain.sources.hackernews import HackerNewsSettings
 from repmon.domain.sources.mastodon import MastodonSettings
 from repmon.domain.sources.reddit import RedditSettings
+from repmon.domain.sources.youtube import YouTubeSettings
 
 
 class Queue(StrEnum):
@@ -120,6 +121,15 @@ SOURCES: dict[str, SourceSpec] = {
             short="masto",
             replies=Replies.OWN_POSTS,
         ),
+        SourceSpec(
+            Source.YOUTUBE,
+            "YouTube",
+            YouTubeSettings,
+            influence=formulas.youtube,
+            secret="youtube_secret_name",
+            filtered=False,
+            short="yt",
+        ),
     )
 }
 
@@ -133,6 +143,7 @@ class SourceSettings(Strict):
     feeds: FeedSettings = FeedSettings()
     bluesky: BlueskySettings = BlueskySettings()
     mastodon: MastodonSettings = MastodonSettings()
+    youtube: YouTubeSettings = YouTubeSettings()
 
     def replies_visible(self, source: str) -> bool:
         """Whether the brand's replies on `source` can be seen (README, "Replies")."""

@@ -1,0 +1,551 @@
+"""YouTubeSource: new videos about the brand and the comments on them and on the brand's channel.
+
+Per poll (README, "YouTube"), within the brand's share of the stack's daily quota (`youtube_quota`):
+- on the brand's search turn (every `search_every` polls), `search.list` (type=video, order=date,
+  publishedAfter = the video cursor's floor), `search_pages` pages at most; the videos matching the
+  brand query are mentions, and their comments are read for `watch_days` after (`max_videos`);
+- `commentThreads.list?allThreadsRelatedToChannelId` for the brand's channel, newest first by
+  `nextPageToken`, down to the comment cursor's floor (the shared cursor: behind, hold, evidence);
+- `commentThreads.list?videoId` for each watched video, from where its last read ended;
+- `videos.list` for the new videos' views, likes and comments, `channels.list` for the authors'
+  subscribers, 50 ids a call.
+Each request is counted in the ledger before it is made; one the quota cannot pay for is not made,
+and the poll says what it could not read (its errors, the log and `YouTubeReadsSkipped`). The API key
+goes in the `X-Goog-Api-Key` header, never in a URL that an error could print.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+import requests
+from pydantic import BaseModel, ConfigDict, Field, SecretStr
+
+from repmon.adapters.http import LogSink, new_session
+from repmon.adapters.item_fields import ITEM_ERRORS, MalformedPage
+from repmon.adapters.secrets import load_secret
+from repmon.adapters.sources.youtube_parse import (
+    SOURCE,
+    VIDEO_ID,
+    Page,
+    VideoStats,
+    channel_subscribers,
+    list_page,
+    parse_threads,
+    video_stats,
+    video_to_mention,
+)
+from repmon.adapters.sources.youtube_quota import DynamoQuotaLedger, QuotaLedger, Spend, Usage
+from repmon.domain.brand import Brand
+from repmon.domain.cursor import Candidate, Cursor, NewestFirstScan, Served, TimeCursor, by_time
+from repmon.domain.errors import InvalidConfig, SourceUnavailable
+from repmon.domain.models import Author, Engagement, Mention
+from repmon.domain.youtube_quota import QuotaPlan, previous_day, quota_day
+from repmon.ports import SourcePage
+
+if TYPE_CHECKING:  # the factory reads its settings; adapters never import the runtime
+    from repmon.runtime.settings import CollectSettings
+
+API = "https://www.googleapis.com/youtube/v3"
+#: Ids per `videos.list` / `channels.list` call.
+BATCH = 50
+#: Error reasons that mean the project's quota (or its rate) is spent: stop asking this poll.
+_QUOTA_REASONS = {"quotaExceeded", "dailyLimitExceeded", "rateLimitExceeded", "userRateLimitExceeded"}
+#: Error reasons of one video or channel: noted, that stream dropped, the others read.
+_STREAM_REASONS = {"commentsDisabled", "videoNotFound", "channelNotFound", "forbidden"}
+_KEY_REASONS = {"keyInvalid", "keyExpired", "accessNotConfigured", "ipRefererBlocked", "API_KEY_INVALID"}
+
+
+class _StreamGone(Exception):
+    """One video's or channel's comments cannot be read (disabled, deleted)."""
+
+
+@dataclass
+class _Budget:
+    """The brand's quota for this poll: each request is counted in the ledger before it is made."""
+
+    ledger: QuotaLedger
+    plan: QuotaPlan
+    day: str
+    units: int
+    search_turn: bool
+    denied: list[str] = field(default_factory=list)
+    spent: int = 0
+    searches: int = 0
+    #: YouTube's own refusal for quota (another user of the key spent it): no more requests this poll.
+    gone: str = ""
+
+    @property
+    def caps(self) -> Usage:
+        return Usage(self.plan.unit_cap, self.plan.search_cap)
+
+    def unit(self, what: str) -> bool:
+        """Whether a 1-unit request for `what` may be made (counted if so)."""
+        if self.gone or self.units <= 0:
+            self.denied.append(what)
+            return False
+        if self.ledger.spend(self.day, units=1, searches=0, caps=self.caps) is not Spend.SPENT:
+            self.units = 0
+            self.denied.append(what)
+            return False
+        self.units -= 1
+        self.spent += 1
+        return True
+
+    def search(self, claim: str | None) -> Spend:
+        if self.gone:
+            return Spend.OVER
+        units = self.plan.search_units
+        result = self.ledger.spend(self.day, units=units, searches=1, caps=self.caps, claim=claim)
+        if result is Spend.SPENT:
+            self.searches += 1
+            self.spent += units
+        return result
+
+
+@dataclass
+class _Poll:
+    skipped: int = 0
+    errors: list[str] = field(default_factory=list)
+    #: Comments read from watched videos (outside the channel cursor: each video has its own mark).
+    watched: list[Candidate] = field(default_factory=list)
+
+
+@dataclass
+class _Scan:
+    found: list[Candidate] = field(default_factory=list)
+    read: list[float] = field(default_factory=list)
+    complete: bool = True
+
+
+class YouTubeSource:
+    """`MentionSource` for YouTube (Data API v3 with an API key)."""
+
+    name = SOURCE
+
+    def __init__(
+        self,
+        api_key: SecretStr,
+        ledger: QuotaLedger,
+        session: requests.Session | None = None,
+        *,
+        base_url: str = API,
+        plan: QuotaPlan | None = None,
+        logger: LogSink | None = None,
+        metric: Callable[[str, float], None] | None = None,
+        overlap: timedelta = timedelta(minutes=15),
+        first_poll_lookback: timedelta = timedelta(hours=24),
+        page_size: int = 100,
+        max_pages: int = 5,
+    ) -> None:
+        self.api_key = api_key
+        self.ledger = ledger
+        self.session = session or new_session()
+        self.base_url = base_url.rstrip("/")
+        self.plan = plan or QuotaPlan()
+        self.log: LogSink = logger or logging.getLogger(__name__)
+        self.metric = metric or (lambda name, value: None)
+        self.overlap = overlap
+        self.lookback = first_poll_lookback
+        self.page_size = page_size
+        self.max_pages = max_pages
+
+    def fetch(self, brand: Brand, cursor: str | None, now: datetime) -> SourcePage:
+        settings = brand.sources.youtube
+        state = _State.parse(cursor, now, self.lookback)
+        budget = self._budget(brand.id, now, settings.search_pages)
+        poll = _Poll()
+        own = {c for c in (settings.channel_id, *getattr(settings, "own_accounts", ())) if c}
+        videos, comments = _Step(state.videos), _Step(state.comments)
+        if settings.search and budget.search_turn:
+            videos = self._search(brand, videos, now, budget, poll)
+        if settings.channel_id:
+            comments = self._channel(brand, settings.channel_id, comments, own, now, budget, poll)
+        found = {m.native_id: _Watch.of(m) for m in videos.page}
+        watch = _pruned({**found, **state.watch}, now, settings.watch_days, settings.max_videos)
+        watch = self._watched(watch, own, settings.channel_id, now, budget, poll)
+        page = self._numbers(videos.page + comments.page + [c.mention for c in poll.watched], budget)
+        self._report(brand.id, budget, poll)
+        notes = [f"youtube: {n}" for n in videos.notes + comments.notes]
+        text = _State(comments.cursor, videos.cursor, watch).dump()
+        truncated = videos.truncated or comments.truncated
+        return SourcePage(page, text, poll.skipped, truncated, poll.errors + notes)
+
+    def _budget(self, brand_id: str, now: datetime, pages: int) -> _Budget:
+        day = quota_day(now)
+        brands = self.ledger.enrol(day, previous_day(day), brand_id)
+        units = self.plan.units_this_poll(brand_id, now, brands)
+        return _Budget(self.ledger, self.plan, day, units, self.plan.search_due(brand_id, now, brands, pages))
+
+    # -- search: new videos -------------------------------------------------------------------
+
+    def _search(self, brand: Brand, mark: _Step, now: datetime, budget: _Budget, poll: _Poll) -> _Step:
+        """New videos for the brand's terms since the video cursor's floor, newest first."""
+        settings = brand.sources.youtube
+        cursor, overlap = mark.cursor, self.overlap.total_seconds()
+        floor = cursor.floor(overlap)
+        after = datetime.fromtimestamp(max(floor, 0), now.tzinfo).strftime("%Y-%m-%dT%H:%M:%SZ")
+        params = {"part": "snippet", "type": "video", "order": "date", "maxResults": "50"}
+        params |= {"q": " | ".join(brand.compiled.search_terms()), "publishedAfter": after}
+        scan, token, claim = _Scan(), "", f"{brand.id}#{int(now.timestamp())}"
+        for number in range(settings.search_pages):
+            spent = budget.search(claim if number == 0 else None)
+            if spent is not Spend.SPENT:
+                poll.errors.append(_search_refused(spent, budget))
+                budget.denied.append("search")
+                return mark if number == 0 else self._videos_step(brand, cursor, scan, now, complete=False)
+            body = self._get("search", params | ({"pageToken": token} if token else {}), budget)
+            if body is None:
+                return mark
+            result = self._list(body, "search")
+            self._take_videos(result.items, scan, NewestFirstScan(floor), now, poll)
+            if not result.next_token or result.next_token == token:
+                return self._videos_step(brand, cursor, scan, now, complete=True)
+            token = result.next_token
+        poll.errors.append(
+            f"youtube: over {settings.search_pages} pages of new videos; older ones come later"
+        )
+        return self._videos_step(brand, cursor, scan, now, complete=False)
+
+    def _take_videos(
+        self, items: list[Any], scan: _Scan, old: NewestFirstScan, now: datetime, poll: _Poll
+    ) -> None:
+        for item in items:
+            try:
+                candidate = by_time(video_to_mention(item), now)
+            except ITEM_ERRORS as exc:
+                poll.skipped += 1
+                self.log.warning("skipped malformed youtube video", extra={"error": repr(exc)[:300]})
+                continue
+            scan.read.append(candidate.position)
+            if not old.is_old(candidate.position):
+                scan.found.append(candidate)
+
+    def _videos_step(
+        self, brand: Brand, cursor: Cursor, scan: _Scan, now: datetime, *, complete: bool
+    ) -> _Step:
+        matching = [c for c in scan.found if brand.compiled.matches(c.mention.full_text)]
+        return _advance(cursor, matching, scan, now, self.overlap, brand.sources.youtube.max_items, complete)
+
+    # -- comments ----------------------------------------------------------------------------
+
+    def _channel(
+        self,
+        brand: Brand,
+        channel: str,
+        mark: _Step,
+        own: set[str],
+        now: datetime,
+        budget: _Budget,
+        poll: _Poll,
+    ) -> _Step:
+        """The channel's comment threads down to the comment cursor's floor."""
+        floor = mark.cursor.floor(self.overlap.total_seconds())
+        scan = self._threads({"allThreadsRelatedToChannelId": channel}, floor, own, now, budget, poll)
+        if scan is None:
+            return mark
+        limit = brand.sources.youtube.max_items
+        return _advance(mark.cursor, scan.found, scan, now, self.overlap, limit, scan.complete)
+
+    def _watched(
+        self,
+        watch: dict[str, _Watch],
+        own: set[str],
+        channel: str | None,
+        now: datetime,
+        budget: _Budget,
+        poll: _Poll,
+    ) -> dict[str, _Watch]:
+        """Each watched video's new comments (from its own mark); a video that cannot be read is dropped."""
+        kept: dict[str, _Watch] = {}
+        for video, seen in sorted(watch.items(), key=lambda kv: -kv[1].published):
+            if seen.channel == channel:  # its comments come with the channel's
+                kept[video] = seen
+                continue
+            floor = seen.mark - self.overlap.total_seconds()
+            try:
+                scan = self._threads({"videoId": video}, floor, own, now, budget, poll)
+            except _StreamGone as exc:
+                poll.errors.append(f"youtube: comments of video {video} not readable ({exc}); not watched")
+                continue
+            if scan is None:
+                kept[video] = seen
+                continue
+            poll.watched += [c for c in scan.found if c.position >= floor]
+            kept[video] = replace(seen, mark=now.timestamp())
+        return kept
+
+    def _threads(
+        self,
+        selector: dict[str, str],
+        floor: float,
+        own: set[str],
+        now: datetime,
+        budget: _Budget,
+        poll: _Poll,
+    ) -> _Scan | None:
+        """Comment threads newest first down to `floor`; None when the quota allowed no request."""
+        params = {"part": "snippet,replies", "order": "time", "maxResults": str(self.page_size)} | selector
+        scan, old, token = _Scan(), NewestFirstScan(floor), ""
+        what = f"comments of {'video ' + selector['videoId'] if 'videoId' in selector else 'the channel'}"
+        for number in range(self.max_pages):
+            if not budget.unit(what):
+                if number == 0:
+                    return None
+                scan.complete = False
+                return scan
+            page_params = params | ({"pageToken": token} if token else {})
+            body = self._get("commentThreads", page_params, budget, stream=True)
+            if body is None:
+                return None if number == 0 else replace(scan, complete=False)
+            result = self._list(body, "commentThreads")
+            threads, skipped = parse_threads(result.items, own, self.log)
+            poll.skipped += skipped
+            for thread in threads:
+                top = by_time(thread[0], now)
+                scan.read.append(top.position)
+                old.is_old(top.position)
+                scan.found += [c for c in (by_time(m, now) for m in thread) if c.position >= floor]
+                if old.done:
+                    return scan
+            if not result.next_token or result.next_token == token or old.done:
+                return scan
+            token = result.next_token
+        poll.errors.append(
+            f"youtube: {what}: over {self.max_pages} pages since the last poll; older ones missed"
+        )
+        scan.complete = False
+        return scan
+
+    # -- statistics ----------------------------------------------------------------------------
+
+    def _numbers(self, page: list[Mention], budget: _Budget) -> list[Mention]:
+        """Views, likes and comments of the new videos, and every author's subscribers."""
+        videos = sorted({m.native_id for m in page if VIDEO_ID.fullmatch(m.native_id)})
+        stats: dict[str, Any] = {}
+        for ids in _batches(videos):
+            if budget.unit("video statistics") and (
+                body := self._get("videos", {"part": "statistics", "id": ids}, budget)
+            ):
+                stats |= video_stats(body)
+        authors = sorted({m.author.id for m in page if m.author.id})
+        subscribers: dict[str, int | None] = {}
+        for ids in _batches(authors):
+            if budget.unit("subscriber counts") and (
+                body := self._get("channels", {"part": "statistics", "id": ids}, budget)
+            ):
+                subscribers |= channel_subscribers(body)
+        return [_with_numbers(m, stats.get(m.native_id), subscribers.get(m.author.id)) for m in page]
+
+    # -- HTTP ------------------------------------------------------------------------------------
+
+    def _get(self, resource: str, params: dict[str, str], budget: _Budget, *, stream: bool = False) -> Any:
+        """GET `resource`; None when YouTube says the quota is spent (noted); `_StreamGone` (`stream`)
+        for one video's or channel's refusal; `InvalidConfig` for a bad key; else `SourceUnavailable`."""
+        headers = {"X-Goog-Api-Key": self.api_key.get_secret_value(), "Accept": "application/json"}
+        try:
+            response = self.session.get(f"{self.base_url}/{resource}", params=params, headers=headers)
+        except requests.RequestException as exc:
+            raise SourceUnavailable(self.name, f"{type(exc).__name__} on {resource}") from None
+        if not response.ok:
+            reason = _reason(response)
+            if reason in _QUOTA_REASONS:
+                budget.gone = reason
+                return None
+            if reason in _KEY_REASONS or response.status_code == 401:
+                raise InvalidConfig(f"youtube refused the API key ({reason or response.status_code})")
+            if stream and (reason in _STREAM_REASONS or response.status_code == 404):
+                raise _StreamGone(reason or str(response.status_code))
+            raise SourceUnavailable(self.name, f"{resource}: HTTP {response.status_code} {reason}".strip())
+        try:
+            return response.json()
+        except ValueError:
+            raise SourceUnavailable(self.name, f"{resource}: invalid JSON") from None
+
+    def _list(self, body: Any, resource: str) -> Page:
+        try:
+            return list_page(body)
+        except MalformedPage as exc:
+            raise SourceUnavailable(self.name, f"{resource}: {exc}") from None
+
+    def _report(self, brand_id: str, budget: _Budget, poll: _Poll) -> None:
+        self.metric("YouTubeQuotaUnits", budget.spent)
+        self.metric("YouTubeSearchCalls", budget.searches)
+        if budget.gone:
+            poll.errors.append(f"youtube: YouTube refused for quota ({budget.gone}); stopped for this poll")
+        if budget.denied:
+            self.metric("YouTubeReadsSkipped", len(budget.denied))
+            what = ", ".join(sorted(set(budget.denied)))
+            poll.errors.append(f"youtube: quota share for this poll spent; not read: {what}")
+            self.log.warning(
+                "youtube reads skipped for quota",
+                extra={"brand": brand_id, "skipped": len(budget.denied), "what": what, "day": budget.day},
+            )
+
+
+@dataclass(frozen=True)
+class _Watch:
+    """A video the search found, whose comments are read: when it was published, where its last
+    read ended (epoch seconds), and its channel."""
+
+    published: float
+    mark: float
+    channel: str
+
+    @classmethod
+    def of(cls, video: Mention) -> _Watch:
+        at = video.created_at.timestamp()
+        return cls(at, at, video.author.id)
+
+
+@dataclass(frozen=True)
+class _Step:
+    """A stream's cursor and what this poll returned from it."""
+
+    cursor: Cursor
+    page: list[Mention] = field(default_factory=list)
+    truncated: bool = False
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _State:
+    """The stored cursor: the channel comments' (the shared cursor's own keys), the videos' and the
+    watched videos'."""
+
+    comments: Cursor
+    videos: Cursor
+    watch: dict[str, _Watch]
+
+    @classmethod
+    def parse(cls, raw: str | None, now: datetime, lookback: timedelta) -> _State:
+        comments = TimeCursor.parse(raw, now, lookback)
+        default = Cursor.start((now - lookback).timestamp())
+        try:
+            data = json.loads(raw) if raw else {}
+            videos = Cursor.load(data.get("videos"), default)
+            watch = {
+                str(v): _Watch(float(w[0]), float(w[1]), str(w[2])[:40])
+                for v, w in dict(data.get("watch") or {}).items()
+                if VIDEO_ID.fullmatch(str(v))
+            }
+        except (TypeError, ValueError, AttributeError, KeyError, IndexError, OverflowError):
+            return cls(comments, default, {})
+        return cls(comments, videos, watch)
+
+    def dump(self) -> str:
+        data = json.loads(TimeCursor.dump(self.comments))
+        data["videos"] = self.videos.dump()
+        data["watch"] = {v: [w.published, w.mark, w.channel] for v, w in sorted(self.watch.items())}
+        return json.dumps(data, sort_keys=True)
+
+
+def _pruned(watch: dict[str, _Watch], now: datetime, days: int, most: int) -> dict[str, _Watch]:
+    """The videos published in the last `days`, the `most` newest."""
+    since = (now - timedelta(days=days)).timestamp()
+    recent = sorted((w.published, v) for v, w in watch.items() if w.published >= since)
+    return {v: watch[v] for _, v in recent[::-1][:most]}
+
+
+def _advance(
+    cursor: Cursor,
+    candidates: list[Candidate],
+    scan: _Scan,
+    now: datetime,
+    overlap: timedelta,
+    limit: int,
+    complete: bool,
+) -> _Step:
+    """The shared cursor moved over a stream's scan: on evidence (every item read), by the run's bound."""
+    settled = (now - overlap).timestamp() if complete else None
+    step = cursor.advance(
+        candidates,
+        limit=limit,
+        overlap=overlap.total_seconds(),
+        settled=settled,
+        served=Served.of(scan.read),
+        now=now.timestamp(),
+    )
+    return _Step(step.cursor, step.page, step.truncated, step.notes)
+
+
+def _batches(ids: list[str]) -> Iterable[str]:
+    for start in range(0, len(ids), BATCH):
+        yield ",".join(ids[start : start + BATCH])
+
+
+def _with_numbers(mention: Mention, stats: VideoStats | None, subscribers: int | None) -> Mention:
+    """The mention with its video's statistics (views, likes as score, comments) and its author's
+    subscribers, where they were read."""
+    author: Author = mention.author
+    if subscribers is not None:
+        author = replace(author, followers=subscribers)
+    engagement: Engagement = mention.engagement
+    if stats is not None:
+        engagement = replace(
+            engagement, views=stats.views or 0, score=stats.likes or 0, comments=stats.comments or 0
+        )
+    return replace(mention, author=author, engagement=engagement)
+
+
+def _reason(response: requests.Response) -> str:
+    """The first `error.errors[].reason` of a Google API error body ("" when there is none)."""
+    try:
+        reason = response.json()["error"]["errors"][0]["reason"]
+    except (ValueError, KeyError, IndexError, TypeError):
+        return ""
+    return reason[:60] if isinstance(reason, str) and reason.isprintable() else ""
+
+
+def _search_refused(spent: Spend, budget: _Budget) -> str:
+    if spent is Spend.CLAIMED:
+        return "youtube: this poll's search was made already (a retried job); its videos come next search"
+    if budget.gone:
+        return f"youtube: search not made, YouTube refused for quota ({budget.gone})"
+    return f"youtube: the day's search quota share is spent ({budget.caps.searches} calls); search skipped"
+
+
+class YouTubeCredentials(BaseModel):
+    """The Data API key; it shows as '**********'."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    api_key: SecretStr = Field(min_length=1)
+
+
+def load_api_key(name: str, *, client: Any = None, max_age: int = 300) -> SecretStr:
+    """Secret `name` ({"api_key": ...}) through Powertools Parameters; `SourceNotConfigured` if absent."""
+    return load_secret(name, YouTubeCredentials, client=client, max_age=max_age).api_key
+
+
+def build_source(settings: CollectSettings, session: requests.Session, log: LogSink) -> YouTubeSource:
+    """The registry's factory: the API key (`SourceNotConfigured` until it exists) and the ledger."""
+    from repmon.adapters.aws import client as aws_client
+
+    key = load_api_key(
+        settings.youtube_secret_name, client=aws_client("secretsmanager", settings.aws_max_attempts)
+    )
+    plan = QuotaPlan(
+        units_per_day=settings.youtube_units_per_day,
+        searches_per_day=settings.youtube_searches_per_day,
+        search_units=settings.youtube_search_units,
+        share=settings.youtube_quota_share,
+        poll_minutes=settings.poll_interval_minutes,
+    )
+    ledger = DynamoQuotaLedger(settings.table_name, aws_client("dynamodb", settings.aws_max_attempts))
+    return YouTubeSource(
+        key, ledger, session, base_url=settings.youtube_api_url, plan=plan, logger=log, metric=_metric
+    )
+
+
+def _metric(name: str, value: float) -> None:
+    """Into the invocation's metrics (Powertools' Metrics share one set, flushed by the handler)."""
+    from aws_lambda_powertools import Metrics
+    from aws_lambda_powertools.metrics import MetricUnit
+
+    Metrics().add_metric(name=name, unit=MetricUnit.Count, value=value)

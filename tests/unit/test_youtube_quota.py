@@ -1,0 +1,64 @@
+"""The YouTube quota shared out over the brands and the day (domain.youtube_quota), and the watchlist
+keys it reads (domain.sources.youtube)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from pydantic import ValidationError
+
+from repmon.domain.sources.youtube import YouTubeSettings
+from repmon.domain.youtube_quota import QuotaPlan, previous_day, quota_day
+
+DAY = datetime(2026, 11, 29, 8, 0, tzinfo=UTC)  # midnight Pacific (PST)
+
+
+def test_the_quota_day_is_the_pacific_date() -> None:
+    assert quota_day(DAY - timedelta(minutes=1)) == "2026-11-28" and quota_day(DAY) == "2026-11-29"
+    assert quota_day(datetime(2026, 7, 1, 7, 0, tzinfo=UTC)) == "2026-07-01"  # PDT: UTC-7
+    assert previous_day("2026-03-01") == "2026-02-28"
+
+
+@pytest.mark.parametrize(
+    ("brands", "pages", "every"),
+    [(1, 1, 2), (5, 1, 6), (10, 1, 12), (50, 1, 60), (10, 2, 24)],
+)
+def test_a_brand_searches_every_n_polls_so_the_brands_fit_the_search_share(brands, pages, every) -> None:
+    plan = QuotaPlan()  # 100 searches a day, 80% ours, polls every 15 minutes
+    assert plan.search_cap == 80 and plan.search_every(brands, pages) == every
+    due = sum(
+        plan.search_due(f"brand-{b}", DAY + timedelta(minutes=15 * slot), brands, pages)
+        for b in range(brands)
+        for slot in range(96)
+    )
+    assert due * pages <= plan.search_cap + brands * pages  # a turn cut by midnight at most each
+
+
+def test_reads_are_spread_over_the_day_and_add_up_to_the_brands_share() -> None:
+    plan = QuotaPlan()
+    for brands in (1, 7, 300):
+        per_brand = [
+            sum(plan.units_this_poll(f"b{b}", DAY + timedelta(minutes=15 * s), brands) for s in range(96))
+            for b in range(min(brands, 20))
+        ]
+        share = plan.read_units / brands
+        assert all(abs(units - share) <= 1 for units in per_brand), (brands, per_brand[:3], share)
+
+
+def test_the_older_model_counts_searches_in_the_pool_and_leaves_reads_half() -> None:
+    plan = QuotaPlan(searches_per_day=0, search_units=100)
+    assert (plan.search_cap, plan.unit_cap, plan.read_units) == (40, 8000, 4000)
+    assert QuotaPlan(searches_per_day=0, search_units=0).search_every(1, 1) == 0
+
+
+def test_youtube_settings_defaults_and_checks() -> None:
+    assert not YouTubeSettings().active and YouTubeSettings(enabled=True).active
+    on = YouTubeSettings(channel_id=" UCacmeAirOfficial0000001 ")
+    assert on.active and on.channel_id == "UCacmeAirOfficial0000001"
+    assert (on.search, on.search_pages, on.watch_days, on.max_videos, on.max_items) == (True, 1, 3, 10, 200)
+    for bad in ("@acmeair", "UCshort", "https://www.youtube.com/channel/UCacmeAirOfficial0000001"):
+        with pytest.raises(ValidationError, match="not a channel id"):
+            YouTubeSettings(channel_id=bad)
+    with pytest.raises(ValidationError):
+        YouTubeSettings(search_pages=6)
