@@ -16,6 +16,7 @@ from repmon.localstack.template_loader import (
     load_sam_template,
 )
 from repmon.runtime.settings import (
+    CheckIngestionSettings,
     CollectSettings,
     EvaluateSettings,
     ExportSettings,
@@ -32,6 +33,7 @@ SETTINGS_BY_FUNCTION: dict[str, type[_Settings]] = {
     "EvaluateReputationFunction": EvaluateSettings,
     "ExportForBiFunction": ExportSettings,
     "SendDigestFunction": SendDigestSettings,
+    "CheckIngestionFunction": CheckIngestionSettings,
 }
 # Variables the platform or libraries read rather than our settings models.
 PLATFORM_VARIABLE_PREFIXES = ("POWERTOOLS_", "AWS_")
@@ -85,12 +87,6 @@ EXPECTED_GRANTS: dict[str, set[Grant]] = {
         ("secretsmanager:GetSecretValue", "secret:${BlueskySecretName}-??????", _ANY_KEY),
         # sources.mastodon.load_instances
         ("secretsmanager:GetSecretValue", "secret:${MastodonSecretName}-??????", _ANY_KEY),
-        # sources.youtube.load_api_key
-        ("secretsmanager:GetSecretValue", "secret:${YouTubeSecretName}-??????", _ANY_KEY),
-        # sources.youtube_quota.DynamoQuotaLedger: usage, claims (GetItem), enrol and spend (UpdateItem,
-        # spend inside a one-item TransactWriteItems)
-        ("dynamodb:GetItem", "RepmonTable", "QUOTA#youtube"),
-        ("dynamodb:UpdateItem", "RepmonTable", "QUOTA#youtube"),
         # customers.DynamoKnownCustomers.tiers: batch_get of a page's authors' keyed hashes
         ("dynamodb:BatchGetItem", "RepmonTable", "CUSTOMERS"),
         # pseudonym.LazyPseudonymiser: the key that hashes them
@@ -147,6 +143,17 @@ EXPECTED_GRANTS: dict[str, set[Grant]] = {
         ("dynamodb:Query", "RepmonTable/index/NegativeByInfluence", _ANY_KEY),  # .most_negative
         ("dynamodb:GetItem", "RepmonTable", _BRANDS),  # DynamoNoticeLedger.state
         ("dynamodb:UpdateItem", "RepmonTable", _BRANDS),  # DynamoNoticeLedger.claim, mark_sent
+        ("sns:Publish", "AlertTopic", _ANY_KEY),  # sns_notices.SnsNoticePublisher.publish
+    },
+    "CheckIngestionFunction": _runtime("CheckIngestionLogGroup", scheduled=True)
+    | {
+        # DynamoWatchlist.brands; DynamoMentionStore.hourly, DynamoPollHealth.of_brand
+        ("dynamodb:Query", "RepmonTable", _WATCHLIST_OR_BRANDS),
+        # DynamoNoticeLedger.state (GetItem), .claim, .mark_sent, .rearm: brands' and OPS (the queues')
+        ("dynamodb:GetItem", "RepmonTable", "BRAND#* OPS"),
+        ("dynamodb:UpdateItem", "RepmonTable", "BRAND#* OPS"),
+        ("sqs:GetQueueAttributes", "PollJobDeadLetterQueue", _ANY_KEY),  # sqs_dead_letters.SqsDeadLetters
+        ("sqs:GetQueueAttributes", "RedditPollJobDeadLetterQueue", _ANY_KEY),
         ("sns:Publish", "AlertTopic", _ANY_KEY),  # sns_notices.SnsNoticePublisher.publish
     },
 }
@@ -212,6 +219,7 @@ def test_functions_write_only_their_own_partitions(cfn: Template) -> None:
         ("EvaluateReputationFunction", ["BRAND#*"]),
         ("ExportForBiFunction", ["EXPORT"]),
         ("SendDigestFunction", ["BRAND#*"]),
+        ("CheckIngestionFunction", ["BRAND#*", "OPS"]),
     ):
         role = _props(cfn, function)["Role"]["Fn::GetAtt"][0]
         writes = [
@@ -223,10 +231,7 @@ def test_functions_write_only_their_own_partitions(cfn: Template) -> None:
         for statement in writes:
             [(operator, keys)] = statement["Condition"].items()
             assert operator.startswith("ForAllValues:"), function
-            # The collector also counts the stack's YouTube quota, in its own partition
-            ledger = {"dynamodb:LeadingKeys": ["QUOTA#youtube"]}
-            quota = [ledger] if function == "CollectMentionsFunction" else []
-            assert keys in [{"dynamodb:LeadingKeys": allowed}, *quota], function
+            assert keys == {"dynamodb:LeadingKeys": allowed}, function
 
 
 def test_no_iam_action_is_a_wildcard_and_only_xray_is_on_every_resource(cfn: Template) -> None:
@@ -265,7 +270,6 @@ def test_collector_reads_only_the_named_source_secrets(cfn: Template) -> None:
         "${BlueskySecretName}-??????",
         "${MastodonSecretName}-??????",
         "${RedditSecretName}-??????",
-        "${YouTubeSecretName}-??????",
     ]
     # Users create the Reddit secret (README); the only secret the stack makes is a generated key.
     secrets = _resources(cfn, "AWS::SecretsManager::Secret").values()
@@ -300,7 +304,6 @@ def test_collector_environment_names_its_secret_retention_and_lexicon(cfn: Templ
     assert variables["REDDIT_SECRET_NAME"] == {"Ref": "RedditSecretName"}
     assert variables["BLUESKY_SECRET_NAME"] == {"Ref": "BlueskySecretName"}
     assert variables["MASTODON_SECRET_NAME"] == {"Ref": "MastodonSecretName"}
-    assert variables["YOUTUBE_SECRET_NAME"] == {"Ref": "YouTubeSecretName"}
     assert variables["PSEUDONYM_KEY_NAME"] == {"Ref": "PseudonymKey"}
     assert variables["RETENTION_DAYS"] == {"Ref": "RetentionDays"}
     assert variables["NLTK_DATA"] == "/opt/python/nltk_data"

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from repmon.domain.digest_settings import DigestSettings
+from repmon.domain.ingestion_settings import IngestionSettings
 from repmon.domain.models import Severity
 from repmon.domain.query import Query, QuerySyntaxError, parse_query
 from repmon.domain.source_registry import SourceSettings
@@ -112,6 +113,7 @@ class Brand(_Strict):
     #: Other brands of the same watchlist (their ids) the digest's share of voice compares with.
     competitors: tuple[str, ...] = ()
     digest: DigestSettings = DigestSettings()
+    ingestion: IngestionSettings = IngestionSettings()
 
     @field_validator("timezone")
     @classmethod

@@ -14,6 +14,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from repmon.adapters.clock import SystemClock
+from repmon.notice_ports import MuteStore
 from repmon.ports import AlertLedger, AlertPublisher, KnownCustomers, MentionStore, PollJobQueue, Watchlist
 from repmon.runtime.settings import CollectSettings, EvaluateSettings, PlanPollsSettings, load_settings
 from repmon.services.collect import Collector
@@ -34,6 +35,7 @@ class EvaluateDeps:
     store: MentionStore
     ledger: AlertLedger
     publisher: AlertPublisher
+    mutes: MuteStore | None = None
 
 
 def _endpoint() -> str:
@@ -63,6 +65,7 @@ def collector() -> Collector:
 @lru_cache(maxsize=4)
 def _collector(settings: CollectSettings, endpoint: str) -> Collector:
     from repmon.adapters.dynamo import dynamodb_client
+    from repmon.adapters.dynamo_health import DynamoPollHealth
     from repmon.adapters.dynamo_state import DynamoCursorStore, DynamoWatchlist
     from repmon.adapters.dynamo_store import DynamoMentionStore
     from repmon.adapters.vader_scorer import CxVaderScorer
@@ -75,6 +78,7 @@ def _collector(settings: CollectSettings, endpoint: str) -> Collector:
         cursors=DynamoCursorStore(settings.table_name, ddb),
         store=DynamoMentionStore(settings.table_name, SystemClock(), ddb, settings.retention_days),
         scorer=CxVaderScorer(),
+        health=DynamoPollHealth(settings.table_name, ddb),
         customers=_known_customers(settings, ddb),
     )
 
@@ -108,6 +112,7 @@ def evaluate_deps() -> EvaluateDeps:
 @lru_cache(maxsize=4)
 def _evaluate_deps(settings: EvaluateSettings, endpoint: str) -> EvaluateDeps:
     from repmon.adapters.dynamo import dynamodb_client
+    from repmon.adapters.dynamo_notices import DynamoMuteStore
     from repmon.adapters.dynamo_state import DynamoAlertLedger, DynamoWatchlist
     from repmon.adapters.dynamo_store import DynamoMentionStore
     from repmon.adapters.sns_publisher import SnsAlertPublisher
@@ -118,4 +123,5 @@ def _evaluate_deps(settings: EvaluateSettings, endpoint: str) -> EvaluateDeps:
         store=DynamoMentionStore(settings.table_name, SystemClock(), ddb),
         ledger=DynamoAlertLedger(settings.table_name, ddb),
         publisher=SnsAlertPublisher(settings.alert_topic_arn),
+        mutes=DynamoMuteStore(settings.table_name, ddb),
     )

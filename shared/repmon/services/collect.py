@@ -23,6 +23,7 @@ from repmon.domain.errors import JobUnfinished, UnknownSource
 from repmon.domain.models import Mention, ScoredMention
 from repmon.domain.source_registry import SOURCES, influence
 from repmon.domain.sources.handles import is_own
+from repmon.notice_ports import PollHealthStore
 from repmon.ports import (
     CursorStore,
     KnownCustomers,
@@ -48,6 +49,7 @@ class CollectResult:
     truncated: bool = False
     #: What the source could not do this run without failing it (e.g. author lookups stopped).
     errors: tuple[str, ...] = ()
+    cursor_moved: bool = False
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,8 @@ class Collector:
     cursors: CursorStore
     store: MentionStore
     scorer: SentimentScorer
+    #: Where each poll's outcome is noted for the ingestion-health checks (none: not noted).
+    health: PollHealthStore | None = None
     #: The known-customer table (README, "Known customers"); none: no tiers.
     customers: KnownCustomers | None = None
 
@@ -71,6 +75,32 @@ class Collector:
         if job.source not in brand.sources.enabled():
             # Disabled after the job was planned: the brand's current config wins.
             return CollectResult(brand.id, job.source)
+        at, source = job.scheduled_at, job.source
+        try:
+            result = self._poll(brand, job, time_left)
+        except JobUnfinished:  # read but not yet stored in full: the cursor waits (stuck if it lasts)
+            self._note(lambda h: h.succeeded(brand.id, source, at, stuck=True))
+            raise
+        except Exception as exc:
+            error = f"{type(exc).__name__}: {exc}"[:500]
+            self._note(lambda h: h.failed(brand.id, source, at, error))
+            raise
+        # More to read and the cursor did not move: a source that cannot get past a page.
+        stuck = result.truncated and not result.cursor_moved
+        note = self._note(lambda h: h.succeeded(brand.id, source, at, stuck=stuck))
+        return result if note is None else replace(result, errors=(*result.errors, note))
+
+    def _note(self, record: Callable[[PollHealthStore], None]) -> str | None:
+        """Note a poll's outcome; failing to note it never fails the poll (it is said in its errors)."""
+        if self.health is None:
+            return None
+        try:
+            record(self.health)
+        except Exception as exc:
+            return f"poll health not recorded: {type(exc).__name__}: {exc}"
+        return None
+
+    def _poll(self, brand: Brand, job: PollJob, time_left: Callable[[], float] | None) -> CollectResult:
         cursor = self.cursors.get(brand.id, job.source)
         page = self.sources[job.source].fetch(brand, cursor, job.scheduled_at)
         # Capped once, here, so matching, scoring and storage all see the same bounded text.
@@ -98,6 +128,7 @@ class Collector:
             rejected=saved.rejected,
             truncated=page.truncated,
             errors=(*page.errors, *lookup_error),
+            cursor_moved=page.cursor != cursor,
         )
 
     def _tiered(self, mentions: list[Mention]) -> tuple[list[Mention], tuple[str, ...]]:
