@@ -25,15 +25,19 @@ from repmon.adapters.sources.feeds import HttpFeedSource
 from repmon.adapters.sources.hackernews import AlgoliaHackerNewsSource
 from repmon.adapters.sources.mastodon import Instance, MastodonSource
 from repmon.adapters.sources.reddit import PrawRedditSource, build_reddit
+from repmon.adapters.sources.youtube import YouTubeSource
 from repmon.domain.brand import Brand
 from repmon.domain.models import Mention
+from repmon.domain.youtube_quota import QuotaPlan
 from repmon.localstack.fakes.bluesky import add_bluesky_post, delete_bluesky_post
 from repmon.localstack.fakes.feeds import add_feed_entry
 from repmon.localstack.fakes.mastodon import add_toot, delete_toot, instance_url
 from repmon.localstack.fakes.server import FakeSources, SourceWorld
+from repmon.localstack.fakes.youtube import add_comment, api_url, channel_id, delete_comment
 from repmon.ports import MentionSource, PollJob, SourcePage
 from repmon.services.collect import Collector
 from tests.fakes import InMemoryCursorStore, InMemoryMentionStore, InMemoryWatchlist, KeywordScorer
+from tests.youtube_ledger import MemoryQuotaLedger
 
 NOW = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
 APP = "123456789"
@@ -239,6 +243,55 @@ DRIVERS.append(
         # A uri no status has (600 characters) makes the status unreadable.
         lambda n: {"uri": "https://alpha.example/" + "x" * 600 + str(n)},
         delete=delete_toot,
+    )
+)
+
+
+YT_CHANNEL = channel_id("acme official")
+_YT_GOOD_COMMENT: dict[str, Any] = {
+    "id": "UgxGoodComment0000000AaABAg",
+    "snippet": {
+        "authorChannelId": {"value": "UCviewerChannel000000001"},
+        "textOriginal": "Acme",
+        "publishedAt": "2026-11-01T11:59:00Z",
+        "channelId": YT_CHANNEL,
+    },
+}
+
+
+def _yt_thread(**comment: Any) -> dict[str, Any]:
+    top = {**_YT_GOOD_COMMENT, "snippet": {**_YT_GOOD_COMMENT["snippet"], **comment}}
+    return {"id": "UgxGoodComment0000000AaABAg", "snippet": {"channelId": YT_CHANNEL, "topLevelComment": top}}
+
+
+def _yt_comment(world: SourceWorld, created: datetime, n: int, **kw: Any) -> str:
+    return add_comment(world, text=f"Acme comment {n}", channel=YT_CHANNEL, created=created, **kw)
+
+
+def _youtube(env: Env) -> MentionSource:
+    plan = QuotaPlan(units_per_day=10**7, searches_per_day=10**5, share=1.0)
+    return YouTubeSource(
+        SecretStr("key"), MemoryQuotaLedger(), env.session, base_url=api_url(env.fake.base_url), plan=plan
+    )
+
+
+DRIVERS.append(
+    Driver(
+        "youtube",
+        _youtube,
+        {"channel_id": YT_CHANNEL, "search": False, "max_items": LIMIT},
+        _yt_comment,
+        "/youtube/v3/commentThreads",
+        [
+            "not a thread",
+            _yt_thread(publishedAt="year 9999999"),
+            _yt_thread(likeCount=[1]),
+            {**_yt_thread(), "snippet": {"topLevelComment": {**_YT_GOOD_COMMENT, "id": "Ug" + "x" * 300}}},
+            {"id": None},
+        ],
+        # An id no comment has (300 characters) makes the comment unreadable.
+        lambda n: {"id": "Ug" + "x" * 300 + str(n)},
+        delete=delete_comment,
     )
 )
 

@@ -44,12 +44,15 @@ from repmon.adapters.sources.feeds import HttpFeedSource
 from repmon.adapters.sources.hackernews import AlgoliaHackerNewsSource
 from repmon.adapters.sources.mastodon import Instance, MastodonSource
 from repmon.adapters.sources.reddit import PrawRedditSource, build_reddit
+from repmon.adapters.sources.youtube import YouTubeSource
 from repmon.domain.brand import Brand
 from repmon.domain.errors import SourceUnavailable
+from repmon.domain.youtube_quota import QuotaPlan
 from repmon.localstack.fakes.bluesky import add_bluesky_post
 from repmon.localstack.fakes.feeds import add_feed_entry
 from repmon.localstack.fakes.mastodon import add_toot, instance_url
 from repmon.localstack.fakes.server import FakeSources, SourceWorld
+from repmon.localstack.fakes.youtube import add_comment, api_url, channel_id
 from repmon.localstack.lambda_runner import LambdaContext, environment, load_handler
 from repmon.ports import MentionSource, PollJob
 from repmon.runtime import wiring
@@ -57,6 +60,7 @@ from repmon.runtime.job_budget import MARGIN_SECONDS
 from repmon.services.collect import Collector
 from tests.fakes import InMemoryCursorStore, InMemoryMentionStore, InMemoryWatchlist, KeywordScorer
 from tests.faults.misbehaving import Misbehaving, Misbehaviour
+from tests.youtube_ledger import MemoryQuotaLedger
 
 NOW = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
 DEADLINE = 1.5
@@ -70,7 +74,9 @@ PATHS = {
     "feeds": "/feeds/acme.rss",
     "mastodon": "/timelines/tag/acme",
     "bluesky": "/xrpc/app.bsky.feed.searchPosts",
+    "youtube": "/youtube/v3/commentThreads",
 }
+YT_CHANNEL = channel_id("acme official")
 APP_IDS = {
     "acme": "100000001",
     "bolt": "100000002",
@@ -101,6 +107,7 @@ class Rig:
                     "feeds": {"urls": [f"{self.bad.base_url}/feeds/{brand_id}.rss"]},
                     "mastodon": {"instances": ["alpha.example"], "hashtags": ["acme"], "search": False},
                     "bluesky": {"enabled": True},
+                    "youtube": {"channel_id": YT_CHANNEL, "search": False},
                 },
             }
         )
@@ -115,6 +122,7 @@ class Rig:
                 add_feed_entry(self.world, feed="acme", title=f"acme news {i}", created=at)
                 add_toot(self.world, html=f"acme toot {i}", tags=("acme",), created=at)
                 add_bluesky_post(self.world, text=f"acme post {i}", created=at)
+                add_comment(self.world, text=f"acme comment {i}", channel=YT_CHANNEL, created=at)
             app_id = brand.sources.appstore.app_id or ""
             self.world.add_appstore_review(
                 app_id=app_id, title=f"acme {i}", content="ok app", rating=4, created=at
@@ -147,6 +155,13 @@ def rig() -> Iterator[Rig]:
             "mastodon": MastodonSource(
                 {"alpha.example": Instance(url=instance_url(bad.base_url, "alpha"), token=SecretStr("t"))},
                 session,
+            ),
+            "youtube": YouTubeSource(
+                SecretStr("k"),
+                MemoryQuotaLedger(),
+                session,
+                base_url=api_url(bad.base_url),
+                plan=QuotaPlan(units_per_day=10**7, searches_per_day=10**5, share=1.0),
             ),
             "bluesky": BlueskySource(
                 XrpcSession(
