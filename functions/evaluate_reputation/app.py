@@ -23,7 +23,13 @@ def handler(event: ScheduledEvent, context: LambdaContext) -> dict[str, Any]:
     # Stop with time to spare, before a brand or an alert: what is left is named and done next run.
     timing = Timing(time_left=lambda: context.get_remaining_time_in_millis() / 1000)
     run = evaluate_all(
-        deps.watchlist.brands(), event.scheduled_time, deps.store, deps.ledger, deps.publisher, timing
+        deps.watchlist.brands(),
+        event.scheduled_time,
+        deps.store,
+        deps.ledger,
+        deps.publisher,
+        timing,
+        mutes=deps.mutes,
     )
     if run.deferred:
         logger.warning("out of time: brands left for the next run", extra={"deferred": run.deferred})

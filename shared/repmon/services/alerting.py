@@ -25,6 +25,7 @@ from datetime import datetime
 from repmon.domain.brand import Brand
 from repmon.domain.incident import Evidence
 from repmon.domain.models import Alert, Severity
+from repmon.domain.mutes import Mute, muted
 from repmon.domain.reputation import Snapshot, window_span
 from repmon.domain.rules import (
     INFLUENCER_NEGATIVE,
@@ -106,6 +107,8 @@ class BrandRun:
     #: Index rules firing after this run's decisions.
     firing: set[str] = field(default_factory=set)
     firings: list[Firing] = field(default_factory=list)
+    #: The brand's mutes running at `at` (`repmon alerts mute`).
+    mutes: Sequence[Mute] = ()
 
 
 def guarded(run: BrandRun, rule: str, step: Callable[[], None]) -> None:
@@ -218,9 +221,14 @@ def _announced(state: RuleState) -> bool:
 
 def _notifies(run: BrandRun, severity: Severity, rule: str) -> bool:
     """Whether a firing of `rule` at `severity` may be claimed and so reach the incident's emails.
-    Below min_severity (or notifications off) nothing is claimed: a later escalation still fires."""
+    Below min_severity (or notifications off, or the rule muted) nothing is claimed: a later
+    escalation, or the end of the mute, still fires."""
     settings = run.brand.notifications
-    if settings.enabled and at_least(severity, settings.min_severity):
+    if (
+        muted(run.mutes, rule, run.at) is None
+        and settings.enabled
+        and at_least(severity, settings.min_severity)
+    ):
         return True
     run.suppressed += 1
     return False

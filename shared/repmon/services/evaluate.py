@@ -23,6 +23,7 @@ from repmon.domain.models import Alert
 from repmon.domain.reputation import Baseline, history_span, snapshot
 from repmon.domain.rules import INDEX_RULES, INFLUENCER_NEGATIVE
 from repmon.domain.timeutil import iso
+from repmon.notice_ports import MuteStore
 from repmon.ports import AlertLedger, AlertPublisher, MentionStore
 from repmon.services.alerting import (
     INFLUENCER_SCAN,
@@ -132,6 +133,7 @@ def evaluate_all(
     publisher: AlertPublisher,
     timing: Timing | None = None,
     baselines: BaselineCache[Baseline] | None = None,
+    mutes: MuteStore | None = None,
 ) -> EvaluationRun:
     """Evaluate every brand; one brand failing is recorded in `failed` and never stops the others.
 
@@ -150,7 +152,7 @@ def evaluate_all(
         if timing.time_left() < BRAND_SPARE:
             return EvaluationRun(at, tuple(results), failed, tuple(b.id for b in ordered[done:]))
         try:
-            result = evaluate_brand(brand, at, store, ledger, publisher, timing, baselines)
+            result = evaluate_brand(brand, at, store, ledger, publisher, timing, baselines, mutes)
         except Exception as exc:  # the boundary of "one failing brand never stops the others"
             failed[brand.id] = f"{type(exc).__name__}: {exc}"
             continue
@@ -178,6 +180,7 @@ def evaluate_brand(
     publisher: AlertPublisher,
     timing: Timing | None = None,
     baselines: BaselineCache[Baseline] | None = None,
+    mutes: MuteStore | None = None,
 ) -> EvaluationResult:
     """Run the four rules for one brand at the scheduled time `at` (timezone-aware), each in its own
     error boundary; stop (deferred) when too little time is left to deliver another alert."""
@@ -185,6 +188,7 @@ def evaluate_brand(
     span = history_span(at, brand.thresholds)
     snap = snapshot(store.hourly(brand.id, span.since, span.until), at, brand.thresholds, baselines)
     run = BrandRun(brand, at, store, ledger, publisher, snap, timing or Timing())
+    run.mutes = mutes.active(brand.id, at) if mutes is not None else ()
     try:
         for name, rule in INDEX_RULES:
             guarded(run, name, lambda rule=rule: apply_decision(run, rule(brand, snap)))  # type: ignore[misc]

@@ -1,0 +1,36 @@
+"""`repmon alerts mute`: a muted rule's firing is not claimed (no email) until the mute ends; then,
+if the rule still fires, it is announced as any new crossing is."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from repmon.adapters.memory_notices import MemoryMuteStore
+from repmon.domain.mutes import ALL_RULES, Mute
+from repmon.domain.rules import REPUTATION_DROP, REPUTATION_LOW
+from repmon.services.evaluate import evaluate_all
+from tests.unit.test_evaluate import AT, MIN5, World
+
+
+def _run(world: World, mutes: MemoryMuteStore, at=AT):  # type: ignore[no-untyped-def]
+    return evaluate_all([world.brand], at, world.store, world.ledger, world.publisher, mutes=mutes)
+
+
+def test_a_brand_muted_for_an_hour_sends_nothing_then_announces_what_still_fires():
+    world = World()
+    world.set_index(AT, 30.0)  # reputation_low and reputation_drop cross
+    mutes = MemoryMuteStore([Mute("acme", ALL_RULES, AT + timedelta(hours=1), AT - MIN5, "ana")])
+    muted = [_run(world, mutes, AT + n * MIN5) for n in range(12)]
+    assert world.publisher.published == [] and all(r.suppressed >= 2 for r in muted)
+    assert world.ledger.state("acme", REPUTATION_LOW).firing is False  # not claimed: re-fires later
+    after = _run(world, mutes, AT + timedelta(hours=1))
+    assert after.published == 1 and len(world.publisher.published) == 1
+
+
+def test_muting_one_rule_leaves_the_others():
+    world = World()
+    world.set_index(AT, 30.0)
+    mutes = MemoryMuteStore([Mute("acme", REPUTATION_DROP, AT + timedelta(hours=6), AT)])
+    run = _run(world, mutes)
+    assert [f.rule for r in run.results for f in r.firings] == [REPUTATION_LOW]
+    assert len(world.publisher.published) == 1
