@@ -26,6 +26,8 @@ from repmon.adapters.sources.hackernews import AlgoliaHackerNewsSource
 from repmon.adapters.sources.mastodon import Instance, MastodonSource
 from repmon.adapters.sources.reddit import PrawRedditSource, build_reddit
 from repmon.adapters.sources.youtube import YouTubeSource
+from repmon.adapters.sources.x import XSource
+from repmon.adapters.sources.x_spend import MemorySpendLedger
 from repmon.domain.brand import Brand
 from repmon.domain.models import Mention
 from repmon.domain.youtube_quota import QuotaPlan
@@ -34,6 +36,7 @@ from repmon.localstack.fakes.feeds import add_feed_entry
 from repmon.localstack.fakes.mastodon import add_toot, delete_toot, instance_url
 from repmon.localstack.fakes.server import FakeSources, SourceWorld
 from repmon.localstack.fakes.youtube import add_comment, api_url, channel_id, delete_comment
+from repmon.localstack.fakes.x import BEARER, add_x_post, delete_x_post
 from repmon.ports import MentionSource, PollJob, SourcePage
 from repmon.services.collect import Collector
 from tests.fakes import InMemoryCursorStore, InMemoryMentionStore, InMemoryWatchlist, KeywordScorer
@@ -292,6 +295,39 @@ DRIVERS.append(
         # An id no comment has (300 characters) makes the comment unreadable.
         lambda n: {"id": "Ug" + "x" * 300 + str(n)},
         delete=delete_comment,
+    )
+)
+
+
+def _x_post(world: SourceWorld, created: datetime, n: int, **kw: Any) -> str:
+    return add_x_post(world, text=f"Acme post {n}", created=created, **kw)
+
+
+def _x(env: Env) -> MentionSource:
+    return XSource(
+        env.fake.base_url, SecretStr(BEARER), env.session, ledger=MemorySpendLedger(), stack_budget=1000
+    )
+
+
+_X_GOOD = {"id": "2116787321041846273", "text": "Acme", "created_at": "2026-11-01T11:59:00.000Z"}
+
+DRIVERS.append(
+    Driver(
+        "x",
+        _x,
+        {"enabled": True, "max_items": LIMIT, "monthly_budget_usd": 1000},
+        _x_post,
+        "/2/tweets/search/recent",
+        [
+            "not a post",
+            {**_X_GOOD, "created_at": "year 9999999"},
+            {**_X_GOOD, "public_metrics": {"like_count": [1]}},
+            {**_X_GOOD, "id": "9" * 40},
+            {"id": None},
+        ],
+        # An id no snowflake can be (over 2^63) makes the post unreadable.
+        lambda n: {"id": "9" * 30 + str(n)},
+        delete=delete_x_post,
     )
 )
 

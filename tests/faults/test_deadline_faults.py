@@ -1,7 +1,7 @@
 """The collector has a deadline: hostile servers cannot hold a job, nor a job its invocation's batch.
 
-Each source (Reddit through praw, Hacker News, the App Store, feeds, Mastodon, Bluesky) is polled by the real
-adapter, through the real session, from a server on 127.0.0.1 that misbehaves
+Each source (Reddit through praw, Hacker News, the App Store, feeds, Mastodon, Bluesky, X) is polled by
+the real adapter, through the real session, from a server on 127.0.0.1 that misbehaves
 (`tests.faults.misbehaving`), inside a job deadline of `DEADLINE` seconds. Invariants: the poll ends
 by the deadline (plus `SLACK`), stores nothing from the broken fetch and leaves the cursor where it
 was; once the server behaves, the next poll stores every mention served, once.
@@ -45,6 +45,8 @@ from repmon.adapters.sources.hackernews import AlgoliaHackerNewsSource
 from repmon.adapters.sources.mastodon import Instance, MastodonSource
 from repmon.adapters.sources.reddit import PrawRedditSource, build_reddit
 from repmon.adapters.sources.youtube import YouTubeSource
+from repmon.adapters.sources.x import XSource
+from repmon.adapters.sources.x_spend import MemorySpendLedger
 from repmon.domain.brand import Brand
 from repmon.domain.errors import SourceUnavailable
 from repmon.domain.youtube_quota import QuotaPlan
@@ -53,6 +55,7 @@ from repmon.localstack.fakes.feeds import add_feed_entry
 from repmon.localstack.fakes.mastodon import add_toot, instance_url
 from repmon.localstack.fakes.server import FakeSources, SourceWorld
 from repmon.localstack.fakes.youtube import add_comment, api_url, channel_id
+from repmon.localstack.fakes.x import BEARER, add_x_post
 from repmon.localstack.lambda_runner import LambdaContext, environment, load_handler
 from repmon.ports import MentionSource, PollJob
 from repmon.runtime import wiring
@@ -75,6 +78,7 @@ PATHS = {
     "mastodon": "/timelines/tag/acme",
     "bluesky": "/xrpc/app.bsky.feed.searchPosts",
     "youtube": "/youtube/v3/commentThreads",
+    "x": "/2/tweets/search/recent",
 }
 YT_CHANNEL = channel_id("acme official")
 APP_IDS = {
@@ -108,6 +112,7 @@ class Rig:
                     "mastodon": {"instances": ["alpha.example"], "hashtags": ["acme"], "search": False},
                     "bluesky": {"enabled": True},
                     "youtube": {"channel_id": YT_CHANNEL, "search": False},
+                    "x": {"enabled": True},
                 },
             }
         )
@@ -123,6 +128,7 @@ class Rig:
                 add_toot(self.world, html=f"acme toot {i}", tags=("acme",), created=at)
                 add_bluesky_post(self.world, text=f"acme post {i}", created=at)
                 add_comment(self.world, text=f"acme comment {i}", channel=YT_CHANNEL, created=at)
+                add_x_post(self.world, text=f"acme post {i}", created=at)
             app_id = brand.sources.appstore.app_id or ""
             self.world.add_appstore_review(
                 app_id=app_id, title=f"acme {i}", content="ok app", rating=4, created=at
@@ -169,6 +175,9 @@ def rig() -> Iterator[Rig]:
                     BlueskyCredentials(identifier="reader.example.com", app_password=SecretStr("p")),
                     session,
                 )
+            ),
+            "x": XSource(
+                bad.base_url, SecretStr(BEARER), session, ledger=MemorySpendLedger(), stack_budget=10
             ),
         }
         store, cursors = InMemoryMentionStore(), InMemoryCursorStore()

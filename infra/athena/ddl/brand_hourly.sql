@@ -18,7 +18,8 @@ CREATE EXTERNAL TABLE IF NOT EXISTS repmon.brand_hourly (
   `mentions_feeds` bigint,
   `mentions_bluesky` bigint,
   `mentions_mastodon` bigint,
-  `mentions_youtube` bigint
+  `mentions_youtube` bigint,
+  `mentions_x` bigint
 )
 PARTITIONED BY (`dt` string)
 ROW FORMAT SERDE 'org.openx.data.jsonserde.JsonSerDe'

@@ -55,12 +55,14 @@ class CappedRetry(Retry):
 
 def _asked_wait(retry: Retry, response: BaseHTTPResponse) -> float | None:
     """The wait a 429 asks for: `Retry-After`, else `RateLimit-Reset` (Bluesky's: epoch seconds, or
-    seconds from now when small, as the IETF draft writes it); None when it names none."""
+    seconds from now when small, as the IETF draft writes it) or X's `x-rate-limit-reset` (epoch
+    seconds; X sends no Retry-After); None when it names none."""
     seconds = Retry.get_retry_after(retry, response)
     if seconds is not None or response.status != 429:
         return seconds
     try:
-        reset = float(response.headers.get("RateLimit-Reset", ""))
+        headers = response.headers
+        reset = float(headers.get("RateLimit-Reset") or headers.get("x-rate-limit-reset") or "")
     except ValueError:
         return None
     if not math.isfinite(reset):

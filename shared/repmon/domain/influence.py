@@ -29,6 +29,13 @@ YouTube     45 * sat(channel subscribers, 10,000,000)                    (channe
           + 25 * sat(likes, 100,000)
           + 20 * sat(views, 10,000,000)                                  (videos; comments have none)
           + 10 * sat(replies or comments, 10,000)
+X           35 * sat(author followers, 10,000,000)                        (includes.users)
+          +  8 * min(1, log(1 + account age in days) / log(1 + 3650))
+          + 15 * sat(likes, 100,000)
+          + 12 * sat(retweets + quotes, 20,000)
+          +  8 * sat(replies, 10,000)
+          + 17 * sat(impressions, 10,000,000)                                 (public_metrics)
+          +  5 if the author is verified (any verified_type)
 Other       100 * sat(author followers, 10,000,000)
 
 Which formula a source uses is its row in `domain.source_registry`.
@@ -114,6 +121,19 @@ def youtube(m: Mention, now: datetime) -> float:
         + 25 * saturate(m.engagement.score, 100_000)
         + 20 * saturate(m.engagement.views, 10_000_000)
         + 10 * saturate(m.engagement.comments, 10_000)
+    )
+
+
+def x(m: Mention, now: datetime) -> float:
+    # Impressions are the one platform-measured reach; verified is a bonus only: it is bought.
+    return (
+        35 * saturate(m.author.followers, 10_000_000)
+        + 8 * _age_score(_age_days(m.author.account_created_at, now))
+        + 15 * saturate(m.engagement.score, 100_000)
+        + 12 * saturate(m.engagement.shares, 20_000)
+        + 8 * saturate(m.engagement.comments, 10_000)
+        + 17 * saturate(m.engagement.views, 10_000_000)
+        + (5 if m.author.verified else 0)
     )
 
 

@@ -31,6 +31,7 @@ class Source(StrEnum):
     BLUESKY = "bluesky"
     MASTODON = "mastodon"
     YOUTUBE = "youtube"
+    X = "x"
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,6 +27,7 @@ from repmon.domain.sources.hackernews import HackerNewsSettings
 from repmon.domain.sources.mastodon import MastodonSettings
 from repmon.domain.sources.reddit import RedditSettings
 from repmon.domain.sources.youtube import YouTubeSettings
+from repmon.domain.sources.x import XSettings
 
 
 class Queue(StrEnum):
@@ -130,6 +131,7 @@ SOURCES: dict[str, SourceSpec] = {
             filtered=False,
             short="yt",
         ),
+        SourceSpec(Source.X, "X", XSettings, influence=formulas.x, secret="x_secret_name"),
     )
 }
 
@@ -144,6 +146,7 @@ class SourceSettings(Strict):
     bluesky: BlueskySettings = BlueskySettings()
     mastodon: MastodonSettings = MastodonSettings()
     youtube: YouTubeSettings = YouTubeSettings()
+    x: XSettings = XSettings()
 
     def replies_visible(self, source: str) -> bool:
         """Whether the brand's replies on `source` can be seen (README, "Replies")."""

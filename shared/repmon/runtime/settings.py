@@ -50,6 +50,14 @@ class CollectSettings(_Settings):
     bluesky_service_url: Annotated[str, Field(alias="BLUESKY_SERVICE_URL")] = "https://bsky.social"
     #: The pseudonym key's secret: known customers are looked up by their keyed hash (none: no lookup).
     pseudonym_key_name: Annotated[str, Field(alias="PSEUDONYM_KEY_NAME")] = ""
+    #: X's app-only bearer token: {"bearer_token": ...} (README, "X").
+    x_secret_name: Annotated[str, Field(alias="X_SECRET_NAME")] = "repmon/x"
+    x_api_url: Annotated[str, Field(alias="X_API_URL")] = "https://api.x.com"
+    #: US dollars a calendar month (UTC) for every brand's X reads together; 0 turns X's reads off.
+    x_monthly_budget_usd: Annotated[float, Field(alias="X_MONTHLY_BUDGET_USD", ge=0)] = 100.0
+    #: X's pay-per-use prices (developer console), per resource read, deduplicated per UTC day.
+    x_post_read_usd: Annotated[float, Field(alias="X_POST_READ_USD", gt=0)] = 0.005
+    x_user_read_usd: Annotated[float, Field(alias="X_USER_READ_USD", gt=0)] = 0.010
     #: Per socket read; each request also ends by its job's deadline (`runtime.job_budget`).
     http_timeout_seconds: Annotated[float, Field(alias="HTTP_TIMEOUT_SECONDS", gt=0, le=60)] = 10.0
     #: A page larger than this fails the poll as a source error (`adapters.http_limits.MAX_PAGE_BYTES`).

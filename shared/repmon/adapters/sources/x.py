@@ -1,0 +1,306 @@
+"""XSource: posts matching a brand, from X API v2 `GET /2/tweets/search/recent`, within a spend budget.
+
+One search per poll: the brand query in X's syntax (`x_query`, retweets left out by default), newest
+first, `since_id` = the snowflake of the cursor's floor (the shared time cursor with its overlap;
+never older than the 7 days recent search reaches), `max_results` up to 100, `next_token` paging,
+authors expanded (`expansions=author_id`) with their followers, verified mark and age.
+
+Every read costs money (`x_spend`): before each page the adapter checks that its worst cost (every
+post and author new today) fits in what is left of the brand's and the stack's monthly budgets, and
+asks for a smaller page or stops when it does not; the spend is kept with the cursor and in the
+stack's ledger. What a stop leaves unread is logged and counted (`XReadsSkipped`).
+
+Rate limits are per app per 15 minutes (`x-rate-limit-remaining`, `x-rate-limit-reset`, an epoch,
+remembered across polls of a warm container): with none left, the adapter waits for the reset only
+when it comes within the job's deadline, else it stops. A search stopped part way (budget, rate
+limit, a failed later page) returns what it read and keeps the cursor's position: newest-first
+pages leave the older part of the window unread, and the next poll reads it from the same
+`since_id` (X bills a post read again the same UTC day once).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+import requests
+from pydantic import BaseModel, ConfigDict, SecretStr
+
+from repmon.adapters.http import LogSink
+from repmon.adapters.http_limits import time_left
+from repmon.adapters.item_fields import MalformedPage
+from repmon.adapters.sources.x_parse import SOURCE, parse_search, since_id
+from repmon.adapters.sources.x_query import x_queries
+from repmon.adapters.sources.x_spend import Budget, Prices, Spend, SpendLedger
+from repmon.domain.brand import Brand
+from repmon.domain.cursor import Advance, Candidate, Cursor, Served, TimeCursor, by_time
+from repmon.domain.errors import InvalidConfig, SourceUnavailable
+from repmon.ports import SourcePage
+
+if TYPE_CHECKING:  # the factory reads its settings; adapters never import the runtime
+    from repmon.runtime.settings import CollectSettings
+
+SEARCH = "/2/tweets/search/recent"
+TWEET_FIELDS = (
+    "created_at,public_metrics,lang,conversation_id,referenced_tweets,in_reply_to_user_id,author_id"
+)
+USER_FIELDS = "public_metrics,verified,verified_type,created_at"
+#: Recent search reaches 7 days back and refuses an older `since_id`; a few minutes' margin.
+WINDOW = timedelta(days=7) - timedelta(minutes=10)
+#: Kept back from the job's deadline when waiting out a rate limit: the page after it must fit.
+WAIT_MARGIN = 5.0
+#: Outside any job deadline (a one-off run), the longest rate-limit wait.
+MAX_WAIT = 60.0
+
+
+class XCredentials(BaseModel):
+    """X's app-only bearer token (the developer console's "Bearer Token"); shows as '**********'."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    bearer_token: SecretStr
+
+
+@dataclass
+class _Scan:
+    found: list[Candidate] = field(default_factory=list)
+    #: The position of every post read, matching or not: the cursor's evidence.
+    read: list[float] = field(default_factory=list)
+    pages: int = 0
+    skipped: int = 0
+    #: Why the search stopped before its end ("" when it read everything since the cursor).
+    stopped: str = ""
+    #: Pages the budget or the rate limit kept it from reading (the `XReadsSkipped` metric).
+    unread: int = 0
+
+    def stop(self, why: str, unread: int = 1) -> None:
+        self.stopped, self.unread = why, self.unread + unread
+
+
+class XSource:
+    """`MentionSource` for X recent search (README, "X")."""
+
+    name = SOURCE
+
+    def __init__(
+        self,
+        api_url: str,
+        token: SecretStr,
+        http: requests.Session,
+        *,
+        ledger: SpendLedger,
+        stack_budget: float,
+        prices: Prices | None = None,
+        logger: LogSink | None = None,
+        count: Callable[[str, int], None] | None = None,
+        overlap: timedelta = timedelta(minutes=15),
+        first_poll_lookback: timedelta = timedelta(hours=24),
+        page_size: int = 100,
+        max_pages: int = 10,
+        clock: Callable[[], float] = time.time,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.url = api_url.rstrip("/") + SEARCH
+        self.token, self.http, self.ledger = token, http, ledger
+        self.stack_budget, self.prices = stack_budget, prices or Prices()
+        self.log: LogSink = logger or logging.getLogger(__name__)
+        self.count = count or (lambda name, value: None)
+        self.overlap, self.lookback = overlap, first_poll_lookback
+        self.page_size, self.max_pages = page_size, max_pages
+        self.clock, self.sleep = clock, sleep
+        #: The app's rate limit as the last response said (per app: every brand shares it).
+        self.remaining: int | None = None
+        self.reset: float = 0.0
+
+    def fetch(self, brand: Brand, cursor: str | None, now: datetime) -> SourcePage:
+        settings = brand.sources.x
+        mark = TimeCursor.parse(cursor, now, self.lookback)
+        spend = Spend.load(_stored(cursor).get("spend"), now)
+        others = sum(usd for b, usd in self.ledger.spent(spend.month).items() if b != brand.id)
+        budget = Budget(settings.monthly_budget_usd, self.stack_budget)
+        overlap = self.overlap.total_seconds()
+        since = since_id(max(mark.floor(overlap), (now - WINDOW).timestamp()))
+        scan = _Scan()
+        for query in x_queries(brand.compiled, retweets=settings.retweets, lang=settings.lang):
+            self._search(query, since, budget, spend, others, scan, now)
+            if scan.stopped:
+                break
+        if scan.pages:
+            self.ledger.record(spend.month, brand.id, spend.usd)
+        if scan.unread:
+            self.count("XReadsSkipped", scan.unread)
+            self.log.warning("x: reads skipped", extra={"brand": brand.id, "why": scan.stopped})
+        if scan.stopped and not scan.pages:
+            return SourcePage([], cursor, errors=[f"x: {scan.stopped}"])
+        matching = _unique(c for c in scan.found if brand.compiled.matches(c.mention.full_text))
+        if scan.stopped:
+            step = _hold(mark, matching, settings.max_items, overlap)
+        else:
+            settled = (now - self.overlap).timestamp()
+            step = mark.advance(
+                matching,
+                limit=settings.max_items,
+                overlap=overlap,
+                settled=settled,
+                served=Served.of(scan.read),
+                now=now.timestamp(),
+            )
+        errors = [f"x: {note}" for note in ([scan.stopped] if scan.stopped else []) + step.notes]
+        text = dump_cursor(step.cursor, spend)
+        return SourcePage(step.page, text, skipped=scan.skipped, truncated=step.truncated, errors=errors)
+
+    def _search(
+        self, query: str, since: str, budget: Budget, spend: Spend, others: float, scan: _Scan, now: datetime
+    ) -> None:
+        """Every page of `query` since `since`, newest first, while the budget and rate limit allow."""
+        token = ""
+        for _ in range(self.max_pages):
+            size = budget.page_size(budget.left(spend, others), self.page_size, self.prices)
+            if not size:
+                scan.stop(_over_budget(spend, others, budget))
+                return
+            if waited := self._rate_limited():
+                scan.stop(waited)
+                return
+            params = {"query": query, "since_id": since, "max_results": str(size)}
+            params |= {"expansions": "author_id", "tweet.fields": TWEET_FIELDS, "user.fields": USER_FIELDS}
+            if token:
+                params["next_token"] = token
+            try:
+                page = parse_search(self._get(params), self.log)
+            except (SourceUnavailable, MalformedPage) as exc:
+                if not scan.pages:
+                    raise SourceUnavailable(SOURCE, f"recent search: {exc}") from exc
+                scan.stop(f"a later page failed ({exc}); the rest is read next poll", unread=0)
+                return
+            scan.pages += 1
+            spend.charge(page.posts_read, page.users_read, self.prices)
+            scan.skipped += page.skipped
+            for mention in page.mentions:
+                candidate = by_time(mention, now)
+                scan.read.append(candidate.position)
+                scan.found.append(candidate)
+            if not page.next_token or page.next_token == token or not page.size:
+                return
+            token = page.next_token
+        scan.stop(f"over {self.max_pages} pages since the cursor; the rest is read next poll", unread=0)
+        return
+
+    def _rate_limited(self) -> str:
+        """Wait out a spent rate limit when its reset comes within the job's time; else say why not."""
+        wait = self.reset - self.clock() + 1
+        if self.remaining != 0 or wait <= 0:
+            return ""
+        left = time_left()
+        allowed = MAX_WAIT if left is None else left - WAIT_MARGIN
+        if wait > allowed:
+            until = datetime.fromtimestamp(self.reset, UTC)
+            return f"rate limit spent until {until:%H:%M:%S} UTC (x-rate-limit-reset); stopped"
+        self.sleep(wait)
+        self.remaining = None
+        return ""
+
+    def _get(self, params: dict[str, str]) -> Any:
+        headers = {"Authorization": f"Bearer {self.token.get_secret_value()}", "Accept": "application/json"}
+        try:
+            response = self.http.get(self.url, params=params, headers=headers)
+        except requests.RequestException as exc:
+            raise SourceUnavailable(SOURCE, f"{type(exc).__name__} on recent search") from exc
+        self._note_limits(response.headers)
+        if response.status_code in (401, 403):
+            raise InvalidConfig(f"x refused the bearer token (recent search: HTTP {response.status_code})")
+        if not response.ok:
+            raise SourceUnavailable(SOURCE, f"recent search: HTTP {response.status_code}{_why(response)}")
+        try:
+            return response.json()
+        except ValueError as exc:
+            raise SourceUnavailable(SOURCE, "recent search: invalid JSON") from exc
+
+    def _note_limits(self, headers: Any) -> None:
+        try:
+            remaining = int(headers.get("x-rate-limit-remaining", ""))
+            reset = float(headers.get("x-rate-limit-reset", ""))
+        except ValueError:
+            return
+        if remaining >= 0 and 0 < reset < 1e11:
+            self.remaining, self.reset = remaining, reset
+
+
+def _why(response: requests.Response) -> str:
+    """X's own words for a refused request (`title`/`detail`), short, never the request itself."""
+    try:
+        body = response.json()
+        detail = body.get("detail") or body.get("title") or ""
+    except (ValueError, AttributeError):
+        return ""
+    return f": {str(detail)[:160]}" if detail else ""
+
+
+def _over_budget(spend: Spend, others: float, budget: Budget) -> str:
+    return (
+        f"monthly budget reached (brand ${spend.usd:.2f} of ${budget.brand:g}, all brands"
+        f" ${others + spend.usd:.2f} of ${budget.stack:g}); reads skipped until it allows a page"
+    )
+
+
+def _hold(mark: Cursor, candidates: list[Candidate], limit: int, overlap: float) -> Advance:
+    """A stopped search's page: the oldest `limit` new posts, remembered, the position unmoved."""
+    floor = mark.floor(overlap)
+    fresh = {c.key: c for c in candidates if c.position >= floor and c.key not in mark.seen}
+    ordered = sorted(fresh.values(), key=lambda c: (c.position, c.key))
+    page = ordered[:limit]
+    held = replace(mark, seen={**mark.seen, **{c.key: c.position for c in page}})
+    return Advance([c.mention for c in page], held, truncated=True)
+
+
+def _unique(candidates: Iterable[Candidate]) -> list[Candidate]:
+    return list({c.key: c for c in candidates}.values())
+
+
+def _stored(raw: str | None) -> dict[str, Any]:
+    try:
+        data = json.loads(raw) if raw else None
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def dump_cursor(cursor: Cursor, spend: Spend) -> str:
+    """The time cursor's JSON plus this month's spend and today's reads."""
+    return json.dumps({"v": 2, **cursor.dump(), "spend": spend.dump()}, sort_keys=True)
+
+
+def build_source(settings: CollectSettings, session: requests.Session, log: LogSink) -> XSource:
+    """The registry's factory: reads the X secret (`SourceNotConfigured` until it exists)."""
+    from repmon.adapters.aws import client as aws_client
+    from repmon.adapters.dynamo_spend import DynamoSpendLedger
+    from repmon.adapters.secrets import load_secret
+
+    secrets = aws_client("secretsmanager", settings.aws_max_attempts)
+    credentials = load_secret(settings.x_secret_name, XCredentials, client=secrets)
+    return XSource(
+        settings.x_api_url,
+        credentials.bearer_token,
+        session,
+        ledger=DynamoSpendLedger(settings.table_name),
+        stack_budget=settings.x_monthly_budget_usd,
+        prices=Prices(settings.x_post_read_usd, settings.x_user_read_usd),
+        logger=log,
+        count=_metric,
+    )
+
+
+def _metric(name: str, value: int) -> None:
+    """One metric now, in the function's namespace (POWERTOOLS_METRICS_NAMESPACE)."""
+    from aws_lambda_powertools.metrics import MetricUnit, single_metric
+
+    try:
+        with single_metric(name=name, unit=MetricUnit.Count, value=value) as metric:
+            metric.add_dimension(name="source", value=SOURCE)
+    except Exception:  # why: a metric that cannot be written (no namespace) must not fail the poll
+        logging.getLogger(__name__).warning("x: metric not written", extra={"metric": name})
