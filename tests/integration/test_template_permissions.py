@@ -87,6 +87,12 @@ EXPECTED_GRANTS: dict[str, set[Grant]] = {
         ("secretsmanager:GetSecretValue", "secret:${BlueskySecretName}-??????", _ANY_KEY),
         # sources.mastodon.load_instances
         ("secretsmanager:GetSecretValue", "secret:${MastodonSecretName}-??????", _ANY_KEY),
+        # sources.youtube.load_api_key
+        ("secretsmanager:GetSecretValue", "secret:${YouTubeSecretName}-??????", _ANY_KEY),
+        # sources.youtube_quota.DynamoQuotaLedger: usage, claims (GetItem), enrol and spend (UpdateItem,
+        # spend inside a one-item TransactWriteItems)
+        ("dynamodb:GetItem", "RepmonTable", "QUOTA#youtube"),
+        ("dynamodb:UpdateItem", "RepmonTable", "QUOTA#youtube"),
         # customers.DynamoKnownCustomers.tiers: batch_get of a page's authors' keyed hashes
         ("dynamodb:BatchGetItem", "RepmonTable", "CUSTOMERS"),
         # pseudonym.LazyPseudonymiser: the key that hashes them
@@ -231,7 +237,10 @@ def test_functions_write_only_their_own_partitions(cfn: Template) -> None:
         for statement in writes:
             [(operator, keys)] = statement["Condition"].items()
             assert operator.startswith("ForAllValues:"), function
-            assert keys == {"dynamodb:LeadingKeys": allowed}, function
+            # The collector also counts the stack's YouTube quota, in its own partition
+            ledger = {"dynamodb:LeadingKeys": ["QUOTA#youtube"]}
+            quota = [ledger] if function == "CollectMentionsFunction" else []
+            assert keys in [{"dynamodb:LeadingKeys": allowed}, *quota], function
 
 
 def test_no_iam_action_is_a_wildcard_and_only_xray_is_on_every_resource(cfn: Template) -> None:
@@ -270,6 +279,7 @@ def test_collector_reads_only_the_named_source_secrets(cfn: Template) -> None:
         "${BlueskySecretName}-??????",
         "${MastodonSecretName}-??????",
         "${RedditSecretName}-??????",
+        "${YouTubeSecretName}-??????",
     ]
     # Users create the Reddit secret (README); the only secret the stack makes is a generated key.
     secrets = _resources(cfn, "AWS::SecretsManager::Secret").values()
@@ -304,6 +314,7 @@ def test_collector_environment_names_its_secret_retention_and_lexicon(cfn: Templ
     assert variables["REDDIT_SECRET_NAME"] == {"Ref": "RedditSecretName"}
     assert variables["BLUESKY_SECRET_NAME"] == {"Ref": "BlueskySecretName"}
     assert variables["MASTODON_SECRET_NAME"] == {"Ref": "MastodonSecretName"}
+    assert variables["YOUTUBE_SECRET_NAME"] == {"Ref": "YouTubeSecretName"}
     assert variables["PSEUDONYM_KEY_NAME"] == {"Ref": "PseudonymKey"}
     assert variables["RETENTION_DAYS"] == {"Ref": "RetentionDays"}
     assert variables["NLTK_DATA"] == "/opt/python/nltk_data"

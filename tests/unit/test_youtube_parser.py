@@ -21,6 +21,7 @@ from repmon.adapters.sources.youtube_parse import (
     video_stats,
     video_to_mention,
 )
+from repmon.domain.email_mentions import reach, where
 from repmon.domain.source_registry import influence
 from tests.fuzz_budget import FUZZ
 
@@ -215,3 +216,16 @@ def test_any_page_counts_every_thread_once(items: list[Any]) -> None:
     threads, skipped = parse_threads(items)
     good = sum(1 for item in items if item is THREAD)
     assert len(threads) >= good and len(threads) + skipped >= len(items)
+
+
+def test_an_email_shows_the_videos_own_numbers() -> None:
+    from dataclasses import replace
+
+    video = video_to_mention(VIDEO)
+    video = replace(video, author=replace(video.author, followers=2_400_000))
+    video = replace(
+        video, engagement=replace(video.engagement, score=41_000, comments=3_200, views=1_350_000)
+    )
+    assert reach(video) == ["2.4M subscribers", "41k likes", "3.2k comments", "1.4M views"]
+    assert where(video) == 'YouTube on "Kestrel Travels"'
+    assert where(thread_to_mentions(THREAD)[0][0]) == "YouTube"

@@ -109,7 +109,8 @@ def reach(m: Mention) -> list[str]:
     e, a = m.engagement, m.author
     found = [f"karma {compact(a.karma)}"] if a.karma is not None else []
     if a.followers is not None:
-        found.append(f"{compact(a.followers)} followers")
+        audience = "subscribers" if m.source == Source.YOUTUBE.value else "followers"
+        found.append(f"{compact(a.followers)} {audience}")
     if m.rating is not None:
         found.append(f"rated {m.rating}/5")
     noun = {
@@ -117,6 +118,7 @@ def reach(m: Mention) -> list[str]:
         Source.HACKERNEWS.value: "points",
         Source.MASTODON.value: "favourites",
         Source.BLUESKY.value: "likes",
+        Source.YOUTUBE.value: "likes",
     }
     if m.source in noun and e.score > 0:
         found.append(f"{compact(e.score)} {noun[m.source]}")

@@ -48,6 +48,16 @@ class CollectSettings(_Settings):
     bluesky_secret_name: Annotated[str, Field(alias="BLUESKY_SECRET_NAME")] = "repmon/bluesky"
     #: The PDS the session is made on and searched through (never the public AppView: it refuses search).
     bluesky_service_url: Annotated[str, Field(alias="BLUESKY_SERVICE_URL")] = "https://bsky.social"
+    #: YouTube's Data API key: {"api_key": ...} (README, "YouTube").
+    youtube_secret_name: Annotated[str, Field(alias="YOUTUBE_SECRET_NAME")] = "repmon/youtube"
+    youtube_api_url: Annotated[str, Field(alias="YOUTUBE_API_URL")] = "https://www.googleapis.com/youtube/v3"
+    #: The project's daily YouTube quota (Google's defaults) and the share repmon may spend of it.
+    youtube_units_per_day: Annotated[int, Field(alias="YOUTUBE_UNITS_PER_DAY", ge=0)] = 10_000
+    youtube_searches_per_day: Annotated[int, Field(alias="YOUTUBE_SEARCHES_PER_DAY", ge=0)] = 100
+    youtube_search_units: Annotated[int, Field(alias="YOUTUBE_SEARCH_UNITS", ge=0)] = 0
+    youtube_quota_share: Annotated[float, Field(alias="YOUTUBE_QUOTA_SHARE", gt=0, le=1)] = 0.8
+    #: The planner's interval (PollIntervalMinutes): how many polls a day share the quota.
+    poll_interval_minutes: Annotated[float, Field(alias="POLL_INTERVAL_MINUTES", ge=1)] = 15.0
     #: The pseudonym key's secret: known customers are looked up by their keyed hash (none: no lookup).
     pseudonym_key_name: Annotated[str, Field(alias="PSEUDONYM_KEY_NAME")] = ""
     #: X's app-only bearer token: {"bearer_token": ...} (README, "X").
