@@ -27,12 +27,21 @@ def test_the_quota_day_is_the_pacific_date() -> None:
 def test_a_brand_searches_every_n_polls_so_the_brands_fit_the_search_share(brands, pages, every) -> None:
     plan = QuotaPlan()  # 100 searches a day, 80% ours, polls every 15 minutes
     assert plan.search_cap == 80 and plan.search_every(brands, pages) == every
-    due = sum(
-        plan.search_due(f"brand-{b}", DAY + timedelta(minutes=15 * slot), brands, pages)
+    turns = {
+        (b, plan.search_turn(f"brand-{b}", DAY + timedelta(minutes=15 * slot), brands, pages))
         for b in range(brands)
         for slot in range(96)
-    )
-    assert due * pages <= plan.search_cap + brands * pages  # a turn cut by midnight at most each
+    }
+    assert len(turns) * pages <= plan.search_cap + brands * pages  # a turn cut by midnight at most each
+
+
+def test_a_brand_polled_less_often_than_its_turns_searches_at_each_poll_never_more() -> None:
+    plan = QuotaPlan()  # one brand: a turn is 2 polls of 15 minutes
+    hourly = [plan.search_turn("acme-air", DAY + timedelta(hours=h), 1, 1) for h in range(24)]
+    assert len(set(hourly)) == 24  # each hourly poll is in a new turn: it may search
+    quarter = [plan.search_turn("acme-air", DAY + timedelta(minutes=15 * s), 1, 1) for s in range(96)]
+    assert len(set(quarter)) in (48, 49)
+    assert QuotaPlan(searches_per_day=0).search_turn("acme-air", DAY, 1, 1) is None
 
 
 def test_reads_are_spread_over_the_day_and_add_up_to_the_brands_share() -> None:

@@ -78,10 +78,14 @@ class QuotaPlan:
             return 0
         return max(1, math.ceil(max(brands, 1) * pages * self.polls_per_day / cap))
 
-    def search_due(self, brand_id: str, now: datetime, brands: int, pages: int) -> bool:
-        """Whether this poll is the brand's turn to search (its turn staggered by its id)."""
+    def search_turn(self, brand_id: str, now: datetime, brands: int, pages: int) -> str | None:
+        """The brand's current search turn (None: no search quota at all). A turn lasts
+        `search_every` polls, staggered by the brand's id; the brand searches once a turn, at its
+        first poll in it (the ledger claims the turn), however often or late its polls come."""
         every = self.search_every(brands, pages)
-        return every > 0 and (self._slot(now) + _offset(brand_id)) % every == 0
+        if every <= 0:
+            return None
+        return f"{every}:{(self._slot(now) + _offset(brand_id)) // every}"
 
     def units_this_poll(self, brand_id: str, now: datetime, brands: int) -> int:
         """The brand's units for this poll: its share of the read units a poll, the fractions carried

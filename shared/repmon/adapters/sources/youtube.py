@@ -73,7 +73,8 @@ class _Budget:
     plan: QuotaPlan
     day: str
     units: int
-    search_turn: bool
+    #: The brand's search turn now (`QuotaPlan.search_turn`): one search a turn, claimed in the ledger.
+    turn: str | None
     denied: list[str] = field(default_factory=list)
     spent: int = 0
     searches: int = 0
@@ -162,7 +163,7 @@ class YouTubeSource:
         poll = _Poll()
         own = {c for c in (settings.channel_id, *getattr(settings, "own_accounts", ())) if c}
         videos, comments = _Step(state.videos), _Step(state.comments)
-        if settings.search and budget.search_turn:
+        if settings.search and budget.turn:
             videos = self._search(brand, videos, now, budget, poll)
         if settings.channel_id:
             comments = self._channel(brand, settings.channel_id, comments, own, now, budget, poll)
@@ -180,7 +181,9 @@ class YouTubeSource:
         day = quota_day(now)
         brands = self.ledger.enrol(day, previous_day(day), brand_id)
         units = self.plan.units_this_poll(brand_id, now, brands)
-        return _Budget(self.ledger, self.plan, day, units, self.plan.search_due(brand_id, now, brands, pages))
+        return _Budget(
+            self.ledger, self.plan, day, units, self.plan.search_turn(brand_id, now, brands, pages)
+        )
 
     # -- search: new videos -------------------------------------------------------------------
 
@@ -192,11 +195,13 @@ class YouTubeSource:
         after = datetime.fromtimestamp(max(floor, 0), now.tzinfo).strftime("%Y-%m-%dT%H:%M:%SZ")
         params = {"part": "snippet", "type": "video", "order": "date", "maxResults": "50"}
         params |= {"q": " | ".join(brand.compiled.search_terms()), "publishedAfter": after}
-        scan, token, claim = _Scan(), "", f"{brand.id}#{int(now.timestamp())}"
+        scan, token, claim = _Scan(), "", f"{brand.id}#{budget.turn}"
         for number in range(settings.search_pages):
             spent = budget.search(claim if number == 0 else None)
+            if spent is Spend.CLAIMED:  # searched already this turn (or a retried job): not due
+                return mark
             if spent is not Spend.SPENT:
-                poll.errors.append(_search_refused(spent, budget))
+                poll.errors.append(_search_refused(budget))
                 budget.denied.append("search")
                 return mark if number == 0 else self._videos_step(brand, cursor, scan, now, complete=False)
             body = self._get("search", params | ({"pageToken": token} if token else {}), budget)
@@ -502,9 +507,7 @@ def _reason(response: requests.Response) -> str:
     return reason[:60] if isinstance(reason, str) and reason.isprintable() else ""
 
 
-def _search_refused(spent: Spend, budget: _Budget) -> str:
-    if spent is Spend.CLAIMED:
-        return "youtube: this poll's search was made already (a retried job); its videos come next search"
+def _search_refused(budget: _Budget) -> str:
     if budget.gone:
         return f"youtube: search not made, YouTube refused for quota ({budget.gone})"
     return f"youtube: the day's search quota share is spent ({budget.caps.searches} calls); search skipped"
