@@ -46,7 +46,7 @@ from repmon.domain.errors import InvalidConfig
 from repmon.domain.models import Mention
 from repmon.localstack.runtime import AlertInbox, LocalRuntime
 from repmon.localstack.stack import LocalStack
-from repmon.services.collect import score_mention
+from repmon.services.collect import score_mention, store_scored
 
 
 @dataclass(frozen=True)
@@ -156,7 +156,7 @@ def _replay(stack: LocalStack, mentions: list[tuple[str, Mention]], every: timed
         clock.current = at
         due = [pair for pair in pending if pair[1].created_at < at]
         pending = pending[len(due) :]
-        result.stored += store.save([score_mention(b, m, scorer, at) for b, m in due]).stored
+        result.stored += store_scored(store, [score_mention(b, m, scorer, at) for b, m in due]).stored
         with redirect_stdout(io.StringIO()):  # the handler's EMF metric lines
             answer = runtime.run_schedule("evaluate_reputation", at)
         result.evaluations += 1

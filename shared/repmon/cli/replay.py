@@ -26,7 +26,7 @@ from repmon.domain.models import Mention
 from repmon.domain.reputation import HOUR, Baseline
 from repmon.domain.timeutil import floor_hour, iso
 from repmon.ports import SentimentScorer
-from repmon.services.collect import score_mention
+from repmon.services.collect import mark, score_mention, store_scored
 from repmon.services.evaluate import EvaluationRun, evaluate_all
 
 #: Progress is reported once per simulated day of a brand, and at least every twentieth of its run.
@@ -145,11 +145,11 @@ def replay_brand(task: BrandTask, progress: Progress | None = None) -> BrandOutc
             due.append(pending)
             pending = next(stream, None)
         t0 = time.perf_counter()
-        scored = [score_mention(task.brand_id, m, scorer(), at) for m in due]
+        scored = [score_mention(task.brand_id, mark(settings[0].brand, m), scorer(), at) for m in due]
         outcome.score_seconds += time.perf_counter() - t0
         outcome.mentions += len(due)
         for number, setting in enumerate(settings):
-            saved = setting.store.save(scored)
+            saved = store_scored(setting.store, scored)
             run = setting.evaluate(at)
             counts[2] += _collect(setting, run)
             if number == 0:

@@ -36,6 +36,8 @@ class TierThresholds(_Strict):
 class ByTier(_Strict):
     """`thresholds.by_tier`: one entry per tier of `domain.customers.TIERS`."""
 
+    # `churn-risk` in the file; a dump (the backtest's sweeps) writes churn_risk and reads it back.
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
     vip: TierThresholds | None = None
     customer: TierThresholds | None = None
     churn_risk: Annotated[TierThresholds | None, Field(alias="churn-risk")] = None

@@ -5,7 +5,8 @@ Only source, id, brand, created_at and text are required; source is one of the p
     {"source": "reddit", "id": "t3_abc", "brand": "acme", "created_at": "2026-11-01T12:00:00Z",
      "text": "...", "url": "...", "author": {"id": "...", "handle": "...", "followers": 1200,
      "karma": null, "account_created_at": null, "verified": false},
-     "engagement": {"score": 10, "comments": 2, "shares": 0}, "rating": null}
+     "engagement": {"score": 10, "comments": 2, "shares": 0}, "rating": null,
+     "reply_to": "", "own": false}
 """
 
 from __future__ import annotations
@@ -76,6 +77,10 @@ class MentionLine(_Lenient):
     author: AuthorLine = AuthorLine()
     engagement: EngagementLine = EngagementLine()
     rating: int | None = Field(default=None, ge=1, le=5)
+    #: The id of the mention this one answers (its parent), and whether the brand itself wrote it:
+    #: an own post with `reply_to` replays as the brand's reply (README, "Backtest").
+    reply_to: Text = Field(default="", max_length=300)
+    own: bool = False
 
     def to_mention(self) -> Mention:
         a, e = self.author, self.engagement
@@ -90,6 +95,8 @@ class MentionLine(_Lenient):
             author=Author(a.id, a.handle, a.followers, a.karma, created, a.verified),
             engagement=Engagement(score=e.score, comments=e.comments, shares=e.shares),
             rating=self.rating,
+            parent_id=self.reply_to,
+            own=self.own,
         )
 
 

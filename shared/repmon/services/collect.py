@@ -30,6 +30,7 @@ from repmon.ports import (
     MentionSource,
     MentionStore,
     PollJob,
+    SaveResult,
     SentimentScorer,
     Watchlist,
 )
@@ -108,11 +109,7 @@ class Collector:
         matched = [m for m in marked if _about(brand, m)]
         matched, lookup_error = self._tiered(matched)
         scored = self._score(brand.id, matched, job.scheduled_at, time_left)
-        saved = self.store.save(scored)
-        # Every time, not only for new own posts: a crash after the save must not lose the reply,
-        # and the store only ever moves a reply earlier, so a re-read changes nothing.
-        if answers := replies.links(scored):
-            self.store.record_replies(answers)
+        saved = store_scored(self.store, scored)
         if len(scored) < len(matched):  # the cursor covers the whole page: it may not move yet
             raise JobUnfinished(brand.id, job.source, saved.stored, len(matched) - len(scored))
         if page.cursor != cursor:
@@ -160,6 +157,16 @@ class Collector:
         return scored
 
 
+def store_scored(store: MentionStore, scored: Sequence[ScoredMention]) -> SaveResult:
+    """Save, then record the replies the brand's own posts among them make. Every time, not only for
+    new own posts: a crash after the save must not lose a reply, and the store only ever moves a
+    reply earlier, so a re-read changes nothing."""
+    saved = store.save(scored)
+    if answers := replies.links(scored):
+        store.record_replies(answers)
+    return saved
+
+
 def score_mention(brand_id: str, mention: Mention, scorer: SentimentScorer, at: datetime) -> ScoredMention:
     """Sentiment of the text (with the star rating) and the author's influence as of `at`.
 
@@ -173,7 +180,7 @@ def score_mention(brand_id: str, mention: Mention, scorer: SentimentScorer, at: 
 
 def mark(brand: Brand, mention: Mention) -> Mention:
     """The mention as this brand sees it: its own post or not, whether its replies can be seen."""
-    own = is_own(brand, mention)
+    own = mention.own or is_own(brand, mention)  # a backtest line may say so itself
     visible = not own and brand.sources.replies_visible(mention.source)
     if (own, visible) == (mention.own, mention.replies_visible):
         return mention
