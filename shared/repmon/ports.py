@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Protocol
 
 from repmon.domain.brand import Brand
+from repmon.domain.incident import Incident
 from repmon.domain.customers import Customer
 from repmon.domain.models import Alert, HourlyAggregate, Mention, ScoredMention, Sentiment
 from repmon.domain.replies import ReplyLink
@@ -130,10 +131,25 @@ class AlertLedger(Protocol):
         the rule was armed, or it fired earlier and that alert was never sent. False when already sent."""
         ...
 
-    def mark_sent(self, alert: Alert, rule_key: str) -> None: ...
+    def mark_sent(self, alert: Alert, rule_key: str) -> None:
+        """The rule's firing is folded into the brand's incident: no later run claims it again."""
+        ...
 
     def rearm(self, brand_id: str, rule_key: str, at: datetime) -> None:
         """The condition recovered: the next crossing may fire again."""
+        ...
+
+    def incident(self, brand_id: str) -> Incident | None:
+        """The brand's current (or last) incident, read consistently."""
+        ...
+
+    def save_incident(self, incident: Incident) -> bool:
+        """Store it if the stored one is still its predecessor (version one less; none for a first
+        incident). False when another run changed it meanwhile: re-read and decide again."""
+        ...
+
+    def email_sent(self, incident: Incident, email: Alert) -> bool:
+        """`save_incident` and the log of the sent email (the BI `alerts` table), both or neither."""
         ...
 
 

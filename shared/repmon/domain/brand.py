@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from repmon.domain.digest_settings import DigestSettings
 from repmon.domain.ingestion_settings import IngestionSettings
+from repmon.domain.incident_settings import IncidentSettings
 from repmon.domain.models import Severity
 from repmon.domain.query import Query, QuerySyntaxError, parse_query
 from repmon.domain.source_registry import SourceSettings
@@ -109,6 +110,7 @@ class Brand(_Strict):
     sources: SourceSettings = SourceSettings()
     thresholds: Thresholds = Thresholds()
     notifications: Notifications = Notifications()
+    incidents: IncidentSettings = IncidentSettings()
     #: The brand's own time zone (IANA name, e.g. "Europe/Paris"): emails show local times beside UTC;
     #: quiet hours and digests are set in it.
     timezone: str = "UTC"

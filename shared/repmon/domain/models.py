@@ -177,6 +177,21 @@ class Severity(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
+class IncidentNote:
+    """What makes an email one step of a brand's incident (domain.incident): the incident's id, when
+    it opened, the step's status line and the incident's own lines (evidence so far, or its totals)."""
+
+    incident_id: str
+    #: "09:30 CET, 08:30 UTC": the subject quotes it, so every email of the incident threads together.
+    opened: str
+    #: OPEN, WORSE, REMINDER, RESOLVED or HELD (the quiet-hours summary).
+    status: str
+    lines: tuple[str, ...] = ()
+    #: The body's first line when the rule's headline would not say it (resolved, quiet hours).
+    headline: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Alert:
     """One notification: a rule crossed for a brand at an evaluation time."""
 
@@ -191,3 +206,6 @@ class Alert:
     change: float | None
     top_mentions: tuple[ScoredMention, ...] = ()
     details: dict[str, float | int | str] = field(default_factory=dict)
+    #: The SNS `kind` attribute subscriptions filter on: alert, update, resolved (incidents), digest, ops.
+    kind: str = "alert"
+    incident: IncidentNote | None = None
