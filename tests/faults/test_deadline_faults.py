@@ -44,9 +44,9 @@ from repmon.adapters.sources.feeds import HttpFeedSource
 from repmon.adapters.sources.hackernews import AlgoliaHackerNewsSource
 from repmon.adapters.sources.mastodon import Instance, MastodonSource
 from repmon.adapters.sources.reddit import PrawRedditSource, build_reddit
-from repmon.adapters.sources.youtube import YouTubeSource
 from repmon.adapters.sources.x import XSource
 from repmon.adapters.sources.x_spend import MemorySpendLedger
+from repmon.adapters.sources.youtube import YouTubeSource
 from repmon.domain.brand import Brand
 from repmon.domain.errors import SourceUnavailable
 from repmon.domain.youtube_quota import QuotaPlan
@@ -54,8 +54,8 @@ from repmon.localstack.fakes.bluesky import add_bluesky_post
 from repmon.localstack.fakes.feeds import add_feed_entry
 from repmon.localstack.fakes.mastodon import add_toot, instance_url
 from repmon.localstack.fakes.server import FakeSources, SourceWorld
-from repmon.localstack.fakes.youtube import add_comment, api_url, channel_id
 from repmon.localstack.fakes.x import BEARER, add_x_post
+from repmon.localstack.fakes.youtube import add_comment, api_url, channel_id
 from repmon.localstack.lambda_runner import LambdaContext, environment, load_handler
 from repmon.ports import MentionSource, PollJob
 from repmon.runtime import wiring

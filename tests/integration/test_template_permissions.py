@@ -93,6 +93,11 @@ EXPECTED_GRANTS: dict[str, set[Grant]] = {
         # spend inside a one-item TransactWriteItems)
         ("dynamodb:GetItem", "RepmonTable", "QUOTA#youtube"),
         ("dynamodb:UpdateItem", "RepmonTable", "QUOTA#youtube"),
+        # sources.x.build_source: the bearer token (secrets.load_secret)
+        ("secretsmanager:GetSecretValue", "secret:${XSecretName}-??????", _ANY_KEY),
+        # dynamo_spend.DynamoSpendLedger: the month's figures (Query), the brand's (PutItem)
+        ("dynamodb:Query", "RepmonTable", "SPEND#x#*"),
+        ("dynamodb:PutItem", "RepmonTable", "SPEND#x#*"),
         # customers.DynamoKnownCustomers.tiers: batch_get of a page's authors' keyed hashes
         ("dynamodb:BatchGetItem", "RepmonTable", "CUSTOMERS"),
         # pseudonym.LazyPseudonymiser: the key that hashes them
@@ -237,9 +242,9 @@ def test_functions_write_only_their_own_partitions(cfn: Template) -> None:
         for statement in writes:
             [(operator, keys)] = statement["Condition"].items()
             assert operator.startswith("ForAllValues:"), function
-            # The collector also counts the stack's YouTube quota, in its own partition
-            ledger = {"dynamodb:LeadingKeys": ["QUOTA#youtube"]}
-            quota = [ledger] if function == "CollectMentionsFunction" else []
+            # The collector also counts the stack's YouTube quota and X spend, in their own partitions
+            ledgers = [{"dynamodb:LeadingKeys": ["QUOTA#youtube"]}, {"dynamodb:LeadingKeys": ["SPEND#x#*"]}]
+            quota = ledgers if function == "CollectMentionsFunction" else []
             assert keys in [{"dynamodb:LeadingKeys": allowed}, *quota], function
 
 
@@ -279,6 +284,7 @@ def test_collector_reads_only_the_named_source_secrets(cfn: Template) -> None:
         "${BlueskySecretName}-??????",
         "${MastodonSecretName}-??????",
         "${RedditSecretName}-??????",
+        "${XSecretName}-??????",
         "${YouTubeSecretName}-??????",
     ]
     # Users create the Reddit secret (README); the only secret the stack makes is a generated key.
@@ -315,6 +321,8 @@ def test_collector_environment_names_its_secret_retention_and_lexicon(cfn: Templ
     assert variables["BLUESKY_SECRET_NAME"] == {"Ref": "BlueskySecretName"}
     assert variables["MASTODON_SECRET_NAME"] == {"Ref": "MastodonSecretName"}
     assert variables["YOUTUBE_SECRET_NAME"] == {"Ref": "YouTubeSecretName"}
+    assert variables["X_SECRET_NAME"] == {"Ref": "XSecretName"}
+    assert variables["X_MONTHLY_BUDGET_USD"] == {"Ref": "XMonthlyBudgetUsd"}
     assert variables["PSEUDONYM_KEY_NAME"] == {"Ref": "PseudonymKey"}
     assert variables["RETENTION_DAYS"] == {"Ref": "RetentionDays"}
     assert variables["NLTK_DATA"] == "/opt/python/nltk_data"

@@ -287,7 +287,7 @@ def build_source(settings: CollectSettings, session: requests.Session, log: LogS
         settings.x_api_url,
         credentials.bearer_token,
         session,
-        ledger=DynamoSpendLedger(settings.table_name),
+        ledger=DynamoSpendLedger(settings.table_name, aws_client("dynamodb", settings.aws_max_attempts)),
         stack_budget=settings.x_monthly_budget_usd,
         prices=Prices(settings.x_post_read_usd, settings.x_user_read_usd),
         logger=log,
@@ -296,11 +296,8 @@ def build_source(settings: CollectSettings, session: requests.Session, log: LogS
 
 
 def _metric(name: str, value: int) -> None:
-    """One metric now, in the function's namespace (POWERTOOLS_METRICS_NAMESPACE)."""
-    from aws_lambda_powertools.metrics import MetricUnit, single_metric
+    """Into the invocation's metrics (Powertools' Metrics share one set, flushed by the handler)."""
+    from aws_lambda_powertools import Metrics
+    from aws_lambda_powertools.metrics import MetricUnit
 
-    try:
-        with single_metric(name=name, unit=MetricUnit.Count, value=value) as metric:
-            metric.add_dimension(name="source", value=SOURCE)
-    except Exception:  # why: a metric that cannot be written (no namespace) must not fail the poll
-        logging.getLogger(__name__).warning("x: metric not written", extra={"metric": name})
+    Metrics().add_metric(name=name, unit=MetricUnit.Count, value=value)

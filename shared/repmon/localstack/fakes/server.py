@@ -89,6 +89,7 @@ class FakeSources:
             "HACKERNEWS_API_URL": self.hackernews_url,
             "APPSTORE_RSS_URL": self.appstore_url,
             "BLUESKY_SERVICE_URL": self.base_url,
+            "X_API_URL": self.base_url,
         }
 
 
