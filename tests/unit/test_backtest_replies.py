@@ -18,14 +18,14 @@ from repmon.runtime.mention_lines import LineError, MentionRecord, read_mention_
 
 T0 = datetime(2026, 11, 2, 9, tzinfo=UTC)
 BRAND = Brand.model_validate(
-    {"id": "acme", "name": "Acme", "query": "acme", "sources": {"reddit": {"own_accounts": ["AcmeHelp"]}}}
+    {"id": "acme", "name": "Acme", "query": "acme", "sources": {"hackernews": {"own_accounts": ["AcmeHelp"]}}}
 )
 
 
 def line(n: int, minutes: int, text: str, **extra: object) -> str:
     at = (T0 + timedelta(minutes=minutes)).isoformat().replace("+00:00", "Z")
     return json.dumps(
-        {"source": "reddit", "id": f"t1_{n}", "brand": "acme", "created_at": at, "text": text} | extra
+        {"source": "hackernews", "id": f"t1_{n}", "brand": "acme", "created_at": at, "text": text} | extra
     )
 
 
@@ -63,8 +63,8 @@ def test_a_replayed_reply_answers_its_parent_and_the_own_post_is_not_counted(
     )
     replay.replay_brand(task)
     store = settings[0].store
-    parent = store.items[("acme", "reddit#t1_0")].mention
+    parent = store.items[("acme", "hackernews#t1_0")].mention
     assert parent.reply == Reply(T0 + timedelta(minutes=45), "") and status_of(parent) == "replied"
-    assert status_of(store.items[("acme", "reddit#t1_2")].mention) == "unanswered"
-    assert status_of(store.items[("acme", "reddit#t1_1")].mention) == "own"
+    assert status_of(store.items[("acme", "hackernews#t1_2")].mention) == "unanswered"
+    assert status_of(store.items[("acme", "hackernews#t1_1")].mention) == "own"
     assert sum(h.mentions for h in store.hourly("acme", T0, T0 + timedelta(hours=2))) == 2

@@ -29,7 +29,7 @@ def _validate(tmp_path: Path, capsys: pytest.CaptureFixture[str], source: str, b
     ("source", "given", "stored"),
     [
         ("reddit", ["u/AcmeSupport", "/u/Acme_Air", "@acme-help"], ("acmesupport", "acme_air", "acme-help")),
-        ("hackernews", ["@AcmeHQ"], ("acmehq",)),
+        ("hackernews", ["@AcmeHQ"], ("AcmeHQ",)),  # as written: Algolia's author tag is case-sensitive
         (
             "bluesky",
             ["@Acme.BSky.Social", "did:plc:abcdefghijklmnopqrstuvwx"],

@@ -22,18 +22,18 @@ ACME = Brand.model_validate(
         "id": "acme",
         "name": "Acme Air",
         "query": '"acme air"',
-        "sources": {"reddit": {"own_accounts": ["u/AcmeAirSupport"]}, "appstore": {"app_id": "123456789"}},
+        "sources": {"hackernews": {"own_accounts": ["AcmeAirSupport"]}, "appstore": {"app_id": "123456789"}},
     }
 )
 
 
 def post(native_id: str, text: str, minutes: int, author: str = "alice", parent: str = "") -> Mention:
     return Mention(
-        "reddit",
+        "hackernews",
         native_id,
         T0 + timedelta(minutes=minutes),
         text,
-        url=f"https://www.reddit.com/{native_id}",
+        url=f"https://news.ycombinator.com/item?id={native_id}",
         author=Author(id=author, handle=author),
         parent_id=parent,
     )
@@ -44,15 +44,15 @@ ANSWER = post("t1_r", "So sorry, please DM us", 30, author="AcmeAirSupport", par
 
 
 def collect(store: MemoryMentionStore, *mentions: Mention, minutes: int = 60) -> None:
-    source = ScriptedSource("reddit", mentions)
+    source = ScriptedSource("hackernews", mentions)
     collector = Collector(
-        InMemoryWatchlist([ACME]), {"reddit": source}, InMemoryCursorStore(), store, KeywordScorer()
+        InMemoryWatchlist([ACME]), {"hackernews": source}, InMemoryCursorStore(), store, KeywordScorer()
     )
-    collector.collect(PollJob("acme", "reddit", T0 + timedelta(minutes=minutes)))
+    collector.collect(PollJob("acme", "hackernews", T0 + timedelta(minutes=minutes)))
 
 
 def stored(store: MemoryMentionStore, native_id: str) -> Mention:
-    return store.items[("acme", f"reddit#{native_id}")].mention
+    return store.items[("acme", f"hackernews#{native_id}")].mention
 
 
 def test_an_own_post_is_stored_flagged_but_never_counted_nor_a_negative_candidate() -> None:
@@ -61,9 +61,9 @@ def test_an_own_post_is_stored_flagged_but_never_counted_nor_a_negative_candidat
     collect(store, COMPLAINT, own_rant)
     assert stored(store, "t3_o").own and status_of(stored(store, "t3_o")) == "own"
     [hour] = store.hourly("acme", T0, T0 + timedelta(hours=1))
-    assert hour.mentions == 1 and hour.negative == 1 and hour.by_source == {"reddit": 1}
+    assert hour.mentions == 1 and hour.negative == 1 and hour.by_source == {"hackernews": 1}
     negatives = store.most_negative("acme", T0, T0 + timedelta(hours=1), 0.0, 10)
-    assert [sm.key for sm in negatives] == ["reddit#t3_a"]
+    assert [sm.key for sm in negatives] == ["hackernews#t3_a"]
 
 
 def test_an_own_reply_without_the_brand_name_is_kept_and_answers_its_parent() -> None:
@@ -90,7 +90,7 @@ def test_re_reads_and_later_replies_never_move_the_first_reply_later_nor_count_t
         collect(store, later)
     assert stored(store, "t3_a").reply == Reply(ANSWER.created_at, ANSWER.url)
     assert sum(h.mentions for h in store.hourly("acme", T0, T0 + timedelta(hours=6))) == 1
-    assert store.record_replies([ReplyLink("acme", "reddit", "t3_a", Reply(T0 + timedelta(days=1)))]) == 0
+    assert store.record_replies([ReplyLink("acme", "hackernews", "t3_a", Reply(T0 + timedelta(days=1)))]) == 0
 
 
 def test_a_source_that_cannot_show_replies_leaves_the_mention_unknown_not_unanswered() -> None:
@@ -107,8 +107,27 @@ def test_a_source_that_cannot_show_replies_leaves_the_mention_unknown_not_unansw
 def test_without_own_accounts_on_a_source_its_mentions_are_reply_unknown() -> None:
     brand = Brand.model_validate({"id": "acme", "name": "Acme Air", "query": '"acme air"'})
     store = MemoryMentionStore()
-    source = ScriptedSource("reddit", [COMPLAINT])
+    source = ScriptedSource("hackernews", [COMPLAINT])
+    Collector(
+        InMemoryWatchlist([brand]), {"hackernews": source}, InMemoryCursorStore(), store, KeywordScorer()
+    ).collect(PollJob("acme", "hackernews", T0 + timedelta(minutes=60)))
+    assert status_of(stored(store, "t3_a")) == "unknown"
+
+
+def test_a_source_that_does_not_read_the_own_accounts_posts_stays_unknown_even_with_them_listed() -> None:
+    # Reddit's adapter finds the brand's comments only when they name the brand: silence proves nothing.
+    brand = Brand.model_validate(
+        {
+            "id": "acme",
+            "name": "Acme Air",
+            "query": '"acme air"',
+            "sources": {"reddit": {"own_accounts": ["AcmeHelp"]}},
+        }
+    )
+    store = MemoryMentionStore()
+    complaint = Mention("reddit", "t3_z", T0, "acme air lost my bag, awful")
+    source = ScriptedSource("reddit", [complaint])
     Collector(
         InMemoryWatchlist([brand]), {"reddit": source}, InMemoryCursorStore(), store, KeywordScorer()
     ).collect(PollJob("acme", "reddit", T0 + timedelta(minutes=60)))
-    assert status_of(stored(store, "t3_a")) == "unknown"
+    assert status_of(store.items[("acme", "reddit#t3_z")].mention) == "unknown"

@@ -87,7 +87,7 @@ def _customer(cells: list[str]) -> Customer | str:
         return f"tier {tier[:30]!r} is not one of {', '.join(TIERS)}"
     rule = RULES.get(SOURCES[platform].settings.handle_rule, RULES["any"])
     try:
-        normalised = rule(handle)
+        normalised = rule(handle).lower()  # as author_keys compares them
     except ValueError:
         label = SOURCES[platform].label
         return f"the handle is not a {label} handle or id (not shown here: handles are never logged)"

@@ -26,8 +26,8 @@ from repmon.domain.sources.feeds import FeedSettings
 from repmon.domain.sources.hackernews import HackerNewsSettings
 from repmon.domain.sources.mastodon import MastodonSettings
 from repmon.domain.sources.reddit import RedditSettings
-from repmon.domain.sources.x import XSettings
 from repmon.domain.sources.youtube import YouTubeSettings
+from repmon.domain.sources.x import XSettings
 
 
 class Queue(StrEnum):
@@ -43,7 +43,8 @@ class Replies(StrEnum):
     #: It cannot: its mentions are "reply unknown", never "unanswered" (App Store RSS, feeds).
     NONE = "none"
     #: Through the brand's own posts that answer a mention (`parent_id`): seen when the brand lists
-    #: its accounts there (`own_accounts`), and when the source reads those posts.
+    #: its accounts there (`own_accounts`). Only for a source whose adapter reads those accounts'
+    #: posts whatever they say (a search for the brand's terms misses "Sorry, DM us").
     OWN_POSTS = "own_posts"
     #: The item itself carries the brand's response (a review's developer or owner response).
     FIELD = "field"
@@ -91,7 +92,7 @@ SOURCES: dict[str, SourceSpec] = {
             influence=formulas.reddit,
             queue=Queue.REDDIT,
             secret="reddit_secret_name",
-            replies=Replies.OWN_POSTS,
+            # Replies NONE until the adapter reads the own accounts' comments (a search misses them).
         ),
         SourceSpec(
             Source.HACKERNEWS,
@@ -111,7 +112,7 @@ SOURCES: dict[str, SourceSpec] = {
             BlueskySettings,
             influence=formulas.bluesky,
             secret="bluesky_secret_name",
-            replies=Replies.OWN_POSTS,
+            # Replies NONE until the adapter reads the own accounts' feeds (getAuthorFeed).
         ),
         SourceSpec(
             Source.MASTODON,
@@ -120,7 +121,7 @@ SOURCES: dict[str, SourceSpec] = {
             influence=formulas.mastodon,
             secret="mastodon_secret_name",
             short="masto",
-            replies=Replies.OWN_POSTS,
+            # Replies NONE: in_reply_to_id is the instance's local id, not the parent's uri (native_id).
         ),
         SourceSpec(
             Source.YOUTUBE,

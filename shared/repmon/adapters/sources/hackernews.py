@@ -79,9 +79,11 @@ class AlgoliaHackerNewsSource:
             for hit in found:
                 key = hit.get("objectID", id(hit)) if isinstance(hit, dict) else id(hit)
                 hits.setdefault(repr(key)[:100], hit)
+        own = self._own_comments(brand.sources.hackernews.own_accounts, floor, hits)
         mentions, skipped = self._parse(hits.values())
         read = [by_time(m, now) for m in mentions]
-        matching = [c for c in read if query.matches(c.mention.full_text)]
+        # The brand's own comments are kept whatever they say: they are its replies (README, "Replies").
+        matching = [c for c in read if c.mention.native_id in own or query.matches(c.mention.full_text)]
         settled = (now - self.overlap).timestamp() if complete else None
         limit = brand.sources.hackernews.max_items
         # Every hit counts as evidence, matching or not: an empty answer (a hiccup) moves nothing.
@@ -99,6 +101,18 @@ class AlgoliaHackerNewsSource:
         errors += [f"hackernews: {note}" for note in step.notes]
         cursor_text = TimeCursor.dump(step.cursor)
         return SourcePage(step.page, cursor_text, skipped=skipped, truncated=step.truncated, errors=errors)
+
+    def _own_comments(self, accounts: tuple[str, ...], floor: int, hits: dict[str, Any]) -> set[str]:
+        """Each own account's comments since `floor` (one request per account and page) added to
+        `hits`; their objectIDs. Replies rarely name the brand, so the term search misses them."""
+        own: set[str] = set()
+        for account in accounts:
+            found, _ = self._slice("", floor, None, tags=f"comment,author_{account}")
+            for hit in found:
+                if isinstance(hit, dict) and isinstance(hit.get("objectID"), str | int):
+                    own.add(str(hit["objectID"]))
+                    hits.setdefault(repr(hit["objectID"])[:100], hit)
+        return own
 
     def _search(self, term: str, floor: int) -> tuple[list[Any], bool]:
         """All hits for `term` at or after `floor`, and whether they were all read.
@@ -128,13 +142,15 @@ class AlgoliaHackerNewsSource:
             upper = oldest
         return hits, False
 
-    def _slice(self, term: str, floor: int, upper: int | None) -> tuple[list[Any], int]:
+    def _slice(
+        self, term: str, floor: int, upper: int | None, tags: str = "(story,comment)"
+    ) -> tuple[list[Any], int]:
         """Up to 1000 newest hits in [floor, upper], and how many match in all (nbHits)."""
         window = f"created_at_i>={floor}" + (f",created_at_i<={upper}" if upper is not None else "")
         hits: list[Any] = []
         total = 0
         for page in range(self.max_pages):
-            params: dict[str, Any] = {"query": term, "tags": "(story,comment)", "numericFilters": window}
+            params: dict[str, Any] = {"query": term, "tags": tags, "numericFilters": window}
             params |= {"hitsPerPage": self.hits_per_page, "page": page}
             body = get_json(self.session, self.name, f"{self.base_url}/search_by_date", params)
             try:

@@ -34,12 +34,12 @@ _MASTODON = re.compile(
 _ANY = re.compile(r"[^\s@/]{1,100}")
 
 
-def _checked(pattern: re.Pattern[str], what: str) -> Callable[[str], str]:
+def _checked(pattern: re.Pattern[str], what: str, *, keep_case: bool = False) -> Callable[[str], str]:
     def check(value: str) -> str:
-        handle = value.strip().lower().removeprefix("@")
-        if not (handle.isascii() and pattern.fullmatch(handle)):
+        handle = value.strip().removeprefix("@")
+        if not (handle.isascii() and pattern.fullmatch(handle.lower())):
             raise ValueError(f"{value[:80]!r} is not {what}")
-        return handle
+        return handle if keep_case else handle.lower()
 
     return check
 
@@ -74,7 +74,8 @@ def _no_authors(platform: str) -> Callable[[str], str]:
 #: The rule per platform (`SourceOptions.handle_rule`); a source without its own gets `any`.
 RULES: dict[str, Callable[[str], str]] = {
     "reddit": _reddit,
-    "hackernews": _checked(_HN, "a Hacker News username (2-15 letters, digits, '_' or '-')"),
+    # As written: Algolia's author_ tag, which reads the account's posts, is case-sensitive.
+    "hackernews": _checked(_HN, "a Hacker News username (2-15 letters, digits, '_' or '-')", keep_case=True),
     "bluesky": _bluesky,
     "mastodon": _mastodon,
     "appstore": _no_authors("App Store reviews (RSS)"),
@@ -97,5 +98,5 @@ def author_keys(mention: Mention) -> set[str]:
 def is_own(brand: Brand, mention: Mention) -> bool:
     """Whether one of the brand's own accounts on the mention's platform wrote it."""
     settings = getattr(brand.sources, mention.source, None)
-    own = getattr(settings, "own_accounts", ())
+    own = {handle.lower() for handle in getattr(settings, "own_accounts", ())}
     return bool(own) and not author_keys(mention).isdisjoint(own)

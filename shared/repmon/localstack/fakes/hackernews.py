@@ -61,16 +61,25 @@ def hn_search(world: SourceWorld, path: str, query: dict[str, str]) -> object:
     }
 
 
+def _tags(text: str) -> list[list[str]]:
+    """Algolia's tag filter: comma-separated tags all wanted, a parenthesised group any of them."""
+    return [group.strip("()").split(",") for group in re.findall(r"\([^)]*\)|[^,()]+", text)]
+
+
+def _tagged(item: HNItem, tag: str) -> bool:
+    return item.author == tag.removeprefix("author_") if tag.startswith("author_") else item.kind == tag
+
+
 def _matching(world: SourceWorld, query: dict[str, str]) -> list[HNItem]:
     """Visible items with a wanted tag, a query term and every created_at_i filter, newest first."""
-    tags = set(query.get("tags", "story,comment").strip("()").split(","))
+    wanted = _tags(query.get("tags", "(story,comment)"))
     filters = [m.groups() for f in query.get("numericFilters", "").split(",") if (m := _NUMERIC.match(f))]
     terms = search_terms(query.get("query", ""))
     found = [
         item
         for item in world.hn_items.values()
         if item.created <= world.now
-        and item.kind in tags
+        and all(any(_tagged(item, tag) for tag in group) for group in wanted)
         and _has_term(item, terms)
         and all(
             _COMPARE[op](reported_epoch(item), float(v)) for name, op, v in filters if name == "created_at_i"
