@@ -26,8 +26,8 @@ from repmon.domain.sources.feeds import FeedSettings
 from repmon.domain.sources.hackernews import HackerNewsSettings
 from repmon.domain.sources.mastodon import MastodonSettings
 from repmon.domain.sources.reddit import RedditSettings
-from repmon.domain.sources.youtube import YouTubeSettings
 from repmon.domain.sources.x import XSettings
+from repmon.domain.sources.youtube import YouTubeSettings
 
 
 class Queue(StrEnum):
