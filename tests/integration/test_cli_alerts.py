@@ -15,6 +15,7 @@ from repmon.cli.main import main
 from repmon.domain.brand import Brand
 from repmon.domain.models import Alert, Severity
 from tests.fakes import FixedClock
+from tests.integration.test_digest_handler import log_email
 from tests.template_tables import create_table
 
 TABLE = "repmon-test"
@@ -68,9 +69,12 @@ def test_mute_stores_a_mute_that_list_shows_and_unmute_ends(ddb, capsys):
 def test_list_shows_firing_rules_and_recent_emails_newest_first(ddb, capsys):
     now = datetime.now(UTC).replace(microsecond=0)
     ledger = DynamoAlertLedger(TABLE, ddb, FixedClock(now))
-    for hours, rule, severity in (
-        (5, "volume_spike", Severity.WARNING),
-        (2, "reputation_low", Severity.CRITICAL),
+    for version, (hours, rule, severity) in enumerate(
+        (
+            (5, "volume_spike", Severity.WARNING),
+            (2, "reputation_low", Severity.CRITICAL),
+        ),
+        start=1,
     ):
         alert = Alert(
             f"id-{rule}",
@@ -85,13 +89,15 @@ def test_list_shows_firing_rules_and_recent_emails_newest_first(ddb, capsys):
         )
         assert ledger.claim(alert, rule)
         ledger.mark_sent(alert, rule)
+        log_email(ddb, alert, version)
     ledger.rearm("acme", "volume_spike", now)
     assert main(["alerts", "list", "--brand", "acme", "--table", TABLE]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines[0] == "acme"
-    assert lines[1].startswith("  firing: reputation_low (critical) since ")
-    assert "reputation_low" in lines[2] and "id-reputation_low  reputation_low crossed" in lines[2]
-    assert "volume_spike" in lines[3]
+    assert lines[1].startswith("  incident inc-1: open since ")  # the incident the emails belong to
+    assert lines[2].startswith("  firing: reputation_low (critical) since ")
+    assert "reputation_low" in lines[3] and "id-reputation_low  reputation_low crossed" in lines[3]
+    assert "volume_spike" in lines[4]
 
 
 def test_an_unknown_brand_or_table_is_one_line_and_exit_2(ddb, capsys):
@@ -100,3 +106,22 @@ def test_an_unknown_brand_or_table_is_one_line_and_exit_2(ddb, capsys):
     assert main(["alerts", "list", "--table", "missing"]) == 2
     err = capsys.readouterr().err
     assert err.startswith("error: table 'missing' not found") and len(err.splitlines()) == 1
+
+
+def test_list_shows_the_brands_open_incident(ddb, capsys):
+    from repmon.domain.incident import Incident
+
+    now = datetime.now(UTC).replace(microsecond=0)
+    opened = Incident(
+        "acme",
+        "inc-1",
+        now - timedelta(hours=2),
+        firing=frozenset({"reputation_low"}),
+        severity=Severity.CRITICAL,
+        emails_sent=1,
+    )
+    assert DynamoAlertLedger(TABLE, ddb).save_incident(opened)
+    assert main(["alerts", "list", "--table", TABLE]) == 0
+    line = capsys.readouterr().out.splitlines()[1]
+    assert line.startswith("  incident inc-1: open since ")
+    assert line.endswith("(2h 00m), critical, rules: reputation_low, emails sent: 1")

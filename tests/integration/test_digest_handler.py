@@ -6,6 +6,7 @@ from __future__ import annotations
 import importlib.util
 import json
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ from repmon.adapters.dynamo_notices import DynamoAlertLog, DynamoMuteStore, Dyna
 from repmon.adapters.dynamo_state import DynamoAlertLedger, DynamoWatchlist
 from repmon.adapters.dynamo_store import DynamoMentionStore
 from repmon.domain.brand import Brand
+from repmon.domain.incident import Incident
 from repmon.domain.models import Alert, Severity
 from repmon.domain.mutes import Mute
 from repmon.domain.notices import Notice
@@ -86,12 +88,10 @@ def test_given_a_due_brand_when_the_hourly_run_and_its_retry_come_then_one_diges
             scored_mention("zeta", AT - timedelta(hours=2), 0.6, 10, text="zeta is great"),
         ]
     )
-    ledger = DynamoAlertLedger(TABLE, stack.ddb, FixedClock(AT))
     alert = Alert(
         "al1", "acme", "Acme", "reputation_low", Severity.CRITICAL, AT - timedelta(hours=2), "low", 30.0, None
     )
-    assert ledger.claim(alert, "reputation_low")
-    ledger.mark_sent(alert, "reputation_low")
+    log_email(stack.ddb, alert)
     DynamoMuteStore(TABLE, stack.ddb).put(Mute("acme", "*", AT + timedelta(hours=5), AT, "ana"))
     managers = stack.subscribe_queue("managers", {"kind": ["digest"]})
     engineers = stack.subscribe_queue("engineers", {"kind": ["ops"]})
@@ -117,6 +117,12 @@ def test_given_a_due_brand_when_the_hourly_run_and_its_retry_come_then_one_diges
     assert [a["alert_id"] for a in document["alerts"]] == ["al1"]
     assert document["mutes"] == [{"rule": "*", "until": "2026-11-02T12:00:00Z"}]
     assert document["complaints"][0]["url"].startswith("https://example.test/reddit/")
+
+
+def log_email(ddb: Any, alert: Alert, version: int = 1) -> None:
+    """An email of the alert log, written as the evaluator writes it (with its incident)."""
+    incident = Incident(alert.brand_id, "inc-1", alert.fired_at, version=version)
+    assert DynamoAlertLedger(TABLE, ddb).email_sent(incident, alert)
 
 
 def _notice(notice_id: str = "n1") -> Notice:
@@ -151,8 +157,7 @@ def test_a_mute_is_stored_with_its_ttl_and_not_read_back_once_over(stack):
 
 
 def test_the_alert_log_reads_the_evaluators_sent_alerts_of_a_period(stack):
-    ledger = DynamoAlertLedger(TABLE, stack.ddb, FixedClock(AT))
-    for hours, alert_id in ((30, "old"), (3, "in")):
+    for version, (hours, alert_id) in enumerate(((30, "old"), (3, "in")), start=1):
         alert = Alert(
             alert_id,
             "acme",
@@ -164,7 +169,6 @@ def test_the_alert_log_reads_the_evaluators_sent_alerts_of_a_period(stack):
             None,
             None,
         )
-        ledger.claim(alert, f"volume_spike#{alert_id}")
-        ledger.mark_sent(alert, f"volume_spike#{alert_id}")
+        log_email(stack.ddb, replace(alert, kind="update"), version)
     found = DynamoAlertLog(TABLE, stack.ddb).sent_between("acme", AT - timedelta(days=1), AT)
-    assert [a.alert_id for a in found] == ["in"]
+    assert [(a.alert_id, a.kind) for a in found] == [("in", "update")]

@@ -183,4 +183,6 @@ def _logged(item: dict[str, Any]) -> LoggedAlert:
         str(item["severity"]),
         parse_iso(str(item["fired_at"])),
         str(item.get("summary", "")),
+        str(item.get("kind", "alert")),
+        str(item.get("incident_id", "")),
     )

@@ -112,10 +112,11 @@ class _Stores:
     def __init__(self, table: str) -> None:
         from repmon.adapters.aws import cli_client
         from repmon.adapters.dynamo_notices import DynamoAlertLog, DynamoMuteStore
-        from repmon.adapters.dynamo_state import DynamoWatchlist
+        from repmon.adapters.dynamo_state import DynamoAlertLedger, DynamoWatchlist
 
         client = cli_client("dynamodb")
         self.watchlist = DynamoWatchlist(table, client)
+        self.ledger = DynamoAlertLedger(table, client)
         self.mutes = DynamoMuteStore(table, client)
         self.log = DynamoAlertLog(table, client)
 
@@ -138,6 +139,7 @@ def _list(stores: _Stores, brand_id: str | None, days: timedelta, at: datetime, 
             print(
                 f"  muted: {mute.what} until {iso(mute.until)} ({_left(mute.until - at)} left){by}", file=out
             )
+        _incident(stores, one, at, out)
         for rule, severity, since in stores.log.firing(one):
             print(f"  firing: {rule} ({severity}) since {iso(since)}", file=out)
         sent = list(reversed(stores.log.sent_between(one, at - days, at + timedelta(seconds=1))))
@@ -148,6 +150,20 @@ def _list(stores: _Stores, brand_id: str | None, days: timedelta, at: datetime, 
                 f"  {iso(a.fired_at)} {a.severity:<8} {a.rule:<19} {a.alert_id}  {a.summary[:80]}", file=out
             )
     return 0
+
+
+def _incident(stores: _Stores, brand_id: str, at: datetime, out: TextIO) -> None:
+    incident = stores.ledger.incident(brand_id)
+    if incident is None or incident.closed:
+        return
+    state = f"resolved {iso(incident.resolved_at)}" if incident.resolved_at else "open"
+    rules = ", ".join(sorted(incident.firing)) or "none firing now"
+    print(
+        f"  incident {incident.incident_id}: {state} since {iso(incident.opened_at)} "
+        f"({_left(at - incident.opened_at)}), {incident.severity.value}, rules: {rules}, "
+        f"emails sent: {incident.emails_sent}",
+        file=out,
+    )
 
 
 def _left(delta: timedelta) -> str:

@@ -100,10 +100,13 @@ def _complaints(facts: DigestFacts) -> list[str]:
 
 def _alerts(facts: DigestFacts) -> list[str]:
     if not facts.alerts:
-        return ["", "Alerts: none"]
-    lines = ["", f"Alerts ({len(facts.alerts)}):"]
+        return ["", "Incidents and alerts: none"]
+    incidents = len({a.incident_id for a in facts.alerts if a.incident_id})
+    opened = f"{_count(incidents, 'incident')}, " if incidents else ""
+    lines = ["", f"Incidents and alerts ({opened}{_count(len(facts.alerts), 'email')}):"]
     for a in facts.alerts:
-        lines.append(f"  {_local(facts, a.fired_at)} [{a.severity}] {a.rule}: {shorten(a.summary, 120)}")
+        what = f"{a.kind} {a.rule}" if a.kind != "alert" else a.rule
+        lines.append(f"  {_local(facts, a.fired_at)} [{a.severity}] {what}: {shorten(a.summary, 120)}")
     return lines
 
 
@@ -153,7 +156,9 @@ def digest_document(facts: DigestFacts) -> dict[str, Any]:
         ],
         "themes": dict(facts.themes),
         "alerts": [
-            {"alert_id": a.alert_id, "rule": a.rule, "fired_at": iso(a.fired_at)} for a in facts.alerts
+            {"alert_id": a.alert_id, "rule": a.rule, "fired_at": iso(a.fired_at), "kind": a.kind}
+            | ({"incident_id": a.incident_id} if a.incident_id else {})
+            for a in facts.alerts
         ],
         "silent_sources": [s for s, _ in facts.silent],
         "mutes": [{"rule": m.rule, "until": iso(m.until)} for m in facts.mutes],

@@ -45,3 +45,6 @@ class LoggedAlert:
     severity: str
     fired_at: datetime
     summary: str
+    #: The email's step: alert (an incident opened), update, resolved...; and its incident.
+    kind: str = "alert"
+    incident_id: str = ""
