@@ -79,6 +79,24 @@ def test_the_brand_query_is_sent_in_x_syntax_without_retweets(world, fake, sessi
     assert sent == '("acme air" OR @acmeair) -anvil -is:retweet lang:en'
 
 
+def test_the_brands_own_replies_are_read_with_the_post_they_answer(world, fake, session, make_brand):
+    # Given a complaint and the brand's answer, which does not name the brand
+    complaint = add_x_post(world, text="Acme lost my bag", created=NOW - timedelta(minutes=9))
+    answer = add_x_post(
+        world,
+        text="Sorry to hear that, please DM us your booking code",
+        username="AcmeHelp",
+        created=NOW - timedelta(minutes=5),
+        reply_to=complaint,
+    )
+    page = _source(fake, session).fetch(_brand(make_brand, own_accounts=["acmehelp"]), None, NOW)
+    # Then both are read, the answer pointing at the complaint (the collector marks it own)
+    by_id = {m.native_id: m for m in page.mentions}
+    assert set(by_id) == {complaint, answer} and by_id[answer].parent_id == complaint
+    assert by_id[answer].author.handle == "AcmeHelp"
+    assert "(from:acmehelp) is:reply" in world.requests_to("/2/tweets/search/recent")[0].query["query"]
+
+
 def test_pages_with_next_token_and_reads_on_from_since_id(world, fake, session, make_brand):
     ids = _add(world, 130)
     source = _source(fake, session)

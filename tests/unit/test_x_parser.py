@@ -178,6 +178,19 @@ def test_the_brand_query_is_written_in_x_syntax(query, sent):
     assert x_queries(parse_query(query)) == [sent]
 
 
+def test_the_brands_own_replies_are_asked_for_whatever_they_say():
+    sent = x_queries(parse_query("acme -anvil"), own=["acmeair", "acme_help"])
+    assert sent == ["((acme -anvil) OR ((from:acmeair OR from:acme_help) is:reply)) -is:retweet"]
+
+
+def test_own_accounts_are_x_usernames():
+    settings = XSettings(enabled=True, own_accounts=("@AcmeAir", "acme_help"))
+    assert settings.own_accounts == ("acmeair", "acme_help")
+    for bad in ("acme air", "acme-air", "x" * 16, "acme@mastodon.social"):
+        with pytest.raises(ValidationError):
+            XSettings(enabled=True, own_accounts=(bad,))
+
+
 def test_retweets_and_language_are_operators():
     assert x_queries(parse_query("acme"), retweets=True, lang="de") == ["acme lang:de"]
 

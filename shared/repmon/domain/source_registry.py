@@ -132,7 +132,14 @@ SOURCES: dict[str, SourceSpec] = {
             filtered=False,
             short="yt",
         ),
-        SourceSpec(Source.X, "X", XSettings, influence=formulas.x, secret="x_secret_name"),
+        SourceSpec(
+            Source.X,
+            "X",
+            XSettings,
+            influence=formulas.x,
+            secret="x_secret_name",
+            replies=Replies.OWN_POSTS,
+        ),
     )
 }
 

@@ -40,6 +40,7 @@ from repmon.adapters.sources.x_spend import Budget, Prices, Spend, SpendLedger
 from repmon.domain.brand import Brand
 from repmon.domain.cursor import Advance, Candidate, Cursor, Served, TimeCursor, by_time
 from repmon.domain.errors import InvalidConfig, SourceUnavailable
+from repmon.domain.sources.handles import is_own
 from repmon.ports import SourcePage
 
 if TYPE_CHECKING:  # the factory reads its settings; adapters never import the runtime
@@ -126,7 +127,8 @@ class XSource:
         overlap = self.overlap.total_seconds()
         since = since_id(max(mark.floor(overlap), (now - WINDOW).timestamp()))
         scan = _Scan()
-        for query in x_queries(brand.compiled, retweets=settings.retweets, lang=settings.lang):
+        own = settings.own_accounts
+        for query in x_queries(brand.compiled, retweets=settings.retweets, lang=settings.lang, own=own):
             self._search(query, since, budget, spend, others, scan, now)
             if scan.stopped:
                 break
@@ -137,7 +139,10 @@ class XSource:
             self.log.warning("x: reads skipped", extra={"brand": brand.id, "why": scan.stopped})
         if scan.stopped and not scan.pages:
             return SourcePage([], cursor, errors=[f"x: {scan.stopped}"])
-        matching = _unique(c for c in scan.found if brand.compiled.matches(c.mention.full_text))
+        # The brand's own replies are kept whatever they say: the collector marks them its own.
+        matching = _unique(
+            c for c in scan.found if brand.compiled.matches(c.mention.full_text) or is_own(brand, c.mention)
+        )
         if scan.stopped:
             step = _hold(mark, matching, settings.max_items, overlap)
         else:

@@ -5,13 +5,15 @@
 X's syntax has the same shape as ours (space is AND, OR, `-` negates a term or a group, quotes make
 a phrase), so the tree is written out as it is. A word X would read as an operator (`from:x`,
 `OR`, anything but letters, digits and a leading @, # or $) is quoted, so it stays a word.
-A query longer than X's 512 characters falls back to the brand's search terms OR-ed, as many
+With the brand's own accounts, `OR ((from:acmeair) is:reply)` is added: their answers rarely name
+the brand. A query longer than X's 512 characters falls back to the brand's search terms OR-ed, as many
 searches as it takes; the brand query then filters locally, as for every other source.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from repmon.domain.query import And, Node, Not, Or, Query, Term
 
@@ -19,15 +21,23 @@ from repmon.domain.query import And, Node, Not, Or, Query, Term
 MAX_QUERY = 512
 _PLAIN = re.compile(r"[@#$]?\w+")
 _KEYWORDS = {"OR", "AND", "NOT"}
+_USERNAME = re.compile(r"[A-Za-z0-9_]{1,15}")
 
 
-def x_queries(query: Query, *, retweets: bool = False, lang: str | None = None) -> list[str]:
-    """The X queries that together find every post the brand query matches."""
+def x_queries(
+    query: Query, *, retweets: bool = False, lang: str | None = None, own: Sequence[str] = ()
+) -> list[str]:
+    """The X queries that together find every post the brand query matches, and with `own` (the
+    brand's usernames) every reply those accounts post."""
     suffix = ("" if retweets else " -is:retweet") + (f" lang:{lang}" if lang else "")
-    whole = render(query.root) + suffix
-    if len(whole) <= MAX_QUERY:
-        return [whole]
-    return _chunks([_term(t.strip('"')) for t in query.search_terms()], MAX_QUERY - len(suffix) - 2, suffix)
+    names = [f"from:{name}" for name in own if _USERNAME.fullmatch(name)]
+    replies = f"({' OR '.join(names)}) is:reply" if names else ""
+    whole = f"({render(query.root)}) OR ({replies})" if replies else render(query.root)
+    if len(whole + suffix) <= MAX_QUERY:
+        return [(f"({whole})" if replies else whole) + suffix]
+    terms = [_term(t.strip('"')) for t in query.search_terms()]
+    found = _chunks(terms, MAX_QUERY - len(suffix) - 2, suffix)
+    return found + ([replies + suffix] if replies and len(replies + suffix) <= MAX_QUERY else [])
 
 
 def render(node: Node) -> str:

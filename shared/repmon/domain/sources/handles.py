@@ -31,6 +31,8 @@ _DID = re.compile(r"did:(plc:[a-z2-7]{24}|web:[a-z0-9.:%-]{3,250})")
 _MASTODON = re.compile(
     r"[a-z0-9_]([a-z0-9_.-]{0,28}[a-z0-9_])?@([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63}"
 )
+#: X: a username of 1-15 letters, digits or '_' (the @ is not part of it).
+_X = re.compile(r"[a-z0-9_]{1,15}")
 _ANY = re.compile(r"[^\s@/]{1,100}")
 
 
@@ -80,6 +82,7 @@ RULES: dict[str, Callable[[str], str]] = {
     "mastodon": _mastodon,
     "appstore": _no_authors("App Store reviews (RSS)"),
     "feeds": _no_authors("news and feeds"),
+    "x": _checked(_X, "an X username (1-15 letters, digits or '_'; the @ may be left out)"),
     "any": _checked(_ANY, "a handle (no spaces, '/' or '@' inside)"),
 }
 

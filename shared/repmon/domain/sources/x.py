@@ -7,17 +7,20 @@
         retweets: false            # retweets repeat a post and cost a read each: left out
         lang: en                   # optional: only posts X tagged with this language
         max_items: 200
+        own_accounts: [acmeair]    # the brand's usernames: their replies are read too
 
 Off unless `enabled: true`: X's API is paid per read (README, "X"), so a brand spends nothing there
 until asked. The search is the brand query itself in X's syntax (so authors are read, and paid for,
 only for posts that match it); the stack's own monthly budget (`X_MONTHLY_BUDGET_USD`) caps every
-brand together.
+brand together. With `own_accounts`, the search also asks for those accounts' replies
+(`from:<username> is:reply`, whatever they say), so the brand's answers are matched to the posts they
+answer (`parent_id`); each is a read like any other.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Annotated
+from typing import Annotated, ClassVar
 
 from pydantic import AfterValidator, Field
 
@@ -34,6 +37,7 @@ def _lang(value: str) -> str:
 
 
 class XSettings(SourceOptions):
+    handle_rule: ClassVar[str] = "x"
     enabled: bool = False
     #: US dollars a calendar month (UTC) for this brand's reads; polls stop before going over it.
     monthly_budget_usd: Annotated[float, Field(ge=0, le=100_000)] = 30.0

@@ -162,6 +162,11 @@ def _limits(world: SourceWorld, state: _State) -> dict[str, str]:
     }
 
 
+def _authors(q: str) -> set[str]:
+    """The usernames of the query's `from:` operators (the brand's own replies)."""
+    return {name.lower() for name in re.findall(r"(?<!-)from:(\w+)", q)}
+
+
 def _terms(q: str) -> list[str]:
     """The positive terms of an X query: operators and excluded terms dropped, quotes and parens off."""
     q = _OPERATOR.sub(" ", q)
@@ -175,12 +180,17 @@ def _terms(q: str) -> list[str]:
 
 
 def _search(world: SourceWorld, state: _State, query: dict[str, str], size: int) -> object:
-    terms = _terms(query.get("query", ""))
+    terms, authors = _terms(query.get("query", "")), _authors(query.get("query", ""))
     since = int(query.get("since_id") or 0)
     found = [
         p
         for p in state.posts
-        if p.created <= world.now and _num(p.id) > since and any(t in p.text.lower() for t in terms)
+        if p.created <= world.now
+        and _num(p.id) > since
+        and (
+            any(t in p.text.lower() for t in terms)
+            or (state.users[p.author].username.lower() in authors and p.reply_to is not None)
+        )
     ]
     found.sort(key=lambda p: _num(p.id), reverse=True)
     start = int((query.get("next_token") or "t0").removeprefix("t") or 0)
