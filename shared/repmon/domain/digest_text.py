@@ -7,7 +7,7 @@ from typing import Any
 
 from repmon.domain.digest import DAILY, DigestFacts
 from repmon.domain.email import to_ascii
-from repmon.domain.email_mentions import mention_lines, shorten
+from repmon.domain.email_mentions import local_time, mention_lines, shorten
 from repmon.domain.notices import DIGEST, Notice, notice_id
 from repmon.domain.source_registry import SOURCES
 from repmon.domain.themes import Theme, theme_line
@@ -53,12 +53,13 @@ def render_digest(facts: DigestFacts) -> str:
 
 
 def _local(facts: DigestFacts, at: datetime) -> str:
-    return f"{at.astimezone(facts.brand.zone):%a %d %b %H:%M} {facts.brand.timezone}"
+    """'Tue 3 Nov 08:00 CET (07:00 UTC)', as the alert emails write times."""
+    return local_time(at, facts.brand.zone)
 
 
 def _headline(facts: DigestFacts) -> list[str]:
     p = facts.period
-    head = f"{facts.brand.name}, {_local(facts, p.start)} to {_local(facts, p.end)} ({iso(p.end)})"
+    head = f"{facts.brand.name}, {_local(facts, p.start)} to {_local(facts, p.end)}"
     if facts.index is None:
         index = "Reputation index: no scored mentions"
     else:
@@ -124,7 +125,7 @@ def _mutes(facts: DigestFacts) -> list[str]:
     lines = ["", "Muted:"]
     for m in facts.mutes:
         by = f", by {shorten(m.by, 40)}" if m.by else ""
-        lines.append(f"  {m.what} until {_local(facts, m.until)} ({iso(m.until)}){by}")
+        lines.append(f"  {m.what} until {_local(facts, m.until)}{by}")
     return lines
 
 
