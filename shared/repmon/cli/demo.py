@@ -29,6 +29,7 @@ from repmon.localstack.fakes.mastodon import instance_url
 from repmon.localstack.fakes.server import FakeSources, SourceWorld
 from repmon.localstack.runtime import AlertInbox, LocalRuntime
 from repmon.localstack.scenario import CRISIS, END, START, Scenario, demo_brands
+from repmon.localstack.scenario_youtube import SECRET as YOUTUBE_SECRET
 from repmon.localstack.stack import LocalStack
 
 #: The fake PDS takes any app password: the account is the demo's own.
@@ -109,6 +110,7 @@ def _prepare(stack: LocalStack, sources: FakeSources) -> DemoState:
     stack.create_secret("repmon/reddit", REDDIT_SECRET)
     stack.create_secret("repmon/bluesky", BLUESKY_SECRET)
     stack.create_secret("repmon/mastodon", mastodon_secret(sources.base_url))
+    stack.create_secret("repmon/youtube", YOUTUBE_SECRET)
     brands = demo_brands(sources.base_url)
     DynamoWatchlist(stack.outputs["TableName"], client=stack.client("dynamodb")).replace(brands)
     return DemoState(brands)

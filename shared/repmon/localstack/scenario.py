@@ -25,6 +25,8 @@ from repmon.localstack.scenario_texts import (
     RECOVERED_ACME,
     TextMaker,
 )
+from repmon.localstack.scenario_youtube import SETTINGS as YOUTUBE
+from repmon.localstack.scenario_youtube import add_youtube
 
 START = datetime(2026, 11, 2, 0, 0, tzinfo=UTC)
 CRISIS = START + timedelta(hours=27)  # day two, 03:00
@@ -113,6 +115,7 @@ def demo_brands(feeds_url: str | None = None) -> list[Brand]:
         acme_sources["bluesky"] = {"enabled": True}  # the demo's secret names the fake PDS's account
         # The demo's secret points toot.example at the fake instance; a search and a hashtag timeline.
         acme_sources["mastodon"] = {"instances": ["toot.example"], "hashtags": ["acmeair"]}
+        acme_sources |= YOUTUBE  # its channel's comments, and videos found by search
     return [
         Brand.model_validate(
             {
@@ -185,6 +188,7 @@ class Scenario:
         self._news(hour, "crisis" if crisis else "recovered" if hour >= RECOVERY else "calm")
         self._bluesky(hour, "crisis" if crisis else "recovered" if hour >= RECOVERY else "calm")
         self._mastodon(hour, "crisis" if crisis else "recovered" if hour >= RECOVERY else "calm")
+        add_youtube(self.world, hour, CRISIS, crisis)
         if hour == CRISIS + timedelta(hours=1):
             self.world.add_reddit_post(
                 title="Acme Air stranded 300 of us in Denver overnight with no hotel and no refund",

@@ -167,6 +167,8 @@ class YouTubeSource:
             videos = self._search(brand, videos, now, budget, poll)
         if settings.channel_id:
             comments = self._channel(brand, settings.channel_id, comments, own, now, budget, poll)
+        # A video of the brand's own channel (its own upload found by the search) is its own post.
+        videos = replace(videos, page=[replace(m, own=m.author.id in own) for m in videos.page])
         found = {m.native_id: _Watch.of(m) for m in videos.page}
         watch = _pruned({**found, **state.watch}, now, settings.watch_days, settings.max_videos)
         watch = self._watched(watch, own, settings.channel_id, now, budget, poll)

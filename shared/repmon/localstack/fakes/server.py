@@ -89,6 +89,7 @@ class FakeSources:
             "HACKERNEWS_API_URL": self.hackernews_url,
             "APPSTORE_RSS_URL": self.appstore_url,
             "BLUESKY_SERVICE_URL": self.base_url,
+            "YOUTUBE_API_URL": f"{self.base_url}/youtube/v3",
             "X_API_URL": self.base_url,
         }
 

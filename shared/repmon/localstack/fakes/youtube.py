@@ -11,6 +11,7 @@ our own.
 
 from __future__ import annotations
 
+import zlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -69,7 +70,7 @@ def fake_id(number: int, length: int, prefix: str = "") -> str:
 
 
 def channel_id(name: str) -> str:
-    return fake_id(sum(map(ord, name)) * 131 + len(name), 24, "UC")
+    return fake_id(zlib.crc32(name.encode()), 24, "UC")
 
 
 def add_channel(world: SourceWorld, name: str, subscribers: int | None) -> str:
