@@ -18,6 +18,7 @@ from repmon.localstack.fakes.feeds import SEARCH_PATH, add_feed_entry
 from repmon.localstack.fakes.server import FakeSources, SourceWorld
 from tests.bench.bench_bluesky import bluesky
 from tests.bench.bench_mastodon import mastodon
+from tests.bench.bench_x import x
 
 NOW = datetime(2026, 11, 4, 12, tzinfo=UTC)
 ENTRIES = 100
@@ -71,6 +72,7 @@ def main() -> None:
             cursor = page.cursor
     bluesky()
     mastodon()
+    x()
 
 
 if __name__ == "__main__":
