@@ -12,6 +12,7 @@ from repmon.domain.brand import Brand
 from repmon.domain.models import Alert, ScoredMention
 from repmon.domain.reputation import HOUR, Snapshot, window_span
 from repmon.domain.rules import INFLUENCER_NEGATIVE, VOLUME_SPIKE, Decision
+from repmon.domain.safe_text import safe_field
 from repmon.domain.similar import group_similar
 from repmon.domain.themes import theme_line, themes
 from repmon.ports import MentionStore
@@ -19,6 +20,8 @@ from repmon.ports import MentionStore
 #: The mentions an alert's themes and "x3 similar" counts are drawn from (its list shows the top
 #: few): the store reads the window's negatives whole anyway, this only bounds the text work.
 POOL = 200
+#: The longest themes line kept (three themes are far shorter).
+MAX_SUMMARY = 1000
 
 
 def alert_id(brand_id: str, rule_key: str, start: str) -> str:
@@ -60,7 +63,8 @@ def build_alert(
         details["similar"] = json.dumps(similar, sort_keys=True)
     summary = decision.summary
     if found := themes(top, brand):
-        details["themes"] = theme_line(found)
+        # Words of strangers' posts: one safe line, as every third-party string of an alert.
+        details["themes"] = safe_field(theme_line(found), MAX_SUMMARY)
         summary = f"{summary} Complaints: {details['themes']}."
     details |= {"window_hours": t.window_hours, "baseline_hours": t.baseline_hours}
     details |= {"window_mentions": snap.window_mentions, "window_negative": snap.window_negative}
