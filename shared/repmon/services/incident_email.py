@@ -87,7 +87,9 @@ def _lead(run: BrandRun, incident: Incident, news: bool) -> Alert:
 def _plain(run: BrandRun, incident: Incident, lead: Evidence | None, summary: str) -> Alert:
     """An alert with the run's figures and no mentions, for emails no rule alert leads."""
     rule = lead.rule if lead else INFLUENCER_NEGATIVE
-    decision = Decision(rule, Action.HOLD, incident.severity, summary)
+    # This run's figures for the rule, so whatever the email shows of it is where it stands now.
+    now = run.decisions.get(rule)
+    decision = Decision(rule, Action.HOLD, incident.severity, summary, now.details if now else {})
     alert = build_alert(run.brand, run.at, run.snap, decision, incident.incident_id, ())
     note = IncidentNote(incident.incident_id, clock(incident.opened_at, run.brand.zone), "")
     return replace(alert, incident=note)
