@@ -112,7 +112,7 @@ SOURCES: dict[str, SourceSpec] = {
             BlueskySettings,
             influence=formulas.bluesky,
             secret="bluesky_secret_name",
-            # Replies NONE until the adapter reads the own accounts' feeds (getAuthorFeed).
+            replies=Replies.OWN_POSTS,  # each own account's feed (getAuthorFeed), whatever it says
         ),
         SourceSpec(
             Source.MASTODON,

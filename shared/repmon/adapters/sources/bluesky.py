@@ -27,6 +27,7 @@ import requests
 from repmon.adapters.http import LogSink
 from repmon.adapters.item_fields import MalformedPage
 from repmon.adapters.secrets import BlueskyCredentials
+from repmon.adapters.sources.bluesky_own import read_own_posts
 from repmon.adapters.sources.bluesky_parse import SOURCE, parse_profiles, parse_search
 from repmon.adapters.sources.bluesky_session import Tokens, seal, unseal
 from repmon.domain.brand import Brand
@@ -184,7 +185,25 @@ class BlueskySource:
             total.read += scan.read
             total.skipped += scan.skipped
             total.complete = total.complete and scan.complete
-        matching = _unique(c for c in total.found if brand.compiled.matches(c.mention.full_text))
+        own = read_own_posts(
+            self.xrpc.get,
+            settings.own_accounts,
+            mark.floor(overlap),
+            now,
+            self.page_size,
+            self.max_pages,
+            self.log,
+        )
+        total.found += own.found
+        total.read += own.read
+        total.skipped += own.skipped
+        total.complete = total.complete and own.complete
+        # The brand's own posts are kept whatever they say: they are its replies (README, "Replies").
+        matching = _unique(
+            c
+            for c in total.found
+            if c.mention.native_id in own.ids or brand.compiled.matches(c.mention.full_text)
+        )
         settled = (now - self.overlap).timestamp() if total.complete else None
         # Every post read is evidence, about the brand or not: an empty answer (a hiccup) moves nothing.
         served = Served.of(total.read)
@@ -199,7 +218,7 @@ class BlueskySource:
         page, errors = self._with_followers(step.page)
         if not total.complete:
             errors.append(f"bluesky: over {self.max_pages} pages since the cursor; older posts may be missed")
-        errors += [f"bluesky: {note}" for note in step.notes]
+        errors += [f"bluesky: {note}" for note in step.notes] + own.errors
         text = dump_cursor(step.cursor, self.xrpc.sealed())
         return SourcePage(page, text, skipped=total.skipped, truncated=step.truncated, errors=errors)
 

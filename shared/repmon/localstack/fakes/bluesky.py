@@ -34,6 +34,8 @@ class BlueskyPost:
     reposts: int = 0
     replies: int = 0
     quotes: int = 0
+    #: The at:// URI of the post this one answers (record.reply.parent), when it is a reply.
+    parent: str | None = None
 
 
 @dataclass
@@ -78,15 +80,16 @@ def add_bluesky_post(
     reposts: int = 0,
     replies: int = 0,
     quotes: int = 0,
+    parent: str | None = None,
 ) -> str:
-    """Add a post; returns its at:// URI (repmon's id for it)."""
+    """Add a post (`parent`: the at:// URI it replies to); returns its at:// URI (repmon's id for it)."""
     state = _state(world)
     did = "did:plc:" + (handle.split(".")[0] + "x" * 24)[:24].lower()
     if followers is not None:
         state.followers[did] = followers
     key = rkey or tid(next(state.ids))
     post = BlueskyPost(
-        did, handle, key, text, created or world.now, reported, likes, reposts, replies, quotes
+        did, handle, key, text, created or world.now, reported, likes, reposts, replies, quotes, parent
     )
     state.posts.append(post)
     return f"at://{did}/app.bsky.feed.post/{key}"
@@ -112,7 +115,8 @@ def sessions_created(world: SourceWorld) -> int:
 def route(world: SourceWorld, method: str, path: str, query: dict[str, str], headers: Any) -> Reply | None:
     """Bluesky's part of the fake server (the registry's `fake`)."""
     if not path.startswith("/xrpc/") or not (
-        path.endswith(("Session", "searchPosts", "getProfiles")) and (".bsky." in path or ".atproto." in path)
+        path.endswith(("Session", "searchPosts", "getProfiles", "getAuthorFeed"))
+        and (".bsky." in path or ".atproto." in path)
     ):
         return None
     state = _state(world)
@@ -130,6 +134,8 @@ def route(world: SourceWorld, method: str, path: str, query: dict[str, str], hea
         return 401, {"error": "AuthenticationRequired", "message": "Authentication Required"}, _HEADERS
     if path == "/xrpc/app.bsky.feed.searchPosts":
         return 200, _search(world, state, path, query), _HEADERS
+    if path == "/xrpc/app.bsky.feed.getAuthorFeed":
+        return _author_feed(world, state, query)
     if path == "/xrpc/app.bsky.actor.getProfiles":
         actors = (query.get("actors[]") or query.get("actors") or "").split("\n")
         return 200, {"profiles": [_profile(state, a) for a in actors if a][:25]}, _HEADERS
@@ -174,6 +180,19 @@ def _search(world: SourceWorld, state: _State, path: str, query: dict[str, str])
     return {"posts": posts, **({"cursor": str(start + size)} if more else {})}
 
 
+def _author_feed(world: SourceWorld, state: _State, query: dict[str, str]) -> Reply:
+    """An account's posts and replies, newest first, paged by an offset cursor; 400 for no such actor."""
+    actor = query.get("actor", "").lower()
+    mine = [p for p in state.posts if actor in (p.handle.lower(), p.did) and p.created <= world.now]
+    if not mine:
+        return 400, {"error": "InvalidRequest", "message": "Profile not found"}, _HEADERS
+    mine.sort(key=lambda p: (p.created, p.rkey), reverse=True)
+    start, size = int(query.get("cursor") or 0), max(1, min(100, int(query.get("limit", "50"))))
+    feed = [{"post": _post(p)} for p in mine[start : start + size]]
+    more = start + size < len(mine)
+    return 200, {"feed": feed, **({"cursor": str(start + size)} if more else {})}, _HEADERS
+
+
 def _post(p: BlueskyPost) -> dict[str, object]:
     created = _iso(p.created.timestamp() if p.reported is None else p.reported)
     return {
@@ -188,7 +207,12 @@ def _post(p: BlueskyPost) -> dict[str, object]:
             "labels": [],
             "createdAt": "2024-02-06T09:30:00.000Z",
         },
-        "record": {"$type": "app.bsky.feed.post", "createdAt": created, "langs": ["en"], "text": p.text},
+        "record": {"$type": "app.bsky.feed.post", "createdAt": created, "langs": ["en"], "text": p.text}
+        | (
+            {"reply": {"parent": {"uri": p.parent, "cid": "x"}, "root": {"uri": p.parent, "cid": "x"}}}
+            if p.parent
+            else {}
+        ),
         "replyCount": p.replies,
         "repostCount": p.reposts,
         "likeCount": p.likes,
