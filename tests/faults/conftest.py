@@ -19,9 +19,13 @@ from pydantic import SecretStr
 
 from repmon.adapters.http import new_session
 from repmon.adapters.secrets import BlueskyCredentials, RedditCredentials
+from repmon.adapters.sources.apple_token import AppleToken, AppStoreConnectKey
 from repmon.adapters.sources.appstore import RssAppStoreSource
+from repmon.adapters.sources.appstore_connect import AppStoreConnectSource
 from repmon.adapters.sources.bluesky import BlueskySource, XrpcSession
 from repmon.adapters.sources.feeds import HttpFeedSource
+from repmon.adapters.sources.google_play import GooglePlaySource
+from repmon.adapters.sources.google_token import GoogleToken, ServiceAccount
 from repmon.adapters.sources.hackernews import AlgoliaHackerNewsSource
 from repmon.adapters.sources.mastodon import Instance, MastodonSource
 from repmon.adapters.sources.reddit import PrawRedditSource, build_reddit
@@ -31,10 +35,24 @@ from repmon.adapters.sources.youtube import YouTubeSource
 from repmon.domain.brand import Brand
 from repmon.domain.models import Mention
 from repmon.domain.youtube_quota import QuotaPlan
+from repmon.localstack.fakes.appstore_connect import (
+    add_connect_app,
+    add_connect_review,
+    delete_connect_review,
+    new_api_key,
+)
 from repmon.localstack.fakes.bluesky import add_bluesky_post, delete_bluesky_post
 from repmon.localstack.fakes.feeds import add_feed_entry
+from repmon.localstack.fakes.google_play import (
+    TOKEN_PATH,
+    add_play_app,
+    add_play_review,
+    delete_play_review,
+    new_service_account,
+)
 from repmon.localstack.fakes.mastodon import add_toot, delete_toot, instance_url
 from repmon.localstack.fakes.server import FakeSources, SourceWorld
+from repmon.localstack.fakes.world import stored_review_id
 from repmon.localstack.fakes.x import BEARER, add_x_post, delete_x_post
 from repmon.localstack.fakes.youtube import add_comment, api_url, channel_id, delete_comment
 from repmon.ports import MentionSource, PollJob, SourcePage
@@ -95,8 +113,10 @@ def _hn_story(world: SourceWorld, created: datetime, n: int, **kw: Any) -> str:
 def _review(world: SourceWorld, created: datetime, n: int, **kw: Any) -> str:
     if "id" in kw:
         kw["review_id"] = kw.pop("id")
+    # Each its own reviewer (App Store nicknames are unique): the stored id hashes nickname and text.
+    reviewer = f"reader-{len(world.reviews)}"
     return world.add_appstore_review(
-        app_id=APP, title=f"Review {n}", content="ok", rating=4, created=created, **kw
+        app_id=APP, title=f"Review {n}", content="ok", rating=4, created=created, author=reviewer, **kw
     )
 
 
@@ -330,6 +350,95 @@ DRIVERS.append(
         delete=delete_x_post,
     )
 )
+
+
+PACKAGE = "com.acme.app"
+
+
+def _play_review(world: SourceWorld, created: datetime, n: int, **kw: Any) -> str:
+    return add_play_review(world, package=PACKAGE, text=f"Review {n}\tworks", rating=4, created=created, **kw)
+
+
+def _google_play(env: Env) -> MentionSource:
+    account = ServiceAccount.model_validate(new_service_account(env.fake.world))
+    add_play_app(env.fake.world, PACKAGE)
+    token = GoogleToken(account, f"{env.fake.base_url}{TOKEN_PATH}", env.session, source="google_play")
+    return GooglePlaySource(token, env.session, env.fake.base_url)
+
+
+_PLAY_USER = {"text": "ok", "starRating": 4, "lastModified": {"seconds": "1793534340"}}
+_PLAY_GOOD = {"reviewId": "gp:good", "authorName": "a", "comments": [{"userComment": _PLAY_USER}]}
+
+
+def _connect_review(world: SourceWorld, created: datetime, n: int, **kw: Any) -> str:
+    reviewer = kw.pop("nickname", f"reader-{len(world.stock.get('appstore_connect', []))}")
+    if "reported" in kw:  # App Store Connect sends ISO dates
+        kw["reported"] = datetime.fromtimestamp(kw["reported"], UTC).isoformat()
+    title = f"Review {n}"
+    connect_id = add_connect_review(
+        world, app_id=APP, title=title, body="ok", rating=4, nickname=reviewer, created=created, **kw
+    )
+    _CONNECT_IDS[stored_review_id(APP, reviewer, title, "ok")] = connect_id
+    return stored_review_id(APP, reviewer, title, "ok")
+
+
+#: The App Store Connect id of each review by the id repmon stores (to delete it on the platform).
+_CONNECT_IDS: dict[str, str] = {}
+
+
+def _app_store_connect(env: Env) -> MentionSource:
+    key = AppStoreConnectKey.model_validate(new_api_key(env.fake.world))
+    add_connect_app(env.fake.world, APP)
+    return AppStoreConnectSource(AppleToken(key), env.session, env.fake.base_url)
+
+
+_ASC_FIELDS: dict[str, Any] = {
+    "rating": 4,
+    "body": "ok",
+    "reviewerNickname": "a",
+    "createdDate": "2026-11-01T11:59:00Z",
+}
+_ASC_GOOD: dict[str, Any] = {"type": "customerReviews", "id": "x", "attributes": _ASC_FIELDS}
+
+DRIVERS += [
+    Driver(
+        "google_play",
+        _google_play,
+        {"package_name": PACKAGE, "max_items": LIMIT},
+        _play_review,
+        "/reviews",
+        [
+            "not a review",
+            {**_PLAY_GOOD, "comments": [{"userComment": {**_PLAY_USER, "starRating": 0}}]},
+            {
+                **_PLAY_GOOD,
+                "comments": [{"userComment": {**_PLAY_USER, "lastModified": {"seconds": "year"}}}],
+            },
+            {**_PLAY_GOOD, "reviewId": "gp:" + "9" * 600},
+            {"reviewId": None},
+        ],
+        # An id no Play review has (600 characters) makes the review unreadable.
+        lambda n: {"id": "gp:" + "x" * 600 + str(n)},
+        delete=delete_play_review,
+    ),
+    Driver(
+        "appstore_connect",
+        _app_store_connect,
+        {"app_id": APP, "max_items": LIMIT},
+        _connect_review,
+        "/customerReviews",
+        [
+            "not a review",
+            {**_ASC_GOOD, "attributes": {**_ASC_FIELDS, "rating": 0}},
+            {**_ASC_GOOD, "attributes": {**_ASC_FIELDS, "createdDate": "year 9999999"}},
+            {**_ASC_GOOD, "attributes": {**_ASC_FIELDS, "reviewerNickname": "x" * 600}},
+            {"type": None},
+        ],
+        # Its id is a hash (appstore_identity), but a nickname no reviewer has makes the review unreadable.
+        lambda n: {"nickname": "x" * 600 + str(n)},
+        delete=lambda world, stored: delete_connect_review(world, _CONNECT_IDS.get(stored, "")),
+    ),
+]
 
 
 @pytest.fixture(params=DRIVERS, ids=lambda d: d.name)

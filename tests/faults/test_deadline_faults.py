@@ -38,9 +38,13 @@ from pydantic import SecretStr
 from repmon.adapters.http import new_session
 from repmon.adapters.http_limits import deadline
 from repmon.adapters.secrets import BlueskyCredentials, RedditCredentials
+from repmon.adapters.sources.apple_token import AppleToken, AppStoreConnectKey
 from repmon.adapters.sources.appstore import RssAppStoreSource
+from repmon.adapters.sources.appstore_connect import AppStoreConnectSource
 from repmon.adapters.sources.bluesky import BlueskySource, XrpcSession
 from repmon.adapters.sources.feeds import HttpFeedSource
+from repmon.adapters.sources.google_play import GooglePlaySource
+from repmon.adapters.sources.google_token import GoogleToken, ServiceAccount
 from repmon.adapters.sources.hackernews import AlgoliaHackerNewsSource
 from repmon.adapters.sources.mastodon import Instance, MastodonSource
 from repmon.adapters.sources.reddit import PrawRedditSource, build_reddit
@@ -50,8 +54,10 @@ from repmon.adapters.sources.youtube import YouTubeSource
 from repmon.domain.brand import Brand
 from repmon.domain.errors import SourceUnavailable
 from repmon.domain.youtube_quota import QuotaPlan
+from repmon.localstack.fakes.appstore_connect import add_connect_review, new_api_key
 from repmon.localstack.fakes.bluesky import add_bluesky_post
 from repmon.localstack.fakes.feeds import add_feed_entry
+from repmon.localstack.fakes.google_play import TOKEN_PATH, add_play_review, new_service_account
 from repmon.localstack.fakes.mastodon import add_toot, instance_url
 from repmon.localstack.fakes.server import FakeSources, SourceWorld
 from repmon.localstack.fakes.x import BEARER, add_x_post
@@ -74,6 +80,8 @@ PATHS = {
     "reddit": "/search",
     "hackernews": "/search_by_date",
     "appstore": "/customerreviews",
+    "google_play": "/reviews",
+    "appstore_connect": "/customerReviews",
     "feeds": "/feeds/acme.rss",
     "mastodon": "/timelines/tag/acme",
     "bluesky": "/xrpc/app.bsky.feed.searchPosts",
@@ -108,6 +116,8 @@ class Rig:
                 "query": "acme",
                 "sources": {
                     "appstore": {"app_id": app_id},
+                    "google_play": {"package_name": f"com.{brand_id}.app"},
+                    "appstore_connect": {"app_id": app_id},
                     "feeds": {"urls": [f"{self.bad.base_url}/feeds/{brand_id}.rss"]},
                     "mastodon": {"instances": ["alpha.example"], "hashtags": ["acme"], "search": False},
                     "bluesky": {"enabled": True},
@@ -133,6 +143,8 @@ class Rig:
             self.world.add_appstore_review(
                 app_id=app_id, title=f"acme {i}", content="ok app", rating=4, created=at
             )
+            add_play_review(self.world, package=f"com.{brand.id}.app", text=f"acme {i}", rating=4, created=at)
+            add_connect_review(self.world, app_id=app_id, title=f"acme {i}", body="ok", rating=4, created=at)
 
 
 def _session() -> Any:
@@ -157,6 +169,19 @@ def rig() -> Iterator[Rig]:
             "reddit": PrawRedditSource(reddit, max_author_lookups=0),
             "hackernews": AlgoliaHackerNewsSource(f"{bad.base_url}/api/v1", session),
             "appstore": RssAppStoreSource(bad.base_url, session),
+            "google_play": GooglePlaySource(
+                GoogleToken(
+                    ServiceAccount.model_validate(new_service_account(world)),
+                    f"{bad.base_url}{TOKEN_PATH}",
+                    session,
+                    source="google_play",
+                ),
+                session,
+                bad.base_url,
+            ),
+            "appstore_connect": AppStoreConnectSource(
+                AppleToken(AppStoreConnectKey.model_validate(new_api_key(world))), session, bad.base_url
+            ),
             "feeds": HttpFeedSource(session),
             "mastodon": MastodonSource(
                 {"alpha.example": Instance(url=instance_url(bad.base_url, "alpha"), token=SecretStr("t"))},

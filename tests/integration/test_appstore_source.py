@@ -29,6 +29,7 @@ def _reviews(world, count, *, country="us", start=NOW - timedelta(days=2)):
             country=country,
             title=f"Review {i}",
             content="Works.",
+            author=f"{country}-reader-{i}",  # App Store nicknames are unique
             rating=4,
             created=start + timedelta(minutes=i),
         )

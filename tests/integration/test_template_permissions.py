@@ -87,6 +87,10 @@ EXPECTED_GRANTS: dict[str, set[Grant]] = {
         ("secretsmanager:GetSecretValue", "secret:${BlueskySecretName}-??????", _ANY_KEY),
         # sources.mastodon.load_instances
         ("secretsmanager:GetSecretValue", "secret:${MastodonSecretName}-??????", _ANY_KEY),
+        # sources.google_play.build_source (the service account's key)
+        ("secretsmanager:GetSecretValue", "secret:${GooglePlaySecretName}-??????", _ANY_KEY),
+        # sources.appstore_connect.build_source (the API key)
+        ("secretsmanager:GetSecretValue", "secret:${AppStoreConnectSecretName}-??????", _ANY_KEY),
         # sources.youtube.load_api_key
         ("secretsmanager:GetSecretValue", "secret:${YouTubeSecretName}-??????", _ANY_KEY),
         # sources.youtube_quota.DynamoQuotaLedger: usage, claims (GetItem), enrol and spend (UpdateItem,
@@ -281,7 +285,9 @@ def test_collector_reads_only_the_named_source_secrets(cfn: Template) -> None:
     subs = [s for s in secret_statements if "Fn::Sub" in s["Resource"]]
     named = sorted(s["Resource"]["Fn::Sub"].rsplit(":secret:", 1)[1] for s in subs)
     assert named == [
+        "${AppStoreConnectSecretName}-??????",
         "${BlueskySecretName}-??????",
+        "${GooglePlaySecretName}-??????",
         "${MastodonSecretName}-??????",
         "${RedditSecretName}-??????",
         "${XSecretName}-??????",

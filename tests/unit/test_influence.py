@@ -100,3 +100,15 @@ def test_hackernews_and_appstore_are_bounded_and_monotonic(score, comments, vote
         for field in ("score", "comments", "votes"):
             bumped = replace(base.engagement, **{field: getattr(base.engagement, field) + 100})
             assert influence(replace(base, engagement=bumped), NOW) >= value
+
+
+def test_review_sites_without_a_record_are_zero_and_grow_with_votes_and_contributions():
+    for source in ("google_play", "tripadvisor"):
+        assert influence(_mention(source), NOW) == 0.0
+    # Google Play: how readers rated the review (no reviewer record is given)
+    play = _mention("google_play", engagement=Engagement(score=450, votes=500))
+    assert influence(play, NOW) == 93.31  # 60 sat(500, 1000) 54.0 + 40 sat(450, 500) 39.3
+    # Tripadvisor (imported): the reviewer's contributions and the review's helpful votes
+    seasoned = _mention("tripadvisor", author=Author("a", "a", karma=1000), engagement=Engagement(votes=100))
+    first_timer = _mention("tripadvisor", author=Author("b", "b", karma=1), engagement=Engagement(votes=0))
+    assert (influence(seasoned, NOW), influence(first_timer, NOW)) == (100.0, 6.02)

@@ -178,3 +178,28 @@ def test_backtest_reports_each_bad_line_in_plain_words_and_replays_the_rest(
     ) in err
     assert not [line for line in err if any(word in line for word in JARGON)], err
     assert any("3 lines, 1 valid, 2 skipped" in line for line in err), err
+
+
+def test_an_owner_exported_tripadvisor_review_is_read_with_its_hotel_votes_and_reply():
+    line = {
+        **VALID,
+        "source": "tripadvisor",
+        "id": "ta-918273645",
+        "rating": 1,
+        "location_id": "d1234567",
+        "location_name": "Acme Air Lounge, JFK T4",
+        "replied_at": "2026-11-02T09:00:00+01:00",
+        "author": {"handle": "roamer", "karma": 212},
+        "engagement": {"votes": 14},
+    }
+    [record] = read_mention_lines([json.dumps(line)])
+    assert isinstance(record, MentionRecord)
+    m = record.mention
+    assert (m.source, m.rating, m.location_id, m.location_name) == (
+        "tripadvisor",
+        1,
+        "d1234567",
+        "Acme Air Lounge, JFK T4",
+    )
+    assert m.reply is not None and m.reply.at.isoformat() == "2026-11-02T08:00:00+00:00"
+    assert (m.author.karma, m.engagement.votes) == (212, 14)

@@ -19,7 +19,10 @@ CREATE EXTERNAL TABLE IF NOT EXISTS repmon.brand_hourly (
   `mentions_bluesky` bigint,
   `mentions_mastodon` bigint,
   `mentions_youtube` bigint,
-  `mentions_x` bigint
+  `mentions_x` bigint,
+  `mentions_google_play` bigint,
+  `mentions_appstore_connect` bigint,
+  `mentions_tripadvisor` bigint
 )
 PARTITIONED BY (`dt` string)
 ROW FORMAT SERDE 'org.openx.data.jsonserde.JsonSerDe'

@@ -24,7 +24,7 @@ from repmon.cli.demo_export import show_export
 from repmon.cli.signals import sigterm_exits
 from repmon.domain.brand import Brand
 from repmon.domain.reputation import history_span, snapshot
-from repmon.domain.source_registry import SOURCES
+from repmon.domain.source_registry import POLLED
 from repmon.localstack.fakes.mastodon import instance_url
 from repmon.localstack.fakes.server import FakeSources, SourceWorld
 from repmon.localstack.runtime import AlertInbox, LocalRuntime
@@ -80,7 +80,7 @@ def run(cycles: int | None = None, out: TextIO | None = None) -> int:
     # `kill` stops the moto child and the fake sources as Ctrl-C does (cli.signals)
     with sigterm_exits(), FakeSources(world) as sources, LocalStack(isolated=True) as stack:
         say.line(f"  stack 'repmon' deployed at {stack.endpoint_url} in {stack.deploy_seconds:.1f}s")
-        labels = " / ".join(spec.label for spec in SOURCES.values())
+        labels = " / ".join(spec.label for spec in POLLED.values())
         say.line(f"  local {labels} endpoints at {sources.base_url}")
         state = _prepare(stack, sources)
         env = {name: dict(QUIET) for name in FUNCTIONS}

@@ -13,7 +13,7 @@ from typing import Any, TextIO
 from repmon.domain.brand import Brand
 from repmon.domain.email_mentions import shorten
 from repmon.domain.models import ScoredMention
-from repmon.domain.source_registry import SOURCES
+from repmon.domain.source_registry import POLLED as SOURCES
 from repmon.ports import MentionStore
 
 _BARS = " ▁▂▃▄▅▆▇█"

@@ -36,6 +36,10 @@ X           35 * sat(author followers, 10,000,000)                        (inclu
           +  8 * sat(replies, 10,000)
           + 17 * sat(impressions, 10,000,000)                                 (public_metrics)
           +  5 if the author is verified (any verified_type)
+Google Play 60 * sat(thumbs up + thumbs down, 1,000) + 40 * sat(thumbs up, 500)  (no reviewer record)
+App Store Connect: its reviews are App Store mentions (the App Store's formula; no votes, so 0)
+Tripadvisor 60 * sat(the reviewer's contributions, 1,000) + 40 * sat(helpful votes, 100)
+            (imported: author.karma and engagement.votes of the input line)
 Other       100 * sat(author followers, 10,000,000)
 
 Which formula a source uses is its row in `domain.source_registry`.
@@ -135,6 +139,15 @@ def x(m: Mention, now: datetime) -> float:
         + 17 * saturate(m.engagement.views, 10_000_000)
         + (5 if m.author.verified else 0)
     )
+
+
+def google_play(m: Mention, now: datetime) -> float:
+    # Play gives no reviewer record, only how readers rated the review: thumbs up as its score.
+    return 60 * saturate(m.engagement.votes, 1_000) + 40 * saturate(m.engagement.score, 500)
+
+
+def tripadvisor(m: Mention, now: datetime) -> float:
+    return 60 * saturate(m.author.karma, 1_000) + 40 * saturate(m.engagement.votes, 100)
 
 
 def other(m: Mention, now: datetime) -> float:

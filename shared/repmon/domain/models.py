@@ -32,6 +32,10 @@ class Source(StrEnum):
     MASTODON = "mastodon"
     YOUTUBE = "youtube"
     X = "x"
+    GOOGLE_PLAY = "google_play"
+    APPSTORE_CONNECT = "appstore_connect"
+    #: Not polled (its terms forbid storing reviews): owner-exported reviews, imported (README).
+    TRIPADVISOR = "tripadvisor"
 
 
 @dataclass(frozen=True, slots=True)

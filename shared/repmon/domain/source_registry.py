@@ -21,8 +21,10 @@ from repmon.domain import influence as formulas
 from repmon.domain.models import Mention, Source
 from repmon.domain.sources import SourceOptions, Strict
 from repmon.domain.sources.appstore import AppStoreSettings
+from repmon.domain.sources.appstore_connect import AppStoreConnectSettings
 from repmon.domain.sources.bluesky import BlueskySettings
 from repmon.domain.sources.feeds import FeedSettings
+from repmon.domain.sources.google_play import GooglePlaySettings
 from repmon.domain.sources.hackernews import HackerNewsSettings
 from repmon.domain.sources.mastodon import MastodonSettings
 from repmon.domain.sources.reddit import RedditSettings
@@ -66,6 +68,9 @@ class SourceSpec:
     replies: Replies = Replies.NONE
     #: Its column heading in narrow tables (the demo's progress), when its name is too long.
     short: str = ""
+    #: False: never polled (no adapter, fake nor watchlist key); its mentions only come imported
+    #: (the backtest/import input), and count in the export and digests like any other.
+    polled: bool = True
 
     @property
     def heading(self) -> str:
@@ -140,8 +145,40 @@ SOURCES: dict[str, SourceSpec] = {
             secret="x_secret_name",
             replies=Replies.OWN_POSTS,
         ),
+        SourceSpec(
+            Source.GOOGLE_PLAY,
+            "Google Play",
+            GooglePlaySettings,
+            influence=formulas.google_play,
+            secret="google_play_secret_name",
+            filtered=False,
+            replies=Replies.FIELD,
+            short="play",
+        ),
+        SourceSpec(
+            Source.APPSTORE_CONNECT,
+            "App Store Connect",
+            AppStoreConnectSettings,
+            influence=formulas.appstore,
+            secret="appstore_connect_secret_name",
+            filtered=False,
+            replies=Replies.FIELD,
+            short="asc",
+        ),
+        # Its Content API's terms forbid storing anything but the location id (README, "Review sites").
+        SourceSpec(
+            Source.TRIPADVISOR,
+            "Tripadvisor",
+            SourceOptions,
+            influence=formulas.tripadvisor,
+            filtered=False,
+            replies=Replies.FIELD,
+            polled=False,
+        ),
     )
 }
+#: The sources plan_polls schedules and the collector reads: one watchlist key each.
+POLLED: dict[str, SourceSpec] = {name: spec for name, spec in SOURCES.items() if spec.polled}
 
 
 class SourceSettings(Strict):
@@ -155,6 +192,8 @@ class SourceSettings(Strict):
     mastodon: MastodonSettings = MastodonSettings()
     youtube: YouTubeSettings = YouTubeSettings()
     x: XSettings = XSettings()
+    google_play: GooglePlaySettings = GooglePlaySettings()
+    appstore_connect: AppStoreConnectSettings = AppStoreConnectSettings()
 
     def replies_visible(self, source: str) -> bool:
         """Whether the brand's replies on `source` can be seen (README, "Replies")."""
@@ -165,16 +204,17 @@ class SourceSettings(Strict):
 
     def enabled(self) -> list[str]:
         """The sources plan_polls schedules for the brand, in the table's order."""
-        return [name for name in SOURCES if getattr(self, name).active]
+        return [name for name in POLLED if getattr(self, name).active]
 
 
 def spec(name: str) -> SourceSpec | None:
     return SOURCES.get(name)
 
 
-if set(SourceSettings.model_fields) != set(SOURCES) or set(SOURCES) != {s.value for s in Source}:
+if set(SourceSettings.model_fields) != set(POLLED) or set(SOURCES) != {s.value for s in Source}:
     raise RuntimeError(
-        "source_registry: SOURCES, SourceSettings and models.Source must name the same sources"
+        "source_registry: SOURCES and models.Source must name the same sources,"
+        " SourceSettings the polled ones"
     )
 
 

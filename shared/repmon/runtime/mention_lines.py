@@ -20,7 +20,7 @@ from typing import Annotated
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
 
 from repmon.adapters.validation_messages import each_in_words, shown
-from repmon.domain.models import Author, Engagement, Mention, Source
+from repmon.domain.models import Author, Engagement, Mention, Reply, Source
 
 #: Dates a mention or an account can plausibly carry. A date past 2100 (9999-12-31) or before 1970
 #: would be stored and replayed as is, and aborted the whole backtest once it reached the clock.
@@ -63,6 +63,8 @@ class EngagementLine(_Lenient):
     score: SignedCount = 0
     comments: Count = 0
     shares: Count = 0
+    #: Review sites: readers who found the review helpful (Tripadvisor's helpful votes).
+    votes: Count = 0
 
 
 class MentionLine(_Lenient):
@@ -77,6 +79,10 @@ class MentionLine(_Lenient):
     author: AuthorLine = AuthorLine()
     engagement: EngagementLine = EngagementLine()
     rating: int | None = Field(default=None, ge=1, le=5)
+    #: Review sites: the location reviewed (a hotel, a store) and when the owner replied, if it did.
+    location_id: Text = Field(default="", max_length=200)
+    location_name: Text = Field(default="", max_length=200)
+    replied_at: PlausibleDate | None = None
     #: The id of the mention this one answers (its parent), and whether the brand itself wrote it:
     #: an own post with `reply_to` replays as the brand's reply (README, "Backtest").
     reply_to: Text = Field(default="", max_length=300)
@@ -93,8 +99,11 @@ class MentionLine(_Lenient):
             url=self.url,
             title=self.title,
             author=Author(a.id, a.handle, a.followers, a.karma, created, a.verified),
-            engagement=Engagement(score=e.score, comments=e.comments, shares=e.shares),
+            engagement=Engagement(score=e.score, comments=e.comments, shares=e.shares, votes=e.votes),
             rating=self.rating,
+            location_id=self.location_id,
+            location_name=self.location_name,
+            reply=Reply(self.replied_at.astimezone(UTC)) if self.replied_at else None,
             parent_id=self.reply_to,
             own=self.own,
         )

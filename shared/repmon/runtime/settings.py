@@ -48,6 +48,21 @@ class CollectSettings(_Settings):
     bluesky_secret_name: Annotated[str, Field(alias="BLUESKY_SECRET_NAME")] = "repmon/bluesky"
     #: The PDS the session is made on and searched through (never the public AppView: it refuses search).
     bluesky_service_url: Annotated[str, Field(alias="BLUESKY_SERVICE_URL")] = "https://bsky.social"
+    #: Google Play: a service account's JSON key, as Google Cloud downloads it (README).
+    google_play_secret_name: Annotated[str, Field(alias="GOOGLE_PLAY_SECRET_NAME")] = "repmon/google-play"
+    google_play_api_url: Annotated[str, Field(alias="GOOGLE_PLAY_API_URL")] = (
+        "https://androidpublisher.googleapis.com"
+    )
+    google_play_token_url: Annotated[str, Field(alias="GOOGLE_PLAY_TOKEN_URL")] = (
+        "https://oauth2.googleapis.com/token"
+    )
+    #: App Store Connect: {"issuer_id", "key_id", "private_key"} (the .p8 key's text) (README).
+    appstore_connect_secret_name: Annotated[str, Field(alias="APPSTORE_CONNECT_SECRET_NAME")] = (
+        "repmon/appstore-connect"
+    )
+    appstore_connect_url: Annotated[str, Field(alias="APPSTORE_CONNECT_URL")] = (
+        "https://api.appstoreconnect.apple.com"
+    )
     #: YouTube's Data API key: {"api_key": ...} (README, "YouTube").
     youtube_secret_name: Annotated[str, Field(alias="YOUTUBE_SECRET_NAME")] = "repmon/youtube"
     youtube_api_url: Annotated[str, Field(alias="YOUTUBE_API_URL")] = "https://www.googleapis.com/youtube/v3"
@@ -57,7 +72,9 @@ class CollectSettings(_Settings):
     youtube_search_units: Annotated[int, Field(alias="YOUTUBE_SEARCH_UNITS", ge=0)] = 0
     youtube_quota_share: Annotated[float, Field(alias="YOUTUBE_QUOTA_SHARE", gt=0, le=1)] = 0.8
     #: The planner's interval (PollIntervalMinutes): how many polls a day share the quota.
-    poll_interval_minutes: Annotated[float, Field(alias="POLL_INTERVAL_MINUTES", ge=1)] = 15.0
+    #: ... and Google Play lists only the last 7 days of reviews: a day is the most that stays well
+    #: inside the week (a missed poll or two, a day of outage, and still nothing lost).
+    poll_interval_minutes: Annotated[float, Field(alias="POLL_INTERVAL_MINUTES", ge=1, le=1440)] = 15.0
     #: The pseudonym key's secret: known customers are looked up by their keyed hash (none: no lookup).
     pseudonym_key_name: Annotated[str, Field(alias="PSEUDONYM_KEY_NAME")] = ""
     #: X's app-only bearer token: {"bearer_token": ...} (README, "X").

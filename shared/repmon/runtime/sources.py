@@ -15,7 +15,7 @@ import requests
 from repmon.adapters.http import new_session
 from repmon.domain.brand import Brand
 from repmon.domain.errors import SourceNotConfigured
-from repmon.domain.source_registry import SOURCES, SourceSpec
+from repmon.domain.source_registry import POLLED, SourceSpec
 from repmon.ports import MentionSource, SourcePage
 from repmon.runtime.observability import logger
 from repmon.runtime.settings import CollectSettings
@@ -56,4 +56,4 @@ def _session(settings: CollectSettings) -> requests.Session:
 
 def build_sources(settings: CollectSettings) -> dict[str, MentionSource]:
     session = _session(settings)
-    return {name: LazySource(spec, settings, session) for name, spec in SOURCES.items()}
+    return {name: LazySource(spec, settings, session) for name, spec in POLLED.items()}

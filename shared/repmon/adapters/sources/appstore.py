@@ -7,13 +7,16 @@ rest come next poll, and while it is behind an empty or short page never moves i
 be real is rejected, or it would make every later review look old: one of more than twelve digits,
 or one the ids below it do not support at the rate the page's ids grow with their dates
 (`domain.cursor.implausible`: 9e9 above reviews dated an hour earlier is as absurd as 10^15).
-Reviews are about the app itself, so they are not filtered by the brand query.
+Reviews are about the app itself, so they are not filtered by the brand query. A review is stored
+under its identity across routes (`appstore_identity.review_key`), not the feed's number: App Store
+Connect reads the same reviews under other ids, and the same review from both is one mention.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -29,6 +32,7 @@ from repmon.adapters.item_fields import (
     path_segment,
     text,
 )
+from repmon.adapters.sources.appstore_identity import review_key
 from repmon.domain.brand import Brand
 from repmon.domain.cursor import Candidate, Cursor, NewestFirstScan, Served, clamp_date, implausible
 from repmon.domain.errors import SourceUnavailable
@@ -79,7 +83,7 @@ class RssAppStoreSource:
             page.mentions.extend(step.page)
             page.errors.extend(f"appstore {country}: {note}" for note in step.notes)
             page = _add(page, skipped, step.truncated)
-        dumped = {"v": 2, "countries": {c: m.dump() for c, m in state.items()}}
+        dumped = {"v": 3, "countries": {c: m.dump() for c, m in state.items()}}
         return _add(page, 0, False, json.dumps(dumped, sort_keys=True))
 
     def _read(
@@ -164,16 +168,17 @@ def entry_to_review(entry: dict[str, Any], country: str, app_id: str, now: datet
     created = clamp_date(iso_date(updated), now) if updated else now
     author = entry.get("author") or {}
     handle, uri = text(_label(author.get("name"))), _label(author.get("uri"))
+    body, title = plain_text(_label(entry["content"])), plain_text(_label(entry.get("title")))
     mention = Mention(
         source=Source.APPSTORE.value,
-        native_id=raw_id,
+        native_id=review_key(app_id, handle, title, body),
         created_at=created,
-        text=plain_text(_label(entry["content"])),
+        text=body,
         url=f"https://apps.apple.com/{country}/app/id{app_id}?see-all=reviews",
         author=Author(id=text(uri.rpartition("/id")[2] if "/id" in uri else handle), handle=handle),
         engagement=Engagement(score=_int(entry.get("im:voteSum")), votes=_int(entry.get("im:voteCount"))),
         rating=rating,
-        title=plain_text(_label(entry.get("title"))),
+        title=title,
         community=country,
     )
     return review_id, mention
@@ -200,14 +205,23 @@ def _int(value: Any) -> int:
 
 
 def _parse_cursor(cursor: str | None) -> dict[str, Cursor]:
-    """Each country's cursor; version 1 (`last_id`, maybe mid catch-up) resumes from its last id."""
+    """Each country's cursor; version 1 (`last_id`, maybe mid catch-up) resumes from its last id.
+
+    Before version 3 the reviews were stored under the feed's number, which `seen` holds: those
+    numbers cannot recognise a review under its new id, so the cursor resumes one id above where it
+    stood instead (ids are whole numbers, and the one it stood at was returned), never returning a
+    stored review a second time under the new id.
+    """
     try:
-        countries = json.loads(cursor)["countries"] if cursor else {}
+        loaded = json.loads(cursor) if cursor else {}
+        countries = loaded["countries"] if loaded else {}
+        legacy = bool(loaded) and loaded.get("v", 1) < 3
         state: dict[str, Cursor] = {}
         for country, data in dict(countries).items():
             if isinstance(data, dict) and "last_id" in data:
                 data = {"at": data["last_id"], "behind": "next_page" in data}
-            state[str(country)] = Cursor.load(data, Cursor())
+            mark = Cursor.load(data, Cursor())
+            state[str(country)] = replace(mark, at=mark.at + 1, seen={}) if legacy and mark.at else mark
         return state
     except (TypeError, ValueError, KeyError, AttributeError, ArithmeticError):
         return {}

@@ -24,7 +24,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from repmon.domain.source_registry import SOURCES
+from repmon.domain.source_registry import POLLED
 from repmon.localstack.fakes.world import LoggedRequest, Reply, SourceWorld
 
 __all__ = ["FakeSources", "LoggedRequest", "SourceWorld"]
@@ -89,6 +89,9 @@ class FakeSources:
             "HACKERNEWS_API_URL": self.hackernews_url,
             "APPSTORE_RSS_URL": self.appstore_url,
             "BLUESKY_SERVICE_URL": self.base_url,
+            "GOOGLE_PLAY_API_URL": self.base_url,
+            "GOOGLE_PLAY_TOKEN_URL": f"{self.base_url}/google-oauth2/token",
+            "APPSTORE_CONNECT_URL": self.base_url,
             "YOUTUBE_API_URL": f"{self.base_url}/youtube/v3",
             "X_API_URL": self.base_url,
         }
@@ -114,14 +117,16 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
-        self.rfile.read(length)
-        self._serve("POST")
+        body = self.rfile.read(length)
+        # A form (an OAuth token request) reads as query parameters, as servers treat it.
+        form = "application/x-www-form-urlencoded" in (self.headers.get("Content-Type") or "")
+        self._serve("POST", body.decode("utf-8", "replace") if form else "")
 
-    def _serve(self, method: str) -> None:
+    def _serve(self, method: str, form: str = "") -> None:
         world = self.server.world
         parts = urlsplit(self.path)
         path = unquote(parts.path).rstrip("/") or "/"
-        parsed = parse_qs(parts.query)
+        parsed = parse_qs(parts.query) | parse_qs(form)
         query = {k: v[-1] for k, v in parsed.items()}
         # A repeated parameter (Bluesky's actors=a&actors=b) is also given whole, one value a line.
         query |= {f"{k}[]": "\n".join(v) for k, v in parsed.items() if len(v) > 1}
@@ -150,7 +155,7 @@ class _Handler(BaseHTTPRequestHandler):
 def _routes() -> list[Route]:
     """Each source's fake (the registry's `fake`): one server for all, their paths do not overlap."""
     found = []
-    for spec in SOURCES.values():
+    for spec in POLLED.values():
         module, _, name = spec.fake.partition(":")
         found.append(getattr(importlib.import_module(module), name))
     return found

@@ -22,6 +22,15 @@ from repmon.localstack.fakes.records import (
     base36,
 )
 
+
+def stored_review_id(app_id: str, author: str, title: str, content: str) -> str:
+    """What repmon stores as an App Store review's id, whichever route read it."""
+    from repmon.adapters.http import plain_text
+    from repmon.adapters.sources.appstore_identity import review_key
+
+    return review_key(app_id, author, plain_text(title), plain_text(content))
+
+
 #: What a fake answers: (status, body, headers). A body in bytes is sent as it is (its Content-Type
 #: in the headers, as a feed's XML); anything else as JSON.
 Reply = tuple[int, object, dict[str, str]]
@@ -188,7 +197,7 @@ class SourceWorld:
         review_id: int | None = None,
         reported: float | None = None,
     ) -> str:
-        """Review ids grow with time, as Apple's do; returns the id."""
+        """Review ids grow with time, as Apple's do; returns the id repmon stores (`appstore_identity`)."""
         rid = review_id or 9_000_000_000 + self._next_id()
         self.reviews.append(
             AppStoreReview(
@@ -206,7 +215,7 @@ class SourceWorld:
                 reported,
             )
         )
-        return str(rid)
+        return stored_review_id(app_id, author, title, content)
 
     def set_appstore_feed(
         self, app_id: str, country: str = "us", *, metadata_entry: bool = False, dated: bool = True
