@@ -71,3 +71,12 @@ def test_youtube_settings_defaults_and_checks() -> None:
             YouTubeSettings(channel_id=bad)
     with pytest.raises(ValidationError):
         YouTubeSettings(search_pages=6)
+
+
+def test_the_brands_channel_is_one_of_its_own_accounts_and_own_accounts_are_channel_ids() -> None:
+    settings = YouTubeSettings(
+        channel_id="UCacmeAirOfficial0000001", own_accounts=("UCacmeAirSupport00000002",)
+    )
+    assert settings.own_accounts == ("ucacmeairsupport00000002", "ucacmeairofficial0000001")
+    with pytest.raises(ValidationError, match="not a YouTube channel id"):
+        YouTubeSettings(own_accounts=("@acmeair",))

@@ -136,6 +136,7 @@ SOURCES: dict[str, SourceSpec] = {
             secret="youtube_secret_name",
             filtered=False,
             short="yt",
+            replies=Replies.OWN_POSTS,
         ),
         SourceSpec(
             Source.X,

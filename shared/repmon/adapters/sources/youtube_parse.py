@@ -129,7 +129,7 @@ def comment_to_mention(comment: Any, video: Any, own: Collection[str] = ()) -> M
         url=f"{where}&lc={comment_id}" if video_id else where,
         author=Author(id=author, handle=handle),
         engagement=Engagement(score=count(snippet.get("likeCount"))),
-        own=author in own,
+        own=author.lower() in {channel.lower() for channel in own},
     )
 
 

@@ -33,6 +33,8 @@ _MASTODON = re.compile(
 )
 #: X: a username of 1-15 letters, digits or '_' (the @ is not part of it).
 _X = re.compile(r"[a-z0-9_]{1,15}")
+#: YouTube: a channel id, "UC" and 22 URL-safe base64 characters (compared lower-cased, as every handle).
+_YOUTUBE = re.compile(r"uc[a-z0-9_-]{22}")
 _ANY = re.compile(r"[^\s@/]{1,100}")
 
 
@@ -83,6 +85,7 @@ RULES: dict[str, Callable[[str], str]] = {
     "appstore": _no_authors("App Store reviews (RSS)"),
     "feeds": _no_authors("news and feeds"),
     "x": _checked(_X, "an X username (1-15 letters, digits or '_'; the @ may be left out)"),
+    "youtube": _checked(_YOUTUBE, "a YouTube channel id (UC and 22 letters, digits, - or _)"),
     "any": _checked(_ANY, "a handle (no spaces, '/' or '@' inside)"),
 }
 

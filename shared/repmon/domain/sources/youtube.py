@@ -13,9 +13,9 @@ stack's daily YouTube quota, which the adapter shares out over the brands and th
 from __future__ import annotations
 
 import re
-from typing import Annotated
+from typing import Annotated, Any, ClassVar
 
-from pydantic import AfterValidator, Field
+from pydantic import AfterValidator, Field, model_validator
 
 from repmon.domain.sources import SourceOptions
 
@@ -34,6 +34,8 @@ def _channel(value: str) -> str:
 
 
 class YouTubeSettings(SourceOptions):
+    #: own_accounts are channel ids; `channel_id` is one of them (its comments are the brand's own).
+    handle_rule: ClassVar[str] = "youtube"
     #: Defaults to on when `channel_id` is set.
     enabled: bool | None = None
     channel_id: Annotated[str, AfterValidator(_channel)] | None = None
@@ -46,6 +48,18 @@ class YouTubeSettings(SourceOptions):
     #: Videos found by search whose comments are read, newest first (one quota unit each a poll).
     max_videos: Annotated[int, Field(ge=0, le=50)] = 10
     max_items: Annotated[int, Field(ge=1, le=1000)] = 200
+
+    @model_validator(mode="before")
+    @classmethod
+    def _channel_is_own(cls, data: Any) -> Any:
+        """The brand's channel counts among its own accounts: its replies are the brand's."""
+        if not isinstance(data, dict):
+            return data
+        channel, own = data.get("channel_id"), data.get("own_accounts", ())
+        good = isinstance(channel, str) and CHANNEL_ID.fullmatch(channel.strip())
+        if good and isinstance(own, list | tuple):
+            return {**data, "own_accounts": [*own, str(channel).strip()]}
+        return data
 
     @property
     def active(self) -> bool:
