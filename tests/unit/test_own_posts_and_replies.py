@@ -115,19 +115,17 @@ def test_without_own_accounts_on_a_source_its_mentions_are_reply_unknown() -> No
 
 
 def test_a_source_that_does_not_read_the_own_accounts_posts_stays_unknown_even_with_them_listed() -> None:
-    # Reddit's adapter finds the brand's comments only when they name the brand: silence proves nothing.
+    # Mastodon cannot tie a reply to its parent (in_reply_to_id is a local id): silence proves nothing.
+    own = {"instances": ["toot.example"], "own_accounts": ["acme@toot.example"]}
     brand = Brand.model_validate(
-        {
-            "id": "acme",
-            "name": "Acme Air",
-            "query": '"acme air"',
-            "sources": {"reddit": {"own_accounts": ["AcmeHelp"]}},
-        }
+        {"id": "acme", "name": "Acme Air", "query": '"acme air"', "sources": {"mastodon": own}}
     )
     store = MemoryMentionStore()
-    complaint = Mention("reddit", "t3_z", T0, "acme air lost my bag, awful")
-    source = ScriptedSource("reddit", [complaint])
+    complaint = Mention(
+        "mastodon", "https://toot.example/users/kim/statuses/1", T0, "acme air lost my bag, awful"
+    )
+    source = ScriptedSource("mastodon", [complaint])
     Collector(
-        InMemoryWatchlist([brand]), {"reddit": source}, InMemoryCursorStore(), store, KeywordScorer()
-    ).collect(PollJob("acme", "reddit", T0 + timedelta(minutes=60)))
-    assert status_of(store.items[("acme", "reddit#t3_z")].mention) == "unknown"
+        InMemoryWatchlist([brand]), {"mastodon": source}, InMemoryCursorStore(), store, KeywordScorer()
+    ).collect(PollJob("acme", "mastodon", T0 + timedelta(minutes=60)))
+    assert status_of(store.items[("acme", f"mastodon#{complaint.native_id}")].mention) == "unknown"

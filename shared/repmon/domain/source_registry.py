@@ -97,7 +97,7 @@ SOURCES: dict[str, SourceSpec] = {
             influence=formulas.reddit,
             queue=Queue.REDDIT,
             secret="reddit_secret_name",
-            # Replies NONE until the adapter reads the own accounts' comments (a search misses them).
+            replies=Replies.OWN_POSTS,  # each own account's comments (/user/<name>/comments)
         ),
         SourceSpec(
             Source.HACKERNEWS,

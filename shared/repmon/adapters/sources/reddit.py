@@ -133,8 +133,17 @@ class PrawRedditSource:
                 total.complete = total.complete and scan.complete
         except prawcore.exceptions.PrawcoreException as exc:
             raise _translate(exc) from exc
+        own, own_errors = self._own_comments(
+            settings.own_accounts, mark.floor(self.overlap.total_seconds()), now
+        )
+        total.found += own.found
+        total.skipped += own.skipped
+        total.served += own.served
+        total.complete = total.complete and own.complete
+        own_ids = {c.mention.native_id for c in own.found}
         found, skipped, complete = total.found, total.skipped, total.complete
-        matching = [c for c in found if query.matches(c.mention.full_text)]
+        # The brand's own comments are kept whatever they say: they are its replies (README, "Replies").
+        matching = [c for c in found if c.mention.native_id in own_ids or query.matches(c.mention.full_text)]
         settled = (now - self.overlap).timestamp() if complete else None
         step = mark.advance(
             matching,
@@ -152,10 +161,30 @@ class PrawRedditSource:
             if complete
             else [f"reddit: over {self.scan_limit} items since the cursor; older ones may be missed"]
         )
-        errors = gap + [f"reddit: {note}" for note in step.notes] + people.errors
+        errors = gap + [f"reddit: {note}" for note in step.notes] + people.errors + own_errors
         return SourcePage(
             enriched, TimeCursor.dump(step.cursor), skipped=skipped, truncated=step.truncated, errors=errors
         )
+
+    def _own_comments(
+        self, accounts: tuple[str, ...], floor: float, now: datetime
+    ) -> tuple[_Scan, list[str]]:
+        """Each own account's comments down to `floor` (its user listing: a search for the brand's
+        terms misses "Sorry, DM us"); an account Reddit does not serve is noted, the poll goes on."""
+        total, errors = _Scan(), []
+        for name in accounts:
+            try:
+                scan = self._scan(f"user/{quote(name, safe='')}/comments/", {}, floor, now)
+            except _GONE as exc:
+                errors.append(f"reddit: own account u/{name} not read ({type(exc).__name__})")
+                continue
+            except prawcore.exceptions.PrawcoreException as exc:
+                raise _translate(exc) from exc
+            total.found += scan.found
+            total.skipped += scan.skipped
+            total.served += scan.served
+            total.complete = total.complete and scan.complete
+        return total, errors
 
     def _scan(self, path: str, params: dict[str, str], floor: float, now: datetime) -> _Scan:
         """Read a newest-first listing down to `floor`, a page of 100 at a time, item by item."""

@@ -30,6 +30,7 @@ _RATELIMIT = {"x-ratelimit-remaining": "996.0", "x-ratelimit-used": "4", "x-rate
 NOT_FOUND = {"message": "Not Found", "error": 404}
 _SUBREDDIT_PATH = re.compile(r"^/r/([^/]+)/(search|comments|about)$")
 _USER_PATH = re.compile(r"^/user/([^/]+)/about$")
+_USER_COMMENTS = re.compile(r"^/user/([^/]+)/comments$")
 
 _THING_FIXED: dict[str, Any] = {
     "subreddit_type": "public",
@@ -100,7 +101,7 @@ def route(world: SourceWorld, method: str, path: str, query: dict[str, str], hea
     """Reddit's part of the fake server (the registry's `fake`): its OAuth token and API paths."""
     if path == "/api/v1/access_token":
         return _access_token(headers)
-    if not (_USER_PATH.match(path) or _SUBREDDIT_PATH.match(path)):
+    if not (_USER_PATH.match(path) or _USER_COMMENTS.match(path) or _SUBREDDIT_PATH.match(path)):
         return None
     if headers.get("Authorization") != f"bearer {_TOKEN}":
         return 401, _UNAUTHORIZED, {}
@@ -119,6 +120,10 @@ def reddit_reply(world: SourceWorld, path: str, query: dict[str, str]) -> Reply:
     if m := _USER_PATH.match(path):
         user = world.users.get(m.group(1).lower())
         return (200, _t2(user), _RATELIMIT) if user else (404, NOT_FOUND, _RATELIMIT)
+    if m := _USER_COMMENTS.match(path):  # a user's comments, newest first; 404 for one with none
+        name = m.group(1).lower()
+        mine = [c for c in _comments(world, None) if str(c["data"]["author"]).lower() == name]
+        return (200, _listing(mine, query, None, "t1"), _RATELIMIT) if mine else (404, NOT_FOUND, _RATELIMIT)
     m = _SUBREDDIT_PATH.match(path)
     if m is None:
         return 404, NOT_FOUND, {}
