@@ -19,6 +19,7 @@ from repmon.localstack.fakes.server import FakeSources, SourceWorld
 from tests.bench.bench_bluesky import bluesky
 from tests.bench.bench_mastodon import mastodon
 from tests.bench.bench_x import x
+from tests.bench.bench_youtube import youtube
 
 NOW = datetime(2026, 11, 4, 12, tzinfo=UTC)
 ENTRIES = 100
@@ -73,6 +74,7 @@ def main() -> None:
     bluesky()
     mastodon()
     x()
+    youtube()
 
 
 if __name__ == "__main__":
