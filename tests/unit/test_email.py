@@ -409,3 +409,10 @@ def test_a_drop_reads_against_a_usual_day_or_week_in_words():
 def test_any_themes_keep_the_subject_short_printable_ascii(themes, rule):
     subject = render_subject(_alert(rule, themes=themes, value=3, scored=4))
     assert len(subject) <= 99 and subject.isascii() and subject.isprintable()
+
+
+def test_the_usual_hour_reads_on_the_brands_clock_too():
+    alert = _alert(
+        VOLUME_SPIKE, threshold=20.0, usual_for="for a weekday at 3 a.m. UTC", usual_local="8 p.m. MST"
+    )
+    assert "usually 0.0 for a weekday at 3 a.m. UTC (8 p.m. MST) (alert at 20)" in render_text(alert)

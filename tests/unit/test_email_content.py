@@ -4,12 +4,14 @@ once, the brand's time zone."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from repmon.domain.brand import Brand
 from repmon.domain.models import Author, Mention, ScoredMention, Sentiment
 from repmon.domain.reputation import Snapshot
 from repmon.domain.rules import negative_share, reputation_drop
+from repmon.domain.seasonal import WEEKDAY_WEEKEND, Expected
 from repmon.services.alert_content import build_alert, top_mentions
 from tests.fakes import InMemoryMentionStore
 
@@ -67,3 +69,13 @@ def test_near_identical_mentions_are_listed_once_with_their_count_and_the_list_s
 
 def test_the_brands_time_zone_goes_with_the_alert():
     assert _alert().details["timezone"] == "America/Denver"
+
+
+def test_the_usual_hour_is_also_told_in_the_brands_local_time():
+    # Given a seasonal usual for the hour judged at 04:00 UTC (03:00-04:00: "3 a.m. UTC")
+    usual = Expected(3.5, 24.0, WEEKDAY_WEEKEND, "for a weekday at 3 a.m. UTC", 0.1, 24)
+    decision = negative_share(BRAND, replace(SNAP, expected=usual))
+    alert = build_alert(BRAND, AT, SNAP, decision, "id", [])
+    assert "3 a.m. UTC" in str(alert.details["usual_for"])
+    # Then the alert carries that hour in Denver, for the email's facts
+    assert alert.details["usual_local"] == "8 p.m. MST"

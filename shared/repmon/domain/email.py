@@ -34,6 +34,7 @@ from repmon.domain.rule_text import (
     share_text,
     span_label,
     usual_for,
+    usual_for_local,
     usual_span,
     usual_volume,
     volume_figures,
@@ -206,7 +207,8 @@ def _facts(alert: Alert) -> list[str]:
     if alert.rule == VOLUME_SPIKE:
         volume, bar = volume_figures(d)
         facts.append(
-            f"Last hour: about {volume} mentions, usually {usual_volume(d)} {usual_for(d)} (alert at {bar})"
+            f"Last hour: about {volume} mentions, usually {usual_volume(d)} {usual_for_local(d)} "
+            f"(alert at {bar})"
         )
         if "usual_method" in d:
             facts.append(f"Usual learnt from: {d['usual_method']}, {d.get('history_hours', 0)} h of history")
@@ -214,7 +216,7 @@ def _facts(alert: Alert) -> list[str]:
         share, usual = share_text(d)
         facts.append(
             f"Last hour: {d.get('value', 0)} of {d.get('scored', 0)} scored mentions negative ({share}), "
-            f"usually {usual} {usual_for(d)} (alert at {d.get('threshold', 0)})"
+            f"usually {usual} {usual_for_local(d)} (alert at {d.get('threshold', 0)})"
         )
     if alert.rule == INFLUENCER_NEGATIVE:
         facts.append(f"Influential negative mentions: {d.get('mentions', len(alert.top_mentions))}")

@@ -58,6 +58,12 @@ def usual_for(details: Details) -> str:
     return str(details.get("usual_for", "per hour"))
 
 
+def usual_for_local(details: Details) -> str:
+    """'for a weekday at 3 a.m. UTC (8 p.m. MST)' when the alert knows the brand's clock."""
+    local = details.get("usual_local")
+    return f"{usual_for(details)} ({local})" if local else usual_for(details)
+
+
 def ratio_text(details: Details) -> str:
     return number(float(details.get("ratio", 0)), 1)
 

@@ -13,8 +13,10 @@ from repmon.domain.models import Alert, ScoredMention
 from repmon.domain.reputation import HOUR, Snapshot, window_span
 from repmon.domain.rules import INFLUENCER_NEGATIVE, VOLUME_SPIKE, Decision
 from repmon.domain.safe_text import safe_field
+from repmon.domain.seasonal import clock_hour
 from repmon.domain.similar import group_similar
 from repmon.domain.themes import theme_line, themes
+from repmon.domain.timeutil import floor_hour
 from repmon.ports import MentionStore
 
 #: The mentions an alert's themes and "x3 similar" counts are drawn from (its list shows the top
@@ -57,6 +59,8 @@ def build_alert(
     details = dict(decision.details)
     # Local times in the email, with UTC beside (domain.email_mentions.local_time).
     details["timezone"] = brand.timezone
+    if local := _usual_local(brand, at, str(details.get("usual_for", ""))):
+        details["usual_local"] = local
     listed = group_similar(top)[: brand.notifications.top_mentions]
     similar = {sm.key: count for sm, count in listed if count > 1}
     if similar:
@@ -85,3 +89,14 @@ def build_alert(
         top_mentions=tuple(sm for sm, _ in listed),
         details=details,
     )
+
+
+def _usual_local(brand: Brand, at: datetime, label: str) -> str | None:
+    """The hour a seasonal usual is for ("for a weekday at 3 a.m. UTC") on the brand's clock: "8 p.m.
+    MST". The hour is the one `Seasonal.expect` judged at `at`: the current one from its half."""
+    if not label.endswith(" UTC") or brand.timezone == "UTC":
+        return None
+    current = floor_hour(at)
+    judged = current if at - current >= HOUR / 2 else current - HOUR
+    local = judged.astimezone(brand.zone)
+    return f"{clock_hour(local.hour)} {local.tzname()}"
