@@ -16,9 +16,8 @@ goes in the `X-Goog-Api-Key` header, never in a URL that an error could print.
 
 from __future__ import annotations
 
-import json
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -33,18 +32,28 @@ from repmon.adapters.sources.youtube_parse import (
     SOURCE,
     VIDEO_ID,
     Page,
-    VideoStats,
     channel_subscribers,
     list_page,
     parse_threads,
     video_stats,
     video_to_mention,
 )
-from repmon.adapters.sources.youtube_quota import DynamoQuotaLedger, QuotaLedger, Spend, Usage
+from repmon.adapters.sources.youtube_quota import DynamoQuotaLedger, QuotaLedger, Spend
+from repmon.adapters.sources.youtube_state import (
+    Budget,
+    Scan,
+    State,
+    Step,
+    Watch,
+    advance,
+    batches,
+    pruned,
+    with_numbers,
+)
 from repmon.domain.brand import Brand
-from repmon.domain.cursor import Candidate, Cursor, NewestFirstScan, Served, TimeCursor, by_time
+from repmon.domain.cursor import Candidate, Cursor, NewestFirstScan, by_time
 from repmon.domain.errors import InvalidConfig, SourceUnavailable
-from repmon.domain.models import Author, Engagement, Mention
+from repmon.domain.models import Mention
 from repmon.domain.youtube_quota import QuotaPlan, previous_day, quota_day
 from repmon.ports import SourcePage
 
@@ -52,8 +61,6 @@ if TYPE_CHECKING:  # the factory reads its settings; adapters never import the r
     from repmon.runtime.settings import CollectSettings
 
 API = "https://www.googleapis.com/youtube/v3"
-#: Ids per `videos.list` / `channels.list` call.
-BATCH = 50
 #: Error reasons that mean the project's quota (or its rate) is spent: stop asking this poll.
 _QUOTA_REASONS = {"quotaExceeded", "dailyLimitExceeded", "rateLimitExceeded", "userRateLimitExceeded"}
 #: Error reasons of one video or channel: noted, that stream dropped, the others read.
@@ -66,62 +73,11 @@ class _StreamGone(Exception):
 
 
 @dataclass
-class _Budget:
-    """The brand's quota for this poll: each request is counted in the ledger before it is made."""
-
-    ledger: QuotaLedger
-    plan: QuotaPlan
-    day: str
-    units: int
-    #: The brand's search turn now (`QuotaPlan.search_turn`): one search a turn, claimed in the ledger.
-    turn: str | None
-    denied: list[str] = field(default_factory=list)
-    spent: int = 0
-    searches: int = 0
-    #: YouTube's own refusal for quota (another user of the key spent it): no more requests this poll.
-    gone: str = ""
-
-    @property
-    def caps(self) -> Usage:
-        return Usage(self.plan.unit_cap, self.plan.search_cap)
-
-    def unit(self, what: str) -> bool:
-        """Whether a 1-unit request for `what` may be made (counted if so)."""
-        if self.gone or self.units <= 0:
-            self.denied.append(what)
-            return False
-        if self.ledger.spend(self.day, units=1, searches=0, caps=self.caps) is not Spend.SPENT:
-            self.units = 0
-            self.denied.append(what)
-            return False
-        self.units -= 1
-        self.spent += 1
-        return True
-
-    def search(self, claim: str | None) -> Spend:
-        if self.gone:
-            return Spend.OVER
-        units = self.plan.search_units
-        result = self.ledger.spend(self.day, units=units, searches=1, caps=self.caps, claim=claim)
-        if result is Spend.SPENT:
-            self.searches += 1
-            self.spent += units
-        return result
-
-
-@dataclass
 class _Poll:
     skipped: int = 0
     errors: list[str] = field(default_factory=list)
     #: Comments read from watched videos (outside the channel cursor: each video has its own mark).
     watched: list[Candidate] = field(default_factory=list)
-
-
-@dataclass
-class _Scan:
-    found: list[Candidate] = field(default_factory=list)
-    read: list[float] = field(default_factory=list)
-    complete: bool = True
 
 
 class YouTubeSource:
@@ -158,38 +114,36 @@ class YouTubeSource:
 
     def fetch(self, brand: Brand, cursor: str | None, now: datetime) -> SourcePage:
         settings = brand.sources.youtube
-        state = _State.parse(cursor, now, self.lookback)
+        state = State.parse(cursor, now, self.lookback)
         budget = self._budget(brand.id, now, settings.search_pages)
         poll = _Poll()
         own = {c for c in (settings.channel_id, *getattr(settings, "own_accounts", ())) if c}
-        videos, comments = _Step(state.videos), _Step(state.comments)
+        videos, comments = Step(state.videos), Step(state.comments)
         if settings.search and budget.turn:
             videos = self._search(brand, videos, now, budget, poll)
         if settings.channel_id:
             comments = self._channel(brand, settings.channel_id, comments, own, now, budget, poll)
         # A video of the brand's own channel (its own upload found by the search) is its own post.
         videos = replace(videos, page=[replace(m, own=m.author.id in own) for m in videos.page])
-        found = {m.native_id: _Watch.of(m) for m in videos.page}
-        watch = _pruned({**found, **state.watch}, now, settings.watch_days, settings.max_videos)
+        found = {m.native_id: Watch.of(m) for m in videos.page}
+        watch = pruned({**found, **state.watch}, now, settings.watch_days, settings.max_videos)
         watch = self._watched(watch, own, settings.channel_id, now, budget, poll)
         page = self._numbers(videos.page + comments.page + [c.mention for c in poll.watched], budget)
         self._report(brand.id, budget, poll)
         notes = [f"youtube: {n}" for n in videos.notes + comments.notes]
-        text = _State(comments.cursor, videos.cursor, watch).dump()
+        text = State(comments.cursor, videos.cursor, watch).dump()
         truncated = videos.truncated or comments.truncated
         return SourcePage(page, text, poll.skipped, truncated, poll.errors + notes)
 
-    def _budget(self, brand_id: str, now: datetime, pages: int) -> _Budget:
+    def _budget(self, brand_id: str, now: datetime, pages: int) -> Budget:
         day = quota_day(now)
         brands = self.ledger.enrol(day, previous_day(day), brand_id)
         units = self.plan.units_this_poll(brand_id, now, brands)
-        return _Budget(
-            self.ledger, self.plan, day, units, self.plan.search_turn(brand_id, now, brands, pages)
-        )
+        return Budget(self.ledger, self.plan, day, units, self.plan.search_turn(brand_id, now, brands, pages))
 
     # -- search: new videos -------------------------------------------------------------------
 
-    def _search(self, brand: Brand, mark: _Step, now: datetime, budget: _Budget, poll: _Poll) -> _Step:
+    def _search(self, brand: Brand, mark: Step, now: datetime, budget: Budget, poll: _Poll) -> Step:
         """New videos for the brand's terms since the video cursor's floor, newest first."""
         settings = brand.sources.youtube
         cursor, overlap = mark.cursor, self.overlap.total_seconds()
@@ -197,7 +151,7 @@ class YouTubeSource:
         after = datetime.fromtimestamp(max(floor, 0), now.tzinfo).strftime("%Y-%m-%dT%H:%M:%SZ")
         params = {"part": "snippet", "type": "video", "order": "date", "maxResults": "50"}
         params |= {"q": " | ".join(brand.compiled.search_terms()), "publishedAfter": after}
-        scan, token, claim = _Scan(), "", f"{brand.id}#{budget.turn}"
+        scan, token, claim = Scan(), "", f"{brand.id}#{budget.turn}"
         for number in range(settings.search_pages):
             spent = budget.search(claim if number == 0 else None)
             if spent is Spend.CLAIMED:  # searched already this turn (or a retried job): not due
@@ -220,7 +174,7 @@ class YouTubeSource:
         return self._videos_step(brand, cursor, scan, now, complete=False)
 
     def _take_videos(
-        self, items: list[Any], scan: _Scan, old: NewestFirstScan, now: datetime, poll: _Poll
+        self, items: list[Any], scan: Scan, old: NewestFirstScan, now: datetime, poll: _Poll
     ) -> None:
         for item in items:
             try:
@@ -234,10 +188,10 @@ class YouTubeSource:
                 scan.found.append(candidate)
 
     def _videos_step(
-        self, brand: Brand, cursor: Cursor, scan: _Scan, now: datetime, *, complete: bool
-    ) -> _Step:
+        self, brand: Brand, cursor: Cursor, scan: Scan, now: datetime, *, complete: bool
+    ) -> Step:
         matching = [c for c in scan.found if brand.compiled.matches(c.mention.full_text)]
-        return _advance(cursor, matching, scan, now, self.overlap, brand.sources.youtube.max_items, complete)
+        return advance(cursor, matching, scan, now, self.overlap, brand.sources.youtube.max_items, complete)
 
     # -- comments ----------------------------------------------------------------------------
 
@@ -245,31 +199,31 @@ class YouTubeSource:
         self,
         brand: Brand,
         channel: str,
-        mark: _Step,
+        mark: Step,
         own: set[str],
         now: datetime,
-        budget: _Budget,
+        budget: Budget,
         poll: _Poll,
-    ) -> _Step:
+    ) -> Step:
         """The channel's comment threads down to the comment cursor's floor."""
         floor = mark.cursor.floor(self.overlap.total_seconds())
         scan = self._threads({"allThreadsRelatedToChannelId": channel}, floor, own, now, budget, poll)
         if scan is None:
             return mark
         limit = brand.sources.youtube.max_items
-        return _advance(mark.cursor, scan.found, scan, now, self.overlap, limit, scan.complete)
+        return advance(mark.cursor, scan.found, scan, now, self.overlap, limit, scan.complete)
 
     def _watched(
         self,
-        watch: dict[str, _Watch],
+        watch: dict[str, Watch],
         own: set[str],
         channel: str | None,
         now: datetime,
-        budget: _Budget,
+        budget: Budget,
         poll: _Poll,
-    ) -> dict[str, _Watch]:
+    ) -> dict[str, Watch]:
         """Each watched video's new comments (from its own mark); a video that cannot be read is dropped."""
-        kept: dict[str, _Watch] = {}
+        kept: dict[str, Watch] = {}
         for video, seen in sorted(watch.items(), key=lambda kv: -kv[1].published):
             if seen.channel == channel:  # its comments come with the channel's
                 kept[video] = seen
@@ -293,12 +247,12 @@ class YouTubeSource:
         floor: float,
         own: set[str],
         now: datetime,
-        budget: _Budget,
+        budget: Budget,
         poll: _Poll,
-    ) -> _Scan | None:
+    ) -> Scan | None:
         """Comment threads newest first down to `floor`; None when the quota allowed no request."""
         params = {"part": "snippet,replies", "order": "time", "maxResults": str(self.page_size)} | selector
-        scan, old, token = _Scan(), NewestFirstScan(floor), ""
+        scan, old, token = Scan(), NewestFirstScan(floor), ""
         what = f"comments of {'video ' + selector['videoId'] if 'videoId' in selector else 'the channel'}"
         for number in range(self.max_pages):
             if not budget.unit(what):
@@ -331,27 +285,27 @@ class YouTubeSource:
 
     # -- statistics ----------------------------------------------------------------------------
 
-    def _numbers(self, page: list[Mention], budget: _Budget) -> list[Mention]:
+    def _numbers(self, page: list[Mention], budget: Budget) -> list[Mention]:
         """Views, likes and comments of the new videos, and every author's subscribers."""
         videos = sorted({m.native_id for m in page if VIDEO_ID.fullmatch(m.native_id)})
         stats: dict[str, Any] = {}
-        for ids in _batches(videos):
+        for ids in batches(videos):
             if budget.unit("video statistics") and (
                 body := self._get("videos", {"part": "statistics", "id": ids}, budget)
             ):
                 stats |= video_stats(body)
         authors = sorted({m.author.id for m in page if m.author.id})
         subscribers: dict[str, int | None] = {}
-        for ids in _batches(authors):
+        for ids in batches(authors):
             if budget.unit("subscriber counts") and (
                 body := self._get("channels", {"part": "statistics", "id": ids}, budget)
             ):
                 subscribers |= channel_subscribers(body)
-        return [_with_numbers(m, stats.get(m.native_id), subscribers.get(m.author.id)) for m in page]
+        return [with_numbers(m, stats.get(m.native_id), subscribers.get(m.author.id)) for m in page]
 
     # -- HTTP ------------------------------------------------------------------------------------
 
-    def _get(self, resource: str, params: dict[str, str], budget: _Budget, *, stream: bool = False) -> Any:
+    def _get(self, resource: str, params: dict[str, str], budget: Budget, *, stream: bool = False) -> Any:
         """GET `resource`; None when YouTube says the quota is spent (noted); `_StreamGone` (`stream`)
         for one video's or channel's refusal; `InvalidConfig` for a bad key; else `SourceUnavailable`."""
         headers = {"X-Goog-Api-Key": self.api_key.get_secret_value(), "Accept": "application/json"}
@@ -380,7 +334,7 @@ class YouTubeSource:
         except MalformedPage as exc:
             raise SourceUnavailable(self.name, f"{resource}: {exc}") from None
 
-    def _report(self, brand_id: str, budget: _Budget, poll: _Poll) -> None:
+    def _report(self, brand_id: str, budget: Budget, poll: _Poll) -> None:
         self.metric("YouTubeQuotaUnits", budget.spent)
         self.metric("YouTubeSearchCalls", budget.searches)
         if budget.gone:
@@ -395,111 +349,6 @@ class YouTubeSource:
             )
 
 
-@dataclass(frozen=True)
-class _Watch:
-    """A video the search found, whose comments are read: when it was published, where its last
-    read ended (epoch seconds), and its channel."""
-
-    published: float
-    mark: float
-    channel: str
-
-    @classmethod
-    def of(cls, video: Mention) -> _Watch:
-        at = video.created_at.timestamp()
-        return cls(at, at, video.author.id)
-
-
-@dataclass(frozen=True)
-class _Step:
-    """A stream's cursor and what this poll returned from it."""
-
-    cursor: Cursor
-    page: list[Mention] = field(default_factory=list)
-    truncated: bool = False
-    notes: list[str] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class _State:
-    """The stored cursor: the channel comments' (the shared cursor's own keys), the videos' and the
-    watched videos'."""
-
-    comments: Cursor
-    videos: Cursor
-    watch: dict[str, _Watch]
-
-    @classmethod
-    def parse(cls, raw: str | None, now: datetime, lookback: timedelta) -> _State:
-        comments = TimeCursor.parse(raw, now, lookback)
-        default = Cursor.start((now - lookback).timestamp())
-        try:
-            data = json.loads(raw) if raw else {}
-            videos = Cursor.load(data.get("videos"), default)
-            watch = {
-                str(v): _Watch(float(w[0]), float(w[1]), str(w[2])[:40])
-                for v, w in dict(data.get("watch") or {}).items()
-                if VIDEO_ID.fullmatch(str(v))
-            }
-        except (TypeError, ValueError, AttributeError, KeyError, IndexError, OverflowError):
-            return cls(comments, default, {})
-        return cls(comments, videos, watch)
-
-    def dump(self) -> str:
-        data = json.loads(TimeCursor.dump(self.comments))
-        data["videos"] = self.videos.dump()
-        data["watch"] = {v: [w.published, w.mark, w.channel] for v, w in sorted(self.watch.items())}
-        return json.dumps(data, sort_keys=True)
-
-
-def _pruned(watch: dict[str, _Watch], now: datetime, days: int, most: int) -> dict[str, _Watch]:
-    """The videos published in the last `days`, the `most` newest."""
-    since = (now - timedelta(days=days)).timestamp()
-    recent = sorted((w.published, v) for v, w in watch.items() if w.published >= since)
-    return {v: watch[v] for _, v in recent[::-1][:most]}
-
-
-def _advance(
-    cursor: Cursor,
-    candidates: list[Candidate],
-    scan: _Scan,
-    now: datetime,
-    overlap: timedelta,
-    limit: int,
-    complete: bool,
-) -> _Step:
-    """The shared cursor moved over a stream's scan: on evidence (every item read), by the run's bound."""
-    settled = (now - overlap).timestamp() if complete else None
-    step = cursor.advance(
-        candidates,
-        limit=limit,
-        overlap=overlap.total_seconds(),
-        settled=settled,
-        served=Served.of(scan.read),
-        now=now.timestamp(),
-    )
-    return _Step(step.cursor, step.page, step.truncated, step.notes)
-
-
-def _batches(ids: list[str]) -> Iterable[str]:
-    for start in range(0, len(ids), BATCH):
-        yield ",".join(ids[start : start + BATCH])
-
-
-def _with_numbers(mention: Mention, stats: VideoStats | None, subscribers: int | None) -> Mention:
-    """The mention with its video's statistics (views, likes as score, comments) and its author's
-    subscribers, where they were read."""
-    author: Author = mention.author
-    if subscribers is not None:
-        author = replace(author, followers=subscribers)
-    engagement: Engagement = mention.engagement
-    if stats is not None:
-        engagement = replace(
-            engagement, views=stats.views or 0, score=stats.likes or 0, comments=stats.comments or 0
-        )
-    return replace(mention, author=author, engagement=engagement)
-
-
 def _reason(response: requests.Response) -> str:
     """The first `error.errors[].reason` of a Google API error body ("" when there is none)."""
     try:
@@ -509,7 +358,7 @@ def _reason(response: requests.Response) -> str:
     return reason[:60] if isinstance(reason, str) and reason.isprintable() else ""
 
 
-def _search_refused(budget: _Budget) -> str:
+def _search_refused(budget: Budget) -> str:
     if budget.gone:
         return f"youtube: search not made, YouTube refused for quota ({budget.gone})"
     return f"youtube: the day's search quota share is spent ({budget.caps.searches} calls); search skipped"
