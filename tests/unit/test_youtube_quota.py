@@ -80,3 +80,26 @@ def test_the_brands_channel_is_one_of_its_own_accounts_and_own_accounts_are_chan
     assert settings.own_accounts == ("ucacmeairsupport00000002", "ucacmeairofficial0000001")
     with pytest.raises(ValidationError, match="not a YouTube channel id"):
         YouTubeSettings(own_accounts=("@acmeair",))
+
+
+def test_brands_validate_names_file_line_brand_and_field_of_youtube_keys(tmp_path, capsys) -> None:
+    from repmon.cli.main import main
+
+    watchlist = tmp_path / "brands.yaml"
+    watchlist.write_text(
+        "brands:\n"
+        "  - id: acme\n"
+        "    name: Acme\n"
+        "    query: acme\n"
+        "    sources:\n"
+        "      youtube:\n"
+        '        channel_id: "@acmeair"\n'
+        "        search_pages: 9\n"
+        "        serch: true\n",
+        encoding="utf-8",
+    )
+    assert main(["brands", "validate", str(watchlist)]) == 2
+    err = capsys.readouterr().err
+    assert f"{watchlist}:7: brand 'acme', sources.youtube.channel_id: '@acmeair' is not a channel id" in err
+    assert f"{watchlist}:8: brand 'acme', sources.youtube.search_pages: must be at most 5 (got 9)" in err
+    assert f"{watchlist}:9: brand 'acme', sources.youtube.serch: unknown key; did you mean 'search'?" in err
