@@ -33,8 +33,8 @@ def test_an_own_reply_without_the_brand_name_answers_its_post(world, fake, reddi
         InMemoryWatchlist([brand]), {"reddit": source}, InMemoryCursorStore(), store, KeywordScorer()
     ).collect(PollJob("acme", "reddit", NOW))
     stored = {key: sm.mention for (_, key), sm in store.items.items()}
-    assert stored[f"reddit#t3_{post}"].reply is not None
-    assert stored[f"reddit#t3_{post}"].reply.at == at + timedelta(minutes=9)
+    reply = stored[f"reddit#t3_{post}"].reply
+    assert reply is not None and reply.at == at + timedelta(minutes=9)
     assert status_of(stored[f"reddit#t3_{other}"]) == "unanswered"
     assert status_of(stored[f"reddit#t1_{answer}"]) == "own" and result.errors == ()
     assert world.requests_to("/user/acmehelp/comments")

@@ -6,12 +6,16 @@ the order they arrive in and however often they are re-read."""
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime, timedelta
+
+import pytest
 
 from repmon.adapters.memory import MemoryMentionStore
 from repmon.domain.brand import Brand
 from repmon.domain.models import Author, Mention, Reply
 from repmon.domain.replies import ReplyLink, status_of
+from repmon.domain.source_registry import SOURCES, Replies
 from repmon.ports import PollJob
 from repmon.services.collect import Collector
 from tests.fakes import InMemoryCursorStore, InMemoryWatchlist, KeywordScorer, ScriptedSource
@@ -114,18 +118,13 @@ def test_without_own_accounts_on_a_source_its_mentions_are_reply_unknown() -> No
     assert status_of(stored(store, "t3_a")) == "unknown"
 
 
-def test_a_source_that_does_not_read_the_own_accounts_posts_stays_unknown_even_with_them_listed() -> None:
-    # Mastodon cannot tie a reply to its parent (in_reply_to_id is a local id): silence proves nothing.
-    own = {"instances": ["toot.example"], "own_accounts": ["acme@toot.example"]}
-    brand = Brand.model_validate(
-        {"id": "acme", "name": "Acme Air", "query": '"acme air"', "sources": {"mastodon": own}}
+def test_a_source_that_does_not_read_the_own_accounts_posts_stays_unknown_even_with_them_listed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A source whose adapter cannot read the accounts' posts (Replies.NONE): silence proves nothing.
+    monkeypatch.setitem(
+        SOURCES, "hackernews", dataclasses.replace(SOURCES["hackernews"], replies=Replies.NONE)
     )
     store = MemoryMentionStore()
-    complaint = Mention(
-        "mastodon", "https://toot.example/users/kim/statuses/1", T0, "acme air lost my bag, awful"
-    )
-    source = ScriptedSource("mastodon", [complaint])
-    Collector(
-        InMemoryWatchlist([brand]), {"mastodon": source}, InMemoryCursorStore(), store, KeywordScorer()
-    ).collect(PollJob("acme", "mastodon", T0 + timedelta(minutes=60)))
-    assert status_of(store.items[("acme", f"mastodon#{complaint.native_id}")].mention) == "unknown"
+    collect(store, COMPLAINT)
+    assert status_of(stored(store, "t3_a")) == "unknown"

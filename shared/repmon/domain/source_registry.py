@@ -126,7 +126,7 @@ SOURCES: dict[str, SourceSpec] = {
             influence=formulas.mastodon,
             secret="mastodon_secret_name",
             short="masto",
-            # Replies NONE: in_reply_to_id is the instance's local id, not the parent's uri (native_id).
+            replies=Replies.OWN_POSTS,  # each own account's statuses, parents resolved to their uri
         ),
         SourceSpec(
             Source.YOUTUBE,

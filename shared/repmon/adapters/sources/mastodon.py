@@ -34,6 +34,7 @@ from pydantic import BaseModel, ConfigDict, SecretStr, ValidationError
 from repmon.adapters.http import LogSink, new_session
 from repmon.adapters.item_fields import ITEM_ERRORS, MalformedPage
 from repmon.adapters.secrets import read_secret
+from repmon.adapters.sources.mastodon_own import read_own
 from repmon.adapters.sources.mastodon_parse import (
     SOURCE,
     search_statuses,
@@ -144,8 +145,17 @@ class MastodonSource:
                     poll.errors.append(f"mastodon {host}: {exc}")
         if hosts and len(poll.failed) == len(hosts):
             raise SourceUnavailable(self.name, f"every instance failed; first: {poll.errors[-1]}")
+        readable = [h for h in hosts if h not in poll.failed and h not in poll.spent]
+        get = lambda host, path, params: self._get(host, path, params, poll)  # noqa: E731
+        own, notes = read_own(get, settings.own_accounts, readable, snowflake(floor), now)
+        poll.found += own
+        poll.errors += notes
+        own_ids = {c.mention.native_id for c in own}
         query = brand.compiled
-        matching = [c for c in poll.found if query.matches(c.mention.full_text)]
+        # The brand's own posts are kept whatever they say: they are its replies (README, "Replies").
+        matching = [
+            c for c in poll.found if c.mention.native_id in own_ids or query.matches(c.mention.full_text)
+        ]
         if poll.horizon is not None:  # a timeline was cut: nothing newer than what it read moves on
             matching = [c for c in matching if c.position <= poll.horizon]
         complete = poll.horizon is None and not poll.failed and not poll.spent

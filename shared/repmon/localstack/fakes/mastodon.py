@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -21,7 +22,11 @@ from repmon.localstack.fakes.records import any_term, search_terms
 from repmon.localstack.fakes.world import Reply, SourceWorld
 
 PREFIX = "/mastodon/"
-_PATH = re.compile(r"^/mastodon/([a-z0-9-]+)(/api/v1/timelines/tag/[^/]+|/api/v2/search)$")
+_PATH = re.compile(
+    r"^/mastodon/([a-z0-9-]+)(/api/v1/timelines/tag/[^/]+|/api/v2/search|/api/v1/accounts/lookup"
+    r"|/api/v1/accounts/\d+/statuses|/api/v1/statuses/\d+)$"
+)
+_NOT_FOUND = {"error": "Record not found"}
 _KEY = "mastodon"
 _RATE = "mastodon:rate"
 _LIMIT = 300
@@ -46,6 +51,8 @@ class Toot:
     reported: float | None = None
     #: A uri of a test's choosing (an absurd one).
     uri: str | None = None
+    #: The uri of the post this one answers.
+    parent: str | None = None
 
 
 def instance_url(base_url: str, name: str) -> str:
@@ -68,8 +75,10 @@ def add_toot(
     spoiler: str = "",
     reported: float | None = None,
     uri: str | None = None,
+    parent: str | None = None,
 ) -> str:
-    """Add a post by @author@home; returns its canonical uri (what repmon stores as its id)."""
+    """Add a post by @author@home (`parent`: the uri it answers); returns its canonical uri (what
+    repmon stores as its id)."""
     toots = world.stock.setdefault(_KEY, [])
     toot = Toot(
         len(toots) + 1,
@@ -86,6 +95,7 @@ def add_toot(
         spoiler,
         reported,
         uri,
+        parent,
     )
     toots.append(toot)
     return _uri(toot)
@@ -111,6 +121,8 @@ def route(world: SourceWorld, method: str, path: str, query: dict[str, str], hea
     if not str(headers.get("Authorization") or "").startswith("Bearer "):
         return 401, {"error": "This API requires an authenticated user"}, rate
     visible = sorted(_visible(world), key=lambda t: _local_id(t, instance), reverse=True)
+    if endpoint.startswith(("/api/v1/accounts", "/api/v1/statuses")):
+        return _by_account(visible, instance, endpoint, query, rate)
     if endpoint == "/api/v2/search":
         terms = search_terms(query.get("q", ""))
         found = [t for t in visible if t.indexable and any_term(terms, t.html, t.spoiler)]
@@ -153,6 +165,23 @@ def _window(world: SourceWorld) -> int:
     return int(world.now.timestamp()) // 300
 
 
+def _by_account(
+    visible: list[Toot], instance: str, endpoint: str, query: dict[str, str], rate: dict[str, str]
+) -> Reply:
+    """An account by `acct` (lookup), its posts newest first (since_id, limit), or one post by local id."""
+    if endpoint == "/api/v1/accounts/lookup":
+        user, _, home = query.get("acct", "").partition("@")
+        mine = [t for t in visible if (t.author, t.home) == (user, home)]
+        return (200, _account(mine[0], query["acct"]), rate) if mine else (404, _NOT_FOUND, rate)
+    number = endpoint.split("/")[4]
+    if endpoint.startswith("/api/v1/statuses/"):
+        found = [t for t in visible if str(_local_id(t, instance)) == number]
+        return (200, _status(found[0], instance, visible), rate) if found else (404, _NOT_FOUND, rate)
+    mine = [t for t in visible if _account(t, "")["id"] == number]
+    page = _after(mine, instance, query)[: _limit(query)]
+    return 200, [_status(t, instance, visible) for t in page], rate
+
+
 def _visible(world: SourceWorld) -> list[Toot]:
     return [t for t in world.stock.get(_KEY, []) if t.created <= world.now]
 
@@ -191,7 +220,7 @@ def _uri(toot: Toot) -> str:
     return toot.uri or f"https://{toot.home}/users/{toot.author}/statuses/{9_100_000 + toot.number}"
 
 
-def _status(toot: Toot, instance: str) -> dict[str, Any]:
+def _status(toot: Toot, instance: str, visible: Sequence[Toot] = ()) -> dict[str, Any]:
     sent = toot.created if toot.reported is None else datetime.fromtimestamp(toot.reported, tz=UTC)
     when = sent.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")
     local = instance == toot.home.split(".")[0]
@@ -204,7 +233,9 @@ def _status(toot: Toot, instance: str) -> dict[str, Any]:
     return {
         "id": str(_local_id(toot, instance)),
         "created_at": when,
-        "in_reply_to_id": None,
+        "in_reply_to_id": next(
+            (str(_local_id(t, instance)) for t in visible if toot.parent and _uri(t) == toot.parent), None
+        ),
         "in_reply_to_account_id": None,
         "sensitive": bool(toot.spoiler),
         "spoiler_text": toot.spoiler,
