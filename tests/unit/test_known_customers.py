@@ -71,7 +71,12 @@ class Table:
 
 _port: KnownCustomers = Table({})
 BRAND = Brand.model_validate(
-    {"id": "acme", "name": "Acme", "query": "acme", "sources": {"bluesky": {"enabled": True}}}
+    {
+        "id": "acme",
+        "name": "Acme",
+        "query": "acme",
+        "sources": {"bluesky": {"enabled": True}, "appstore": {"app_id": "123456789"}},
+    }
 )
 
 
@@ -143,3 +148,9 @@ def test_a_bad_by_tier_is_one_line_naming_file_line_brand_and_field(tmp_path, ca
     code, err = _validate(tmp_path, capsys, "      by_tier:\n        vip: {influencer_min: 90}\n")
     assert code == 2 and "by_tier.vip.influencer_min (90) is above influencer_min (70)" in err
     assert err.startswith("error: brands.yaml:") and err.count("\n") == 1, err
+
+
+def test_app_store_and_feed_authors_are_never_looked_up() -> None:
+    table = Table({("appstore", "kim"): "vip"})
+    store, _ = collect("appstore", [post("appstore", "r1", "kim")], table)
+    assert table.asked == [] and store.items[("acme", "appstore#r1")].mention.customer_tier == ""

@@ -17,7 +17,7 @@ from typing import Literal, get_args
 
 from repmon.domain.models import Mention
 from repmon.domain.source_registry import SOURCES
-from repmon.domain.sources.handles import RULES, author_keys
+from repmon.domain.sources.handles import NO_AUTHORS, RULES, author_keys
 
 Tier = Literal["vip", "customer", "churn-risk"]
 TIERS: tuple[str, ...] = get_args(Tier)
@@ -48,7 +48,10 @@ class BadRow:
 
 
 def matchable(platform: str) -> bool:
-    return platform in SOURCES and platform not in NEVER_MATCHED
+    """Whether authors on `platform` are looked up: not where its terms forbid it, nor where there is
+    no handle to match (an App Store nickname, a feed's byline)."""
+    rule = SOURCES[platform].settings.handle_rule if platform in SOURCES else ""
+    return platform in SOURCES and platform not in NEVER_MATCHED and rule not in NO_AUTHORS
 
 
 def parse_csv(text: str) -> tuple[list[Customer], list[BadRow]]:

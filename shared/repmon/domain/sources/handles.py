@@ -68,6 +68,10 @@ def _bluesky(value: str) -> str:
     )
 
 
+#: Sources whose items have no author the brand could be, or match: no own accounts, no customers.
+NO_AUTHORS = ("appstore", "feeds")
+
+
 def _no_authors(platform: str) -> Callable[[str], str]:
     def refuse(value: str) -> str:
         raise ValueError(f"{platform} show no replies or posts by the brand: leave own_accounts out")
