@@ -1,5 +1,5 @@
-"""`repmon demo`, shortened to the crisis' first hour: every section of the report appears, from the
-real handlers' work, with the alert emails the README's Quickstart describes."""
+"""`repmon demo`, shortened to the hour after the crisis is over: every section of the report appears,
+from the real handlers' work, with the incident's emails the README's Quickstart describes."""
 
 from __future__ import annotations
 
@@ -12,16 +12,21 @@ from repmon.cli.demo import run
 
 pytestmark = pytest.mark.slow
 
-#: Mon 01:00 to Tue 02:00 hourly (26), then half-hourly to Tue 04:30: the outage's first hour.
-CYCLES = 31
-#: The Quickstart's emails, in the order they arrive: (rule, severity, what the subject quotes).
+#: Mon 01:00 to Tue 02:00 hourly (26), then half-hourly to Tue 13:30: the outage and its resolution.
+CYCLES = 49
+#: The outage as one incident, its emails in the order they arrive: (kind, rule it leads with,
+#: severity, what the body's first line says). Before incidents: five emails in its first hour.
 EMAILS = (
-    ("negative_share", "critical", "12 of 16 mentions negative in the last hour (75%, usually 0%)"),
-    ("reputation_drop", "warning", "reputation down 24 to 36 (was 60)"),
-    ("volume_spike", "critical", "about 34 mentions in the last hour (9.6x usual for a weekday 3 a.m. UTC)"),
-    ("reputation_low", "warning", "reputation 30, under 35"),
-    ("influencer_negative", "critical", "influence 87 (karma 508k, 5.4k upvotes, 860 comments)"),
+    (
+        "alert",
+        "negative_share",
+        "critical",
+        "\nOPEN | CRITICAL | 14 of 18 mentions negative (78%, usually 1%)",
+    ),
+    ("update", "reputation_drop", "critical", "\nWORSE | CRITICAL | reputation down 30 to 30 (was 60)"),
+    ("resolved", "negative_share", "critical", "\nRESOLVED | CRITICAL | over after 9 h 00 min"),
 )
+SUBJECT = "Subject: [repmon] Acme Air: reputation incident ec4683 (opened Tue 03:30 UTC)"
 
 
 def test_a_short_demo_polls_every_source_reports_each_section_and_queries_the_export():
@@ -34,13 +39,17 @@ def test_a_short_demo_polls_every_source_reports_each_section_and_queries_the_ex
     assert all(sum(column) > 0 for column in zip(*polled, strict=True)), "each source brought mentions"
     for section in ("Scored mentions", "Reputation index over time", "Alert emails", "BI export"):
         assert section in report
-    # The emails the Quickstart promises: five, their rules and severities in order, its figures
+    # The emails the Quickstart promises: one incident, opened, worse once, resolved, one subject
     assert f"Alert emails as a subscriber received them ({len(EMAILS)}):" in report
-    attributes = re.findall(r"^Attributes: brand=acme-air rule=(\w+) severity=(\w+)$", report, re.M)
-    assert attributes == [(rule, severity) for rule, severity, _ in EMAILS]
-    for _, _, quoted in EMAILS:
-        assert quoted in report
-    # The export is announced when it runs: after the last cycle (Tue 04:30), not at the end of the
+    attributes = re.findall(
+        r"^Attributes: brand=acme-air kind=(\w+) rule=(\w+) severity=(\w+)$", report, re.M
+    )
+    assert attributes == [(kind, rule, severity) for kind, rule, severity, _ in EMAILS]
+    for *_, first_line in EMAILS:
+        assert first_line in report
+    assert report.count(SUBJECT) == len(EMAILS)
+    assert "Worst point: index 16.6 at its lowest, 43 mentions in an hour at the peak" in report
+    # The export is announced when it runs: after the last cycle (Tue 13:30), not at the end of the
     # full scenario
-    assert "BI export (daily in production), run at Tue 05:00Z" in report
+    assert "BI export (daily in production), run at Tue 14:00Z" in report
     assert "acme-air   2026-11-02" in report  # the DuckDB query over the flat export

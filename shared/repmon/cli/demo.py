@@ -29,6 +29,7 @@ from repmon.localstack.fakes.mastodon import instance_url
 from repmon.localstack.fakes.server import FakeSources, SourceWorld
 from repmon.localstack.runtime import AlertInbox, LocalRuntime
 from repmon.localstack.scenario import CRISIS, END, START, Scenario, demo_brands
+from repmon.localstack.scenario_reviews import SECRETS as REVIEW_SECRETS
 from repmon.localstack.scenario_youtube import SECRET as YOUTUBE_SECRET
 from repmon.localstack.stack import LocalStack
 
@@ -96,7 +97,8 @@ def run(cycles: int | None = None, out: TextIO | None = None) -> int:
             _cycle(runtime, last)
             received = inbox.receive()
             state.envelopes += received
-            rules = [report.attribute(envelope, "rule") for envelope in received]
+            # Each email's kind (alert, update, resolved) and the rule it leads with
+            rules = [f"{report.attribute(e, 'kind')} ({report.attribute(e, 'rule')})" for e in received]
             say.progress(last, _tally(store, state, last), _indexes(store, state, last), rules)
         say.mentions(store, state.brands, START, last)
         say.index_history(state.index_history)
@@ -111,6 +113,8 @@ def _prepare(stack: LocalStack, sources: FakeSources) -> DemoState:
     stack.create_secret("repmon/bluesky", BLUESKY_SECRET)
     stack.create_secret("repmon/mastodon", mastodon_secret(sources.base_url))
     stack.create_secret("repmon/youtube", YOUTUBE_SECRET)
+    for name, value in REVIEW_SECRETS.items():
+        stack.create_secret(name, value)
     brands = demo_brands(sources.base_url)
     DynamoWatchlist(stack.outputs["TableName"], client=stack.client("dynamodb")).replace(brands)
     return DemoState(brands)
