@@ -14,10 +14,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from repmon.domain.digest_settings import DigestSettings
-from repmon.domain.ingestion_settings import IngestionSettings
 from repmon.domain.incident_settings import IncidentSettings
+from repmon.domain.ingestion_settings import IngestionSettings
 from repmon.domain.models import Severity
 from repmon.domain.query import Query, QuerySyntaxError, parse_query
+from repmon.domain.response_settings import LowRatingReview, RatingDrop, UnansweredComplaint
 from repmon.domain.source_registry import SourceSettings
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
@@ -76,6 +77,10 @@ class Thresholds(_Strict):
     recovery_margin: Annotated[float, Field(ge=0, le=50)] = 5.0
     #: Lower bars for the authors of a known-customer tier (README, "Known customers").
     by_tier: ByTier = Field(default_factory=lambda: ByTier())
+    #: The review and response rules (domain.response_settings; README, "Alert rules").
+    low_rating_review: LowRatingReview = Field(default_factory=lambda: LowRatingReview())
+    rating_drop: RatingDrop = Field(default_factory=lambda: RatingDrop())
+    unanswered_complaint: UnansweredComplaint = Field(default_factory=lambda: UnansweredComplaint())
 
     @model_validator(mode="after")
     def _tiers_only_lower(self) -> Thresholds:

@@ -120,6 +120,8 @@ def _headline(alert: Alert) -> str:
         return f"{counts} in the last hour ({share}, usually {usual})"
     if alert.rule == INFLUENCER_NEGATIVE:
         return _influencer_headline(alert)
+    if "headline" in d:  # the review and response rules say theirs (domain.response_rules)
+        return str(d["headline"])
     return alert.rule.replace("_", " ")
 
 

@@ -133,6 +133,9 @@ _RULE_LABELS = {
     "volume_spike": "volume spike",
     "negative_share": "rise in negative share",
     "influencer_negative": "negative mention by an influential author",
+    "low_rating_review": "low-rated review",
+    "rating_drop": "drop in average rating",
+    "unanswered_complaint": "complaint without an answer",
 }
 
 

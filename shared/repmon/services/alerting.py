@@ -24,7 +24,7 @@ from datetime import datetime
 
 from repmon.domain.brand import Brand
 from repmon.domain.incident import Evidence
-from repmon.domain.models import Alert, Severity
+from repmon.domain.models import Alert, ScoredMention, Severity
 from repmon.domain.mutes import Mute, muted
 from repmon.domain.reputation import Snapshot, window_span
 from repmon.domain.rules import (
@@ -109,6 +109,8 @@ class BrandRun:
     firings: list[Firing] = field(default_factory=list)
     #: The brand's mutes running at `at` (`repmon alerts mute`).
     mutes: Sequence[Mute] = ()
+    #: The recent negatives the per-mention rules share, read once (services.response_alerts).
+    negatives: list[ScoredMention] | None = None
 
 
 def guarded(run: BrandRun, rule: str, step: Callable[[], None]) -> None:

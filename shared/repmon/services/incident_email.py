@@ -20,6 +20,7 @@ from repmon.domain.incident import (
     kind_of,
 )
 from repmon.domain.models import Alert, IncidentNote, Severity
+from repmon.domain.response_rules import LOW_RATING_REVIEW, RATING_DROP, UNANSWERED_COMPLAINT
 from repmon.domain.rule_text import rule_label
 from repmon.domain.rules import INFLUENCER_NEGATIVE, Action, Decision
 from repmon.domain.timeutil import floor_hour
@@ -107,15 +108,21 @@ def _evidence_lines(run: BrandRun, incident: Incident) -> tuple[str, ...]:
         f"({_duration(run.at - incident.opened_at)}):"
     ]
     for e in incident.evidence:
-        count = f", {e.count} complaints" if e.rule == INFLUENCER_NEGATIVE and e.count > 1 else ""
-        now = (
-            ""
-            if e.rule == INFLUENCER_NEGATIVE
-            else (" - firing" if e.rule in incident.firing else " - recovered")
-        )
+        count = f", {e.count} {_COUNTED[e.rule]}" if e.rule in _COUNTED and e.count > 1 else ""
+        now = "" if e.rule in _EVENTS else (" - firing" if e.rule in incident.firing else " - recovered")
         lines.append(f"- {rule_label(e.rule)}: {e.severity.value}{count}, since {clock(e.at, zone)}{now}")
     lines.append(f"Emails for it before this one: {incident.emails_sent}")
     return tuple(lines)
+
+
+#: Rules whose evidence is a count of mentions (or sites), and those that are events with no state.
+_COUNTED = {
+    INFLUENCER_NEGATIVE: "complaints",
+    LOW_RATING_REVIEW: "reviews",
+    UNANSWERED_COMPLAINT: "complaints",
+    RATING_DROP: "sites or locations",
+}
+_EVENTS = (INFLUENCER_NEGATIVE, LOW_RATING_REVIEW)
 
 
 def _resolved(run: BrandRun, incident: Incident) -> tuple[Alert, str, tuple[str, ...]]:
@@ -131,8 +138,7 @@ def _resolved(run: BrandRun, incident: Incident) -> tuple[Alert, str, tuple[str,
         f"recovered and stayed so for {_duration(run.brand.incidents.settle)}."
     )
     rules = ", ".join(
-        rule_label(e.rule) + (f" ({e.count})" if e.rule == INFLUENCER_NEGATIVE else "")
-        for e in incident.evidence
+        rule_label(e.rule) + (f" ({e.count})" if e.rule in _COUNTED else "") for e in incident.evidence
     )
     lines = (
         f"Lasted: {lasted}, {clock(opened, zone)} to {clock(incident.clear_since or run.at, zone)}",
