@@ -30,6 +30,7 @@ from repmon.localstack.fakes.server import FakeSources, SourceWorld
 from repmon.localstack.runtime import AlertInbox, LocalRuntime
 from repmon.localstack.scenario import CRISIS, END, START, Scenario, demo_brands
 from repmon.localstack.scenario_reviews import SECRETS as REVIEW_SECRETS
+from repmon.localstack.scenario_x import SECRET as X_SECRET
 from repmon.localstack.scenario_youtube import SECRET as YOUTUBE_SECRET
 from repmon.localstack.stack import LocalStack
 
@@ -115,6 +116,7 @@ def _prepare(stack: LocalStack, sources: FakeSources) -> DemoState:
     stack.create_secret("repmon/youtube", YOUTUBE_SECRET)
     for name, value in REVIEW_SECRETS.items():
         stack.create_secret(name, value)
+    stack.create_secret("repmon/x", X_SECRET)
     brands = demo_brands(sources.base_url)
     DynamoWatchlist(stack.outputs["TableName"], client=stack.client("dynamodb")).replace(brands)
     return DemoState(brands)

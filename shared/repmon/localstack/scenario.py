@@ -25,6 +25,8 @@ from repmon.localstack.scenario_texts import (
     RECOVERED_ACME,
     TextMaker,
 )
+from repmon.localstack.scenario_x import SETTINGS as X
+from repmon.localstack.scenario_x import add_x
 from repmon.localstack.scenario_youtube import SETTINGS as YOUTUBE
 from repmon.localstack.scenario_youtube import add_youtube
 
@@ -116,6 +118,7 @@ def demo_brands(feeds_url: str | None = None) -> list[Brand]:
         # The demo's secret points toot.example at the fake instance; a search and a hashtag timeline.
         acme_sources["mastodon"] = {"instances": ["toot.example"], "hashtags": ["acmeair"]}
         acme_sources |= YOUTUBE  # its channel's comments, and videos found by search
+        acme_sources |= X  # recent search, with @acmeair's replies
     return [
         Brand.model_validate(
             {
@@ -189,6 +192,7 @@ class Scenario:
         self._bluesky(hour, "crisis" if crisis else "recovered" if hour >= RECOVERY else "calm")
         self._mastodon(hour, "crisis" if crisis else "recovered" if hour >= RECOVERY else "calm")
         add_youtube(self.world, hour, CRISIS, crisis)
+        add_x(self.world, hour, crisis, hour >= RECOVERY)
         if hour == CRISIS + timedelta(hours=1):
             self.world.add_reddit_post(
                 title="Acme Air stranded 300 of us in Denver overnight with no hotel and no refund",
