@@ -59,6 +59,8 @@ def record_handler(record: SQSRecord, budget: JobBudget) -> None:
         ("MentionsStored", result.stored),
         ("MentionsDuplicate", result.duplicates),
         ("MalformedItemsSkipped", result.skipped),
+        # A location a review site does not know, a key it refuses, a backlog held: logged above.
+        ("SourceErrors", len(result.errors)),
     ):
         metrics.add_metric(name=name, unit=MetricUnit.Count, value=value)
 

@@ -18,6 +18,7 @@ from repmon.localstack.fakes.feeds import SEARCH_PATH, add_feed_entry
 from repmon.localstack.fakes.server import FakeSources, SourceWorld
 from tests.bench.bench_bluesky import bluesky
 from tests.bench.bench_mastodon import mastodon
+from tests.bench.bench_reviews import reviews
 from tests.bench.bench_x import x
 from tests.bench.bench_youtube import youtube
 
@@ -73,6 +74,7 @@ def main() -> None:
             cursor = page.cursor
     bluesky()
     mastodon()
+    reviews()
     x()
     youtube()
 

@@ -7,6 +7,7 @@ test by adding its row to `DRIVERS`.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -29,8 +30,10 @@ from repmon.adapters.sources.google_token import GoogleToken, ServiceAccount
 from repmon.adapters.sources.hackernews import AlgoliaHackerNewsSource
 from repmon.adapters.sources.mastodon import Instance, MastodonSource
 from repmon.adapters.sources.reddit import PrawRedditSource, build_reddit
+from repmon.adapters.sources.trustpilot import TrustpilotCredentials, TrustpilotSource
 from repmon.adapters.sources.x import XSource
 from repmon.adapters.sources.x_spend import MemorySpendLedger
+from repmon.adapters.sources.yelp import YelpCredentials, YelpSource
 from repmon.adapters.sources.youtube import YouTubeSource
 from repmon.domain.brand import Brand
 from repmon.domain.models import Mention
@@ -52,8 +55,10 @@ from repmon.localstack.fakes.google_play import (
 )
 from repmon.localstack.fakes.mastodon import add_toot, delete_toot, instance_url
 from repmon.localstack.fakes.server import FakeSources, SourceWorld
+from repmon.localstack.fakes.trustpilot import add_trustpilot_review, delete_trustpilot_review
 from repmon.localstack.fakes.world import stored_review_id
 from repmon.localstack.fakes.x import BEARER, add_x_post, delete_x_post
+from repmon.localstack.fakes.yelp import add_yelp_review, delete_yelp_review
 from repmon.localstack.fakes.youtube import add_comment, api_url, channel_id, delete_comment
 from repmon.ports import MentionSource, PollJob, SourcePage
 from repmon.services.collect import Collector
@@ -439,6 +444,78 @@ DRIVERS += [
         delete=lambda world, stored: delete_connect_review(world, _CONNECT_IDS.get(stored, "")),
     ),
 ]
+
+
+_TP_UNIT = "5f1e2d3c4b5a69788796a5b4"
+_TP_GOOD = {"id": "6a1b2c3d4e5f60718293a4b5", "stars": 2, "text": "x", "createdAt": "2026-11-01T11:59:00Z"}
+
+
+def _tp_review(world: SourceWorld, created: datetime, n: int, **kw: Any) -> str:
+    return add_trustpilot_review(
+        world, unit=_TP_UNIT, title=f"Acme {n}", text="ok", stars=2, created=created, **kw
+    )
+
+
+DRIVERS.append(
+    Driver(
+        "trustpilot",
+        lambda env: TrustpilotSource(
+            TrustpilotCredentials(api_key=SecretStr("k")), env.fake.base_url, env.session, page_size=20
+        ),
+        {"business_units": [_TP_UNIT], "max_items": LIMIT, "max_pages": 20},
+        _tp_review,
+        f"/business-units/{_TP_UNIT}/reviews",
+        [
+            "not a review",
+            {**_TP_GOOD, "createdAt": "year 9999999"},
+            {**_TP_GOOD, "stars": 0},
+            {**_TP_GOOD, "stars": 11},
+            {"id": None},
+        ],
+        # A review id no review has (600 characters) makes the review unreadable.
+        lambda n: {"id": "z" * 600 + str(n)},
+        delete=delete_trustpilot_review,
+    )
+)
+
+_YELP_BIZ = "acme-air-lounge"
+_YELP_GOOD = {
+    "id": "r1",
+    "url": "https://www.yelp.com/biz/x",
+    "rating": 2,
+    "time_created": "2026-11-01 04:59:00",
+}
+_yelp_ids: dict[str, str] = {}
+
+
+def _yelp_review(world: SourceWorld, created: datetime, n: int, **kw: Any) -> str:
+    review_id = add_yelp_review(world, business=_YELP_BIZ, text=f"Acme {n}", rating=2, created=created, **kw)
+    stored = "r-" + hashlib.sha256(review_id.encode()).hexdigest()[:32]  # Yelp's id is kept as a digest
+    _yelp_ids[stored] = review_id
+    return stored
+
+
+DRIVERS.append(
+    Driver(
+        "yelp",
+        lambda env: YelpSource(
+            YelpCredentials(api_key=SecretStr("yelp-key-0123")), env.fake.base_url, env.session, page_size=20
+        ),
+        {"businesses": [_YELP_BIZ], "max_items": LIMIT, "max_pages": 10, "min_interval_hours": 0},
+        _yelp_review,
+        f"/businesses/{_YELP_BIZ}/reviews",
+        [
+            "not a review",
+            {**_YELP_GOOD, "time_created": "year 9999999"},
+            {**_YELP_GOOD, "rating": 0},
+            {**_YELP_GOOD, "url": "javascript:alert(1)"},
+            {"id": None},
+        ],
+        # An id no review has (600 characters) makes the review unreadable.
+        lambda n: {"id": "z" * 600 + str(n)},
+        delete=lambda world, stored: delete_yelp_review(world, _yelp_ids[stored]),
+    )
+)
 
 
 @pytest.fixture(params=DRIVERS, ids=lambda d: d.name)

@@ -43,13 +43,16 @@ from repmon.adapters.sources.appstore import RssAppStoreSource
 from repmon.adapters.sources.appstore_connect import AppStoreConnectSource
 from repmon.adapters.sources.bluesky import BlueskySource, XrpcSession
 from repmon.adapters.sources.feeds import HttpFeedSource
+from repmon.adapters.sources.google import GoogleCredentials, GoogleSource
 from repmon.adapters.sources.google_play import GooglePlaySource
 from repmon.adapters.sources.google_token import GoogleToken, ServiceAccount
 from repmon.adapters.sources.hackernews import AlgoliaHackerNewsSource
 from repmon.adapters.sources.mastodon import Instance, MastodonSource
 from repmon.adapters.sources.reddit import PrawRedditSource, build_reddit
+from repmon.adapters.sources.trustpilot import TrustpilotCredentials, TrustpilotSource
 from repmon.adapters.sources.x import XSource
 from repmon.adapters.sources.x_spend import MemorySpendLedger
+from repmon.adapters.sources.yelp import YelpCredentials, YelpSource
 from repmon.adapters.sources.youtube import YouTubeSource
 from repmon.domain.brand import Brand
 from repmon.domain.errors import SourceUnavailable
@@ -57,10 +60,13 @@ from repmon.domain.youtube_quota import QuotaPlan
 from repmon.localstack.fakes.appstore_connect import add_connect_review, new_api_key
 from repmon.localstack.fakes.bluesky import add_bluesky_post
 from repmon.localstack.fakes.feeds import add_feed_entry
+from repmon.localstack.fakes.google import OAUTH_PREFIX, add_google_review
 from repmon.localstack.fakes.google_play import TOKEN_PATH, add_play_review, new_service_account
 from repmon.localstack.fakes.mastodon import add_toot, instance_url
 from repmon.localstack.fakes.server import FakeSources, SourceWorld
+from repmon.localstack.fakes.trustpilot import add_trustpilot_review
 from repmon.localstack.fakes.x import BEARER, add_x_post
+from repmon.localstack.fakes.yelp import add_yelp_review
 from repmon.localstack.fakes.youtube import add_comment, api_url, channel_id
 from repmon.localstack.lambda_runner import LambdaContext, environment, load_handler
 from repmon.ports import MentionSource, PollJob
@@ -85,10 +91,15 @@ PATHS = {
     "feeds": "/feeds/acme.rss",
     "mastodon": "/timelines/tag/acme",
     "bluesky": "/xrpc/app.bsky.feed.searchPosts",
+    "trustpilot": "/v1/business-units/",
+    "google": "/locations/201/reviews",
+    "yelp": "/v3/businesses/",
     "youtube": "/youtube/v3/commentThreads",
     "x": "/2/tweets/search/recent",
 }
 YT_CHANNEL = channel_id("acme official")
+TP_UNIT = "5f1e2d3c4b5a69788796a5b4"
+G_LOCATION = "accounts/111/locations/201"
 APP_IDS = {
     "acme": "100000001",
     "bolt": "100000002",
@@ -121,6 +132,9 @@ class Rig:
                     "feeds": {"urls": [f"{self.bad.base_url}/feeds/{brand_id}.rss"]},
                     "mastodon": {"instances": ["alpha.example"], "hashtags": ["acme"], "search": False},
                     "bluesky": {"enabled": True},
+                    "trustpilot": {"business_units": [TP_UNIT]},
+                    "google": {"locations": [G_LOCATION]},
+                    "yelp": {"businesses": ["acme-lounge"], "min_interval_hours": 0},
                     "youtube": {"channel_id": YT_CHANNEL, "search": False},
                     "x": {"enabled": True},
                 },
@@ -137,6 +151,9 @@ class Rig:
                 add_feed_entry(self.world, feed="acme", title=f"acme news {i}", created=at)
                 add_toot(self.world, html=f"acme toot {i}", tags=("acme",), created=at)
                 add_bluesky_post(self.world, text=f"acme post {i}", created=at)
+                add_trustpilot_review(self.world, unit=TP_UNIT, text=f"acme review {i}", created=at)
+                add_google_review(self.world, where=G_LOCATION, comment=f"acme {i}", created=at)
+                add_yelp_review(self.world, business="acme-lounge", text=f"acme {i}", created=at)
                 add_comment(self.world, text=f"acme comment {i}", channel=YT_CHANNEL, created=at)
                 add_x_post(self.world, text=f"acme post {i}", created=at)
             app_id = brand.sources.appstore.app_id or ""
@@ -193,6 +210,16 @@ def rig() -> Iterator[Rig]:
                 session,
                 base_url=api_url(bad.base_url),
                 plan=QuotaPlan(units_per_day=10**7, searches_per_day=10**5, share=1.0),
+            ),
+            "google": GoogleSource(
+                GoogleCredentials(client_id="c", client_secret=SecretStr("s"), refresh_token=SecretStr("r")),
+                oauth_url=fake.base_url + OAUTH_PREFIX,
+                business_url=bad.base_url,
+                session=session,
+            ),
+            "yelp": YelpSource(YelpCredentials(api_key=SecretStr("yelp-key-0123")), bad.base_url, session),
+            "trustpilot": TrustpilotSource(
+                TrustpilotCredentials(api_key=SecretStr("k")), bad.base_url, session
             ),
             "bluesky": BlueskySource(
                 XrpcSession(

@@ -87,6 +87,10 @@ EXPECTED_GRANTS: dict[str, set[Grant]] = {
         ("secretsmanager:GetSecretValue", "secret:${BlueskySecretName}-??????", _ANY_KEY),
         # sources.mastodon.load_instances
         ("secretsmanager:GetSecretValue", "secret:${MastodonSecretName}-??????", _ANY_KEY),
+        # sources.{trustpilot,google,yelp}.build_source: secrets.load_secret
+        ("secretsmanager:GetSecretValue", "secret:${TrustpilotSecretName}-??????", _ANY_KEY),
+        ("secretsmanager:GetSecretValue", "secret:${GoogleSecretName}-??????", _ANY_KEY),
+        ("secretsmanager:GetSecretValue", "secret:${YelpSecretName}-??????", _ANY_KEY),
         # sources.google_play.build_source (the service account's key)
         ("secretsmanager:GetSecretValue", "secret:${GooglePlaySecretName}-??????", _ANY_KEY),
         # sources.appstore_connect.build_source (the API key)
@@ -288,9 +292,12 @@ def test_collector_reads_only_the_named_source_secrets(cfn: Template) -> None:
         "${AppStoreConnectSecretName}-??????",
         "${BlueskySecretName}-??????",
         "${GooglePlaySecretName}-??????",
+        "${GoogleSecretName}-??????",
         "${MastodonSecretName}-??????",
         "${RedditSecretName}-??????",
+        "${TrustpilotSecretName}-??????",
         "${XSecretName}-??????",
+        "${YelpSecretName}-??????",
         "${YouTubeSecretName}-??????",
     ]
     # Users create the Reddit secret (README); the only secret the stack makes is a generated key.
@@ -326,6 +333,8 @@ def test_collector_environment_names_its_secret_retention_and_lexicon(cfn: Templ
     assert variables["REDDIT_SECRET_NAME"] == {"Ref": "RedditSecretName"}
     assert variables["BLUESKY_SECRET_NAME"] == {"Ref": "BlueskySecretName"}
     assert variables["MASTODON_SECRET_NAME"] == {"Ref": "MastodonSecretName"}
+    for name in ("Trustpilot", "Google", "Yelp"):
+        assert variables[f"{name.upper()}_SECRET_NAME"] == {"Ref": f"{name}SecretName"}
     assert variables["YOUTUBE_SECRET_NAME"] == {"Ref": "YouTubeSecretName"}
     assert variables["X_SECRET_NAME"] == {"Ref": "XSecretName"}
     assert variables["X_MONTHLY_BUDGET_USD"] == {"Ref": "XMonthlyBudgetUsd"}

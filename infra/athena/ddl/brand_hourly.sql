@@ -22,7 +22,10 @@ CREATE EXTERNAL TABLE IF NOT EXISTS repmon.brand_hourly (
   `mentions_x` bigint,
   `mentions_google_play` bigint,
   `mentions_appstore_connect` bigint,
-  `mentions_tripadvisor` bigint
+  `mentions_tripadvisor` bigint,
+  `mentions_trustpilot` bigint,
+  `mentions_google` bigint,
+  `mentions_yelp` bigint
 )
 PARTITIONED BY (`dt` string)
 ROW FORMAT SERDE 'org.openx.data.jsonserde.JsonSerDe'

@@ -133,6 +133,12 @@ class _VaderScorer:
     def score(self, text: str, rating: int | None = None) -> Sentiment:
         """Score one text (and its 1-5 star rating, for reviews); unscored when empty or not English."""
         if not text.strip():
+            if rating is not None:  # a star-only review (Google's, or one whose text may not be kept)
+                label: SentimentLabel = (
+                    "negative" if rating <= 2 else "positive" if rating >= 4 else "neutral"
+                )
+                why = f"{rating}-star rating (no text)"
+                return Sentiment(label=label, score=(rating - 3) / 2, language=UNDETERMINED, reasons=(why,))
             return Sentiment(label=None, score=0.0, language=UNDETERMINED, reasons=("unscored: empty text",))
         language = detect_language(text)
         if language not in ("en", UNDETERMINED):

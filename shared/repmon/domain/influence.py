@@ -40,6 +40,9 @@ Google Play 60 * sat(thumbs up + thumbs down, 1,000) + 40 * sat(thumbs up, 500) 
 App Store Connect: its reviews are App Store mentions (the App Store's formula; no votes, so 0)
 Tripadvisor 60 * sat(the reviewer's contributions, 1,000) + 40 * sat(helpful votes, 100)
             (imported: author.karma and engagement.votes of the input line)
+Trustpilot  70 * sat(the reviewer's number of reviews, 500) + 30 * sat(the review's likes, 100)
+Google      40 * sat(the location's number of reviews, 10,000)   (neither API gives the reviewer's record)
+Yelp        40 * sat(the business's number of reviews, 10,000)   (the API gives no reviewer record)
 Other       100 * sat(author followers, 10,000,000)
 
 Which formula a source uses is its row in `domain.source_registry`.
@@ -148,6 +151,20 @@ def google_play(m: Mention, now: datetime) -> float:
 
 def tripadvisor(m: Mention, now: datetime) -> float:
     return 60 * saturate(m.author.karma, 1_000) + 40 * saturate(m.engagement.votes, 100)
+
+
+def trustpilot(m: Mention, now: datetime) -> float:
+    # The reviewer's number of reviews is kept as their standing on the site (Author.karma).
+    return 70 * saturate(m.author.karma, 500) + 30 * saturate(m.engagement.score, 100)
+
+
+def google(m: Mention, now: datetime) -> float:
+    # Neither Google API gives the reviewer's record: how many read the location stands in.
+    return 40 * saturate(m.community_size, 10_000)
+
+
+def yelp(m: Mention, now: datetime) -> float:
+    return 40 * saturate(m.community_size, 10_000)
 
 
 def other(m: Mention, now: datetime) -> float:

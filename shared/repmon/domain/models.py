@@ -36,6 +36,9 @@ class Source(StrEnum):
     APPSTORE_CONNECT = "appstore_connect"
     #: Not polled (its terms forbid storing reviews): owner-exported reviews, imported (README).
     TRIPADVISOR = "tripadvisor"
+    TRUSTPILOT = "trustpilot"
+    GOOGLE = "google"
+    YELP = "yelp"
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,11 +24,14 @@ from repmon.domain.sources.appstore import AppStoreSettings
 from repmon.domain.sources.appstore_connect import AppStoreConnectSettings
 from repmon.domain.sources.bluesky import BlueskySettings
 from repmon.domain.sources.feeds import FeedSettings
+from repmon.domain.sources.google import GoogleSettings
 from repmon.domain.sources.google_play import GooglePlaySettings
 from repmon.domain.sources.hackernews import HackerNewsSettings
 from repmon.domain.sources.mastodon import MastodonSettings
 from repmon.domain.sources.reddit import RedditSettings
+from repmon.domain.sources.trustpilot import TrustpilotSettings
 from repmon.domain.sources.x import XSettings
+from repmon.domain.sources.yelp import YelpSettings
 from repmon.domain.sources.youtube import YouTubeSettings
 
 
@@ -178,6 +181,39 @@ SOURCES: dict[str, SourceSpec] = {
         ),
     )
 }
+# The review sites (issue 15): each lists the brand's own locations, so the query does not filter them.
+SOURCES |= {
+    spec.name.value: spec
+    for spec in (
+        SourceSpec(
+            Source.TRUSTPILOT,
+            "Trustpilot",
+            TrustpilotSettings,
+            influence=formulas.trustpilot,
+            secret="trustpilot_secret_name",
+            filtered=False,
+            short="tpilot",
+            replies=Replies.FIELD,
+        ),
+        SourceSpec(
+            Source.GOOGLE,
+            "Google",
+            GoogleSettings,
+            influence=formulas.google,
+            secret="google_secret_name",
+            filtered=False,
+            replies=Replies.FIELD,
+        ),
+        SourceSpec(
+            Source.YELP,
+            "Yelp",
+            YelpSettings,
+            influence=formulas.yelp,
+            secret="yelp_secret_name",
+            filtered=False,
+        ),
+    )
+}
 #: The sources plan_polls schedules and the collector reads: one watchlist key each.
 POLLED: dict[str, SourceSpec] = {name: spec for name, spec in SOURCES.items() if spec.polled}
 
@@ -191,6 +227,9 @@ class SourceSettings(Strict):
     feeds: FeedSettings = FeedSettings()
     bluesky: BlueskySettings = BlueskySettings()
     mastodon: MastodonSettings = MastodonSettings()
+    trustpilot: TrustpilotSettings = TrustpilotSettings()
+    google: GoogleSettings = GoogleSettings()
+    yelp: YelpSettings = YelpSettings()
     youtube: YouTubeSettings = YouTubeSettings()
     x: XSettings = XSettings()
     google_play: GooglePlaySettings = GooglePlaySettings()

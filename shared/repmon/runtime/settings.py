@@ -46,6 +46,18 @@ class CollectSettings(_Settings):
     mastodon_secret_name: Annotated[str, Field(alias="MASTODON_SECRET_NAME")] = "repmon/mastodon"
     #: Bluesky's account: {"identifier": handle, "app_password": ...}, optionally "service" (README).
     bluesky_secret_name: Annotated[str, Field(alias="BLUESKY_SECRET_NAME")] = "repmon/bluesky"
+    #: Review sites (README, "Review sites"): Trustpilot {"api_key"}; Google {"client_id",
+    #: "client_secret", "refresh_token"} and/or {"places_api_key"}; Yelp {"api_key"}.
+    trustpilot_secret_name: Annotated[str, Field(alias="TRUSTPILOT_SECRET_NAME")] = "repmon/trustpilot"
+    trustpilot_api_url: Annotated[str, Field(alias="TRUSTPILOT_API_URL")] = "https://api.trustpilot.com"
+    google_secret_name: Annotated[str, Field(alias="GOOGLE_SECRET_NAME")] = "repmon/google"
+    google_oauth_url: Annotated[str, Field(alias="GOOGLE_OAUTH_URL")] = "https://oauth2.googleapis.com"
+    google_business_url: Annotated[str, Field(alias="GOOGLE_BUSINESS_URL")] = (
+        "https://mybusiness.googleapis.com"
+    )
+    google_places_url: Annotated[str, Field(alias="GOOGLE_PLACES_URL")] = "https://places.googleapis.com"
+    yelp_secret_name: Annotated[str, Field(alias="YELP_SECRET_NAME")] = "repmon/yelp"
+    yelp_api_url: Annotated[str, Field(alias="YELP_API_URL")] = "https://api.yelp.com"
     #: The PDS the session is made on and searched through (never the public AppView: it refuses search).
     bluesky_service_url: Annotated[str, Field(alias="BLUESKY_SERVICE_URL")] = "https://bsky.social"
     #: Google Play: a service account's JSON key, as Google Cloud downloads it (README).
