@@ -24,7 +24,7 @@ from repmon.domain.incident import (
     stale,
     to_json,
 )
-from repmon.domain.incident_settings import IncidentSettings, QuietHours
+from repmon.domain.incident_settings import IncidentSettings, QuietHours, parse_duration
 from repmon.domain.models import Severity
 
 AT = datetime(2026, 11, 3, 3, 30, tzinfo=UTC)  # a Tuesday
@@ -187,6 +187,13 @@ def test_quiet_hours_are_local_time_and_a_window_belongs_to_the_day_it_starts(at
 def test_bad_incident_settings_are_refused_in_words(settings, message):
     with pytest.raises(ValidationError, match=message):
         IncidentSettings.model_validate(settings)
+
+
+def test_settings_read_back_as_stored():
+    # The watchlist is stored as model_dump_json writes it (durations in ISO 8601)
+    settings = IncidentSettings.model_validate({"repeat_interval": "7d", "settle": "1h30m"})
+    assert IncidentSettings.model_validate_json(settings.model_dump_json()) == settings
+    assert parse_duration("P28D") == timedelta(days=28)
 
 
 def test_durations_read_as_people_write_them():

@@ -8,18 +8,22 @@ from datetime import datetime, time, timedelta
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator
 
 Day = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 DAYS: tuple[Day, ...] = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _DURATION = re.compile(r"^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?$")
+_ISO: TypeAdapter[timedelta] = TypeAdapter(timedelta)
 _WINDOW = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]):([0-5]\d)$")
 
 
 def parse_duration(value: Any) -> timedelta:
-    """ "90m", "1h30m", "24h", "2d" or a number of minutes."""
+    """ "90m", "1h30m", "24h", "2d" or a number of minutes; or ISO 8601 ("PT1H30M"), as
+    model_dump_json writes a timedelta, so a stored watchlist reads back as it was written."""
     if isinstance(value, timedelta):
         return value
+    if isinstance(value, str) and value.startswith("P"):
+        return _ISO.validate_python(value)
     if isinstance(value, int) and not isinstance(value, bool):
         return timedelta(minutes=value)
     found = _DURATION.match(str(value).strip()) if isinstance(value, str) else None
@@ -80,7 +84,5 @@ class IncidentSettings(BaseModel):
 
     @field_validator("group_interval", "repeat_interval", "settle", mode="before")
     @classmethod
-    def _duration(cls, value: Any) -> Any:
-        if isinstance(value, str) and value.startswith("P"):
-            return value  # ISO 8601, as model_dump_json writes it (the stored watchlist)
+    def _duration(cls, value: Any) -> timedelta:
         return parse_duration(value)
