@@ -25,6 +25,7 @@ from repmon.adapters.sources.appstore import RssAppStoreSource
 from repmon.adapters.sources.appstore_connect import AppStoreConnectSource
 from repmon.adapters.sources.bluesky import BlueskySource, XrpcSession
 from repmon.adapters.sources.feeds import HttpFeedSource
+from repmon.adapters.sources.google import GoogleCredentials, GoogleSource
 from repmon.adapters.sources.google_play import GooglePlaySource
 from repmon.adapters.sources.google_token import GoogleToken, ServiceAccount
 from repmon.adapters.sources.hackernews import AlgoliaHackerNewsSource
@@ -46,6 +47,7 @@ from repmon.localstack.fakes.appstore_connect import (
 )
 from repmon.localstack.fakes.bluesky import add_bluesky_post, delete_bluesky_post
 from repmon.localstack.fakes.feeds import add_feed_entry
+from repmon.localstack.fakes.google import OAUTH_PREFIX, add_google_review, delete_google_review
 from repmon.localstack.fakes.google_play import (
     TOKEN_PATH,
     add_play_app,
@@ -514,6 +516,48 @@ DRIVERS.append(
         # An id no review has (600 characters) makes the review unreadable.
         lambda n: {"id": "z" * 600 + str(n)},
         delete=lambda world, stored: delete_yelp_review(world, _yelp_ids[stored]),
+    )
+)
+
+
+_G_LOCATION = "accounts/111/locations/201"
+_G_GOOD = {"reviewId": "AbFvOq1", "starRating": "TWO", "createTime": "2026-11-01T11:59:00Z"}
+
+
+def _google_review(world: SourceWorld, created: datetime, n: int, **kw: Any) -> str:
+    return add_google_review(world, where=_G_LOCATION, comment=f"Acme {n}", stars=2, created=created, **kw)
+
+
+def _google(env: Env) -> MentionSource:
+    creds = GoogleCredentials(client_id="c", client_secret=SecretStr("s"), refresh_token=SecretStr("r"))
+    url = env.fake.base_url
+    return GoogleSource(
+        creds,
+        oauth_url=url + OAUTH_PREFIX,
+        business_url=url,
+        places_url=url,
+        session=env.session,
+        page_size=20,
+    )
+
+
+DRIVERS.append(
+    Driver(
+        "google",
+        _google,
+        {"locations": [_G_LOCATION], "max_items": LIMIT, "max_pages": 20},
+        _google_review,
+        f"{_G_LOCATION}/reviews",
+        [
+            "not a review",
+            {**_G_GOOD, "createTime": "year 9999999"},
+            {**_G_GOOD, "starRating": "STAR_RATING_UNSPECIFIED"},
+            {**_G_GOOD, "starRating": 11},
+            {"reviewId": None},
+        ],
+        # A review id no review has (600 characters) makes the review unreadable.
+        lambda n: {"id": "z" * 600 + str(n)},
+        delete=delete_google_review,
     )
 )
 
