@@ -4,8 +4,10 @@ watchlist keys and the influence formula."""
 from __future__ import annotations
 
 import contextlib
+import json
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -23,6 +25,7 @@ from repmon.domain.sources.x import XSettings
 from tests.fuzz_budget import FUZZ
 
 NOW = datetime(2026, 11, 1, 12, tzinfo=UTC)
+FIXTURES = Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "twitter"
 POST_ID = "2116857785349047506"
 USER_ID = "2244994945"
 USER = {
@@ -119,6 +122,21 @@ def test_a_body_that_is_no_search_page_is_refused(body):
 def test_an_empty_answer_is_an_empty_page():
     page = parse_search({"meta": {"result_count": 0}})
     assert page.mentions == [] and page.size == 0 and page.next_token is None
+
+
+def test_a_recorded_page_of_default_fields_is_read_and_billed_and_its_posts_skipped_without_dates():
+    # X's recorded answer (tweepy's cassette) has the default fields only: id, text, edit history.
+    # Without created_at (repmon always asks for it) a post cannot be placed: skipped, still billed.
+    recorded = json.loads((FIXTURES / "test_client_search_recent_tweets.json").read_text())
+    body = recorded["interactions"][0]["response_json"]
+    page = parse_search(body)
+    assert page.mentions == [] and page.skipped == len(body["data"]) == 10
+    assert page.posts_read == {p["id"] for p in body["data"]} and page.users_read == frozenset()
+    assert page.next_token == body["meta"]["next_token"]
+    # The same posts with the fields repmon asks for are mentions, dated by their snowflake's time
+    dated = [{**p, "created_at": "2022-10-07T22:42:12.000Z"} for p in body["data"]]
+    assert len(parse_search({**body, "data": dated}).mentions) == 10
+    assert snowflake_ms(body["data"][0]["id"]) // 1000 == 1665182532  # 2022-10-07 22:42:12 UTC
 
 
 def test_since_id_is_the_snowflake_of_a_moment():
