@@ -18,7 +18,12 @@ from repmon.domain.incident_settings import IncidentSettings
 from repmon.domain.ingestion_settings import IngestionSettings
 from repmon.domain.models import Severity
 from repmon.domain.query import Query, QuerySyntaxError, parse_query
-from repmon.domain.response_settings import LowRatingReview, RatingDrop, UnansweredComplaint
+from repmon.domain.response_settings import (
+    LowRatingReview,
+    RatingDrop,
+    UnansweredComplaint,
+    ViralNegative,
+)
 from repmon.domain.source_registry import SourceSettings
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
@@ -81,6 +86,7 @@ class Thresholds(_Strict):
     low_rating_review: LowRatingReview = Field(default_factory=lambda: LowRatingReview())
     rating_drop: RatingDrop = Field(default_factory=lambda: RatingDrop())
     unanswered_complaint: UnansweredComplaint = Field(default_factory=lambda: UnansweredComplaint())
+    viral_negative: ViralNegative = Field(default_factory=lambda: ViralNegative())
 
     @model_validator(mode="after")
     def _tiers_only_lower(self) -> Thresholds:

@@ -71,3 +71,14 @@ class UnansweredComplaint(_Rule):
         """The response-time target of a complaint by an author of this influence."""
         fast = influence >= self.influential_min
         return min(self.target, self.influential_target) if fast else self.target
+
+
+class ViralNegative(_Rule):
+    """A negative mention's interactions per hour far above the brand's usual (domain.engagement)."""
+
+    #: Interactions (score, comments, shares, votes) it needs whatever the brand's usual.
+    min_interactions: Annotated[int, Field(ge=1)] = 100
+    #: Above this percentile of the brand's other negatives of the last 48 h...
+    percentile: Annotated[float, Field(ge=50, le=100)] = 99.0
+    #: ...when there are at least this many of them (fewer: 3 x min_interactions alone).
+    min_history: Annotated[int, Field(ge=1)] = 20

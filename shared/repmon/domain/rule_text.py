@@ -136,6 +136,7 @@ _RULE_LABELS = {
     "low_rating_review": "low-rated review",
     "rating_drop": "drop in average rating",
     "unanswered_complaint": "complaint without an answer",
+    "viral_negative": "negative mention spreading fast",
 }
 
 

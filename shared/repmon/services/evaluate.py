@@ -21,7 +21,12 @@ from repmon.domain.baseline_cache import BaselineCache
 from repmon.domain.brand import Brand
 from repmon.domain.models import Alert
 from repmon.domain.reputation import Baseline, history_span, snapshot
-from repmon.domain.response_rules import LOW_RATING_REVIEW, RATING_DROP, UNANSWERED_COMPLAINT
+from repmon.domain.response_rules import (
+    LOW_RATING_REVIEW,
+    RATING_DROP,
+    UNANSWERED_COMPLAINT,
+    VIRAL_NEGATIVE,
+)
 from repmon.domain.rules import INDEX_RULES, INFLUENCER_NEGATIVE
 from repmon.domain.timeutil import iso
 from repmon.notice_ports import MuteStore
@@ -39,7 +44,12 @@ from repmon.services.alerting import (
     influencer_key,
 )
 from repmon.services.incidents import settle
-from repmon.services.response_alerts import apply_low_ratings, apply_rating_drops, apply_unanswered
+from repmon.services.response_alerts import (
+    apply_low_ratings,
+    apply_rating_drops,
+    apply_unanswered,
+    apply_viral,
+)
 
 #: No brand starts with fewer seconds left than this (alerts need CLAIM_SPARE on top, see alerting).
 BRAND_SPARE = 15.0
@@ -198,6 +208,7 @@ def evaluate_brand(
         guarded(run, LOW_RATING_REVIEW, lambda: apply_low_ratings(run))
         guarded(run, UNANSWERED_COMPLAINT, lambda: apply_unanswered(run))
         guarded(run, RATING_DROP, lambda: apply_rating_drops(run))
+        guarded(run, VIRAL_NEGATIVE, lambda: apply_viral(run))
         guarded(run, "incident", lambda: settle(run))
     except OutOfTime:
         return _result(run, deferred=True)

@@ -20,7 +20,12 @@ from repmon.domain.incident import (
     kind_of,
 )
 from repmon.domain.models import Alert, IncidentNote, Severity
-from repmon.domain.response_rules import LOW_RATING_REVIEW, RATING_DROP, UNANSWERED_COMPLAINT
+from repmon.domain.response_rules import (
+    LOW_RATING_REVIEW,
+    RATING_DROP,
+    UNANSWERED_COMPLAINT,
+    VIRAL_NEGATIVE,
+)
 from repmon.domain.rule_text import rule_label
 from repmon.domain.rules import INFLUENCER_NEGATIVE, Action, Decision
 from repmon.domain.timeutil import floor_hour
@@ -121,8 +126,9 @@ _COUNTED = {
     LOW_RATING_REVIEW: "reviews",
     UNANSWERED_COMPLAINT: "complaints",
     RATING_DROP: "sites or locations",
+    VIRAL_NEGATIVE: "mentions",
 }
-_EVENTS = (INFLUENCER_NEGATIVE, LOW_RATING_REVIEW)
+_EVENTS = (INFLUENCER_NEGATIVE, LOW_RATING_REVIEW, VIRAL_NEGATIVE)
 
 
 def _resolved(run: BrandRun, incident: Incident) -> tuple[Alert, str, tuple[str, ...]]:

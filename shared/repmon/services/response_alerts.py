@@ -26,6 +26,7 @@ from repmon.domain.response_rules import (
     RATING_DROP,
     REVIEW_LOOKBACK,
     UNANSWERED_COMPLAINT,
+    VIRAL_NEGATIVE,
     answered_late,
     is_low_rating,
     is_unanswered,
@@ -34,6 +35,8 @@ from repmon.domain.response_rules import (
     rating_drop,
     rating_groups,
     unanswered_complaint,
+    viral_candidates,
+    viral_negative,
 )
 from repmon.domain.rules import Action, Decision
 from repmon.ports import RuleState
@@ -64,6 +67,15 @@ def recent_negatives(run: BrandRun) -> list[ScoredMention]:
 def apply_low_ratings(run: BrandRun) -> None:
     found = [sm for sm in recent_negatives(run) if is_low_rating(run.brand, sm, run.at)]
     _apply_per_mention(run, LOW_RATING_REVIEW, found, lambda fresh: low_rating_review(run.brand, fresh))
+
+
+def apply_viral(run: BrandRun) -> None:
+    """Negatives whose engagement grows far faster than the brand's usual (re-read by the collector)."""
+    negatives = recent_negatives(run)
+    found = viral_candidates(run.brand, negatives, run.at)
+    _apply_per_mention(
+        run, VIRAL_NEGATIVE, found, lambda fresh: viral_negative(run.brand, fresh, negatives, run.at)
+    )
 
 
 def apply_unanswered(run: BrandRun) -> None:
