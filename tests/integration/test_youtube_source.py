@@ -129,7 +129,8 @@ def test_new_videos_matching_the_brand_with_their_numbers_then_their_comments(wo
     assert influence(video, NOW) == 90.36
     search = world.requests_to("/search")[0].query
     assert (search["type"], search["order"], search["q"]) == ("video", "date", '"acme air"')
-    assert search["publishedAfter"] == (NOW - timedelta(hours=24, minutes=15)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    # The first search reaches a day back, and 6 hours more: search lists a video late
+    assert search["publishedAfter"] == (NOW - timedelta(hours=30)).strftime("%Y-%m-%dT%H:%M:%SZ")
     # Next poll: the video is watched, its new comments read from its own mark
     world.advance(minutes=15)
     said = add_comment(
@@ -138,6 +139,11 @@ def test_new_videos_matching_the_brand_with_their_numbers_then_their_comments(wo
     later = source.fetch(brand, page.cursor, world.now)
     assert said in [m.native_id for m in later.mentions]
     assert world.requests_to("/commentThreads")[-1].query["videoId"] == found
+    # A video search lists late (published 5 hours ago) is found, and the one found before is not again
+    late = add_video(world, title="Acme Air gate chaos", created=world.now - timedelta(hours=5))
+    world.advance(minutes=15)
+    again = source.fetch(brand, later.cursor, world.now)
+    assert [m.native_id for m in again.mentions if m.title] == [late]
 
 
 def test_a_brand_searches_every_n_polls_and_the_day_never_passes_the_share(

@@ -96,6 +96,7 @@ class YouTubeSource:
         logger: LogSink | None = None,
         metric: Callable[[str, float], None] | None = None,
         overlap: timedelta = timedelta(minutes=15),
+        video_overlap: timedelta = timedelta(hours=6),
         first_poll_lookback: timedelta = timedelta(hours=24),
         page_size: int = 100,
         max_pages: int = 5,
@@ -108,6 +109,9 @@ class YouTubeSource:
         self.log: LogSink = logger or logging.getLogger(__name__)
         self.metric = metric or (lambda name, value: None)
         self.overlap = overlap
+        #: Search lists a video some time after it is published: each search reaches this far back
+        #: below the video cursor (the ids returned there are remembered, so none comes twice).
+        self.video_overlap = video_overlap
         self.lookback = first_poll_lookback
         self.page_size = page_size
         self.max_pages = max_pages
@@ -146,8 +150,8 @@ class YouTubeSource:
     def _search(self, brand: Brand, mark: Step, now: datetime, budget: Budget, poll: _Poll) -> Step:
         """New videos for the brand's terms since the video cursor's floor, newest first."""
         settings = brand.sources.youtube
-        cursor, overlap = mark.cursor, self.overlap.total_seconds()
-        floor = cursor.floor(overlap)
+        cursor = mark.cursor
+        floor = cursor.floor(self.video_overlap.total_seconds())
         after = datetime.fromtimestamp(max(floor, 0), now.tzinfo).strftime("%Y-%m-%dT%H:%M:%SZ")
         params = {"part": "snippet", "type": "video", "order": "date", "maxResults": "50"}
         params |= {"q": " | ".join(brand.compiled.search_terms()), "publishedAfter": after}
@@ -191,7 +195,8 @@ class YouTubeSource:
         self, brand: Brand, cursor: Cursor, scan: Scan, now: datetime, *, complete: bool
     ) -> Step:
         matching = [c for c in scan.found if brand.compiled.matches(c.mention.full_text)]
-        return advance(cursor, matching, scan, now, self.overlap, brand.sources.youtube.max_items, complete)
+        limit = brand.sources.youtube.max_items
+        return advance(cursor, matching, scan, now, self.video_overlap, limit, complete)
 
     # -- comments ----------------------------------------------------------------------------
 
