@@ -166,6 +166,41 @@ def test_the_brand_budget_shrinks_the_page_then_stops_before_it_and_counts_what_
     assert returned and returned < set(ids)
 
 
+def test_a_poll_stopped_by_the_budget_loses_nothing_once_the_budget_allows(world, fake, session, make_brand):
+    start = NOW - timedelta(minutes=60)
+    ids = [
+        add_x_post(world, text=f"Acme {i}", username=f"u{i}", created=start + timedelta(seconds=i))
+        for i in range(60)
+    ]
+    ledger = MemorySpendLedger()
+    source = _source(fake, session, ledger)
+    first = source.fetch(_brand(make_brand, monthly_budget_usd=0.5), None, NOW)
+    # When the brand's budget is raised, the next poll reads from the same since_id
+    later = NOW + timedelta(minutes=15)
+    second = source.fetch(_brand(make_brand, monthly_budget_usd=30), first.cursor, later)
+    returned = [m.native_id for p in (first, second) for m in p.mentions]
+    assert sorted(returned) == sorted(ids)  # each once
+    assert not second.errors and json.loads(second.cursor or "")["at"] > json.loads(first.cursor or "")["at"]
+
+
+def test_a_rate_limit_spent_mid_search_keeps_the_position_and_the_next_poll_reads_the_rest(
+    world, fake, session, make_brand
+):
+    ids = _add(world, 130)
+    # Every answer says none are left for 10 minutes; the job has 30 s
+    x_rate_limit(world, remaining=0, reset=time.time() + 600)
+    source = _source(fake, session, sleep=lambda s: pytest.fail("slept past the deadline"))
+    with deadline(30):
+        first = source.fetch(_brand(make_brand), None, NOW)
+    assert len(first.mentions) == 100 and "rate limit spent until" in first.errors[0]
+    assert json.loads(first.cursor or "")["at"] == (NOW - timedelta(hours=24)).timestamp()
+    # After the reset, the next poll reads the search again and returns the 30 it had not
+    x_rate_limit(world, remaining=449, reset=time.time() + 900)
+    source.clock = lambda: time.time() + 700
+    second = source.fetch(_brand(make_brand), first.cursor, NOW + timedelta(minutes=15))
+    assert sorted(m.native_id for p in (first, second) for m in p.mentions) == sorted(ids)
+
+
 def test_the_stack_budget_counts_every_brand(world, fake, session, make_brand):
     _add(world, 20, username="solo")
     ledger = MemorySpendLedger()
