@@ -128,3 +128,12 @@ def test_a_source_that_does_not_read_the_own_accounts_posts_stays_unknown_even_w
     store = MemoryMentionStore()
     collect(store, COMPLAINT)
     assert status_of(stored(store, "t3_a")) == "unknown"
+
+
+def test_a_review_read_again_with_an_owner_response_gets_it() -> None:
+    # A mention is written once: a response the site shows at a later read must still reach it.
+    store = MemoryMentionStore()
+    collect(store, COMPLAINT)
+    answered = dataclasses.replace(COMPLAINT, reply=Reply(T0 + timedelta(hours=2), "https://x.example/r"))
+    collect(store, answered, minutes=180)
+    assert stored(store, "t3_a").reply == Reply(T0 + timedelta(hours=2), "https://x.example/r")

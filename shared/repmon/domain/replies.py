@@ -33,11 +33,17 @@ class ReplyLink:
 
 
 def links(mentions: Iterable[ScoredMention]) -> list[ReplyLink]:
-    """The replies the brand's own posts among `mentions` make: each answers its parent."""
-    return [
+    """The replies among `mentions`: each own post answers its parent, and a review read again with
+    an owner response now (a mention is written once) gives it to the stored review."""
+    found = [
         ReplyLink(sm.brand_id, m.source, m.parent_id, Reply(m.created_at, m.url))
         for sm in mentions
         if (m := sm.mention).own and m.parent_id and m.parent_id != m.native_id
+    ]
+    return found + [
+        ReplyLink(sm.brand_id, m.source, m.native_id, m.reply)
+        for sm in mentions
+        if (m := sm.mention).reply is not None and not m.own
     ]
 
 
