@@ -253,3 +253,13 @@ def test_429_with_retry_after_is_retried_and_a_malformed_thread_skipped(
     page = make_source().fetch(yt_brand(search=False), None, NOW)
     assert [m.native_id for m in page.mentions] == [said] and page.skipped == 1
     assert [r.status for r in world.requests_to("/commentThreads")] == [429, 200]
+
+
+def test_a_channel_that_does_not_exist_is_noted_and_the_search_still_read(world, make_source, make_brand):
+    video = add_video(world, title="Acme Air at the gate", created=NOW - timedelta(hours=1))
+    brand = make_brand("acme", youtube={"channel_id": "UCnoSuchChannel000000000"})
+    world.fail_next(1, status=404, path="/commentThreads")
+    page = make_source().fetch(brand, None, NOW)
+    assert [m.native_id for m in page.mentions] == [video]
+    assert any("comments of channel UCnoSuchChannel000000000 not readable (404)" in e for e in page.errors)
+    assert json.loads(page.cursor or "{}")["at"] == (NOW - timedelta(hours=24)).timestamp()

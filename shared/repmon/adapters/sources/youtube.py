@@ -212,7 +212,11 @@ class YouTubeSource:
     ) -> Step:
         """The channel's comment threads down to the comment cursor's floor."""
         floor = mark.cursor.floor(self.overlap.total_seconds())
-        scan = self._threads({"allThreadsRelatedToChannelId": channel}, floor, own, now, budget, poll)
+        try:
+            scan = self._threads({"allThreadsRelatedToChannelId": channel}, floor, own, now, budget, poll)
+        except _StreamGone as exc:  # a wrong channel id, or comments turned off: the videos go on
+            poll.errors.append(f"youtube: comments of channel {channel} not readable ({exc})")
+            return mark
         if scan is None:
             return mark
         limit = brand.sources.youtube.max_items
