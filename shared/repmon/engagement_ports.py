@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from repmon.domain.models import Engagement, ScoredMention
 
 
+@runtime_checkable
 class EngagementReader(Protocol):
     #: The most native ids one `refresh` call takes (the API's batch size).
     batch: int

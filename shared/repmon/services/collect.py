@@ -23,6 +23,7 @@ from repmon.domain.errors import JobUnfinished, UnknownSource
 from repmon.domain.models import Mention, ScoredMention
 from repmon.domain.source_registry import SOURCES, influence
 from repmon.domain.sources.handles import is_own
+from repmon.engagement_ports import EngagementReader, EngagementStore
 from repmon.notice_ports import PollHealthStore
 from repmon.ports import (
     CursorStore,
@@ -34,6 +35,7 @@ from repmon.ports import (
     SentimentScorer,
     Watchlist,
 )
+from repmon.services.rereads import RereadResult, reread
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,9 @@ class CollectResult:
     #: What the source could not do this run without failing it (e.g. author lookups stopped).
     errors: tuple[str, ...] = ()
     cursor_moved: bool = False
+    #: Engagement re-read calls made after the poll, and mentions they changed.
+    rereads: int = 0
+    reread_updated: int = 0
 
 
 @dataclass(frozen=True)
@@ -64,6 +69,8 @@ class Collector:
     health: PollHealthStore | None = None
     #: The known-customer table (README, "Known customers"); none: no tiers.
     customers: KnownCustomers | None = None
+    #: Where engagement re-reads are kept (README, "Going viral"); none: mentions are not re-read.
+    engagement: EngagementStore | None = None
 
     def collect(self, job: PollJob, time_left: Callable[[], float] | None = None) -> CollectResult:
         """Poll one brand's source; `time_left()` is the seconds left to score (none: no limit)."""
@@ -77,6 +84,7 @@ class Collector:
             # Disabled after the job was planned: the brand's current config wins.
             return CollectResult(brand.id, job.source)
         at, source = job.scheduled_at, job.source
+        reread_done = self._reread(brand, job)
         try:
             result = self._poll(brand, job, time_left)
         except JobUnfinished:  # read but not yet stored in full: the cursor waits (stuck if it lasts)
@@ -86,10 +94,23 @@ class Collector:
             error = f"{type(exc).__name__}: {exc}"[:500]
             self._note(lambda h: h.failed(brand.id, source, at, error))
             raise
+        errors = (*result.errors, *(f"re-read: {p}" for p in reread_done.problems[:5]))
+        result = replace(result, rereads=reread_done.calls, reread_updated=reread_done.updated, errors=errors)
         # More to read and the cursor did not move: a source that cannot get past a page.
         stuck = result.truncated and not result.cursor_moved
         note = self._note(lambda h: h.succeeded(brand.id, source, at, stuck=stuck))
         return result if note is None else replace(result, errors=(*result.errors, note))
+
+    def _reread(self, brand: Brand, job: PollJob) -> RereadResult:
+        """Before the poll (what it is about to store was just read), the engagement of the source's
+        recent negatives (services.rereads): problems become the result's errors, never a failure."""
+        reader = self.sources[job.source]
+        if self.engagement is None or not isinstance(reader, EngagementReader):
+            return RereadResult()
+        try:
+            return reread(brand, job.source, reader, self.store, self.engagement, job.scheduled_at)
+        except Exception as exc:  # the next poll re-reads
+            return RereadResult(problems=(f"{type(exc).__name__}: {exc}"[:300],))
 
     def _note(self, record: Callable[[PollHealthStore], None]) -> str | None:
         """Note a poll's outcome; failing to note it never fails the poll (it is said in its errors)."""

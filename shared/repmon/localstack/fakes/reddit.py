@@ -31,6 +31,8 @@ NOT_FOUND = {"message": "Not Found", "error": 404}
 _SUBREDDIT_PATH = re.compile(r"^/r/([^/]+)/(search|comments|about)$")
 _USER_PATH = re.compile(r"^/user/([^/]+)/about$")
 _USER_COMMENTS = re.compile(r"^/user/([^/]+)/comments$")
+#: /api/info?id=t3_a,t1_b: things by fullname (praw's `reddit.info`), the engagement re-reads.
+_INFO = re.compile(r"^/api/info/?$")
 
 _THING_FIXED: dict[str, Any] = {
     "subreddit_type": "public",
@@ -101,7 +103,12 @@ def route(world: SourceWorld, method: str, path: str, query: dict[str, str], hea
     """Reddit's part of the fake server (the registry's `fake`): its OAuth token and API paths."""
     if path == "/api/v1/access_token":
         return _access_token(headers)
-    if not (_USER_PATH.match(path) or _USER_COMMENTS.match(path) or _SUBREDDIT_PATH.match(path)):
+    if not (
+        _USER_PATH.match(path)
+        or _USER_COMMENTS.match(path)
+        or _SUBREDDIT_PATH.match(path)
+        or _INFO.match(path)
+    ):
         return None
     if headers.get("Authorization") != f"bearer {_TOKEN}":
         return 401, _UNAUTHORIZED, {}
@@ -117,6 +124,8 @@ def _access_token(headers: Any) -> Reply:
 
 def reddit_reply(world: SourceWorld, path: str, query: dict[str, str]) -> Reply:
     """Answer an authenticated Reddit API path (the router has already checked the bearer token)."""
+    if _INFO.match(path):
+        return 200, _info(world, query.get("id", "")), _RATELIMIT
     if m := _USER_PATH.match(path):
         user = world.users.get(m.group(1).lower())
         return (200, _t2(user), _RATELIMIT) if user else (404, NOT_FOUND, _RATELIMIT)
@@ -139,6 +148,14 @@ def reddit_reply(world: SourceWorld, path: str, query: dict[str, str]) -> Reply:
     if world.take_empty(path):
         things = []
     return 200, _listing(things, query, world.take_malformed(path), kind), _RATELIMIT
+
+
+def _info(world: SourceWorld, ids: str) -> object:
+    """The things of these fullnames Reddit still serves (at most 100), as one Listing."""
+    posts = [_t3(world, p) for p in world.posts.values() if _visible(world, p, None)]
+    things = [t for t in posts + _comments(world, None) if t["data"]["name"] in ids.split(",")]
+    data = {"after": None, "dist": len(things), "modhash": "", "geo_filter": "", "children": things[:100]}
+    return {"kind": "Listing", "data": {**data, "before": None}}
 
 
 def _search(world: SourceWorld, wanted: set[str] | None, q: str) -> list[dict[str, Any]]:
