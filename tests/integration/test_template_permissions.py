@@ -106,6 +106,9 @@ EXPECTED_GRANTS: dict[str, set[Grant]] = {
         # dynamo_spend.DynamoSpendLedger: the month's figures (Query), the brand's (PutItem)
         ("dynamodb:Query", "RepmonTable", "SPEND#x#*"),
         ("dynamodb:PutItem", "RepmonTable", "SPEND#x#*"),
+        # services.rereads: DynamoMentionStore.most_negative (the recent negatives to re-read); their
+        # last reads (BatchGetItem), the re-read's transaction and history item (Update, Put) above
+        ("dynamodb:Query", "RepmonTable/index/NegativeByInfluence", _BRANDS),
         # customers.DynamoKnownCustomers.tiers: batch_get of a page's authors' keyed hashes
         ("dynamodb:BatchGetItem", "RepmonTable", "CUSTOMERS"),
         # pseudonym.LazyPseudonymiser: the key that hashes them

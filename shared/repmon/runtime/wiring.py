@@ -65,6 +65,7 @@ def collector() -> Collector:
 @lru_cache(maxsize=4)
 def _collector(settings: CollectSettings, endpoint: str) -> Collector:
     from repmon.adapters.dynamo import dynamodb_client
+    from repmon.adapters.dynamo_engagement import DynamoEngagementStore
     from repmon.adapters.dynamo_health import DynamoPollHealth
     from repmon.adapters.dynamo_state import DynamoCursorStore, DynamoWatchlist
     from repmon.adapters.dynamo_store import DynamoMentionStore
@@ -80,6 +81,7 @@ def _collector(settings: CollectSettings, endpoint: str) -> Collector:
         scorer=CxVaderScorer(),
         health=DynamoPollHealth(settings.table_name, ddb),
         customers=_known_customers(settings, ddb),
+        engagement=DynamoEngagementStore(settings.table_name, ddb),
     )
 
 
