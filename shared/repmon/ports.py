@@ -13,8 +13,8 @@ from datetime import datetime
 from typing import Protocol
 
 from repmon.domain.brand import Brand
-from repmon.domain.incident import Incident
 from repmon.domain.customers import Customer
+from repmon.domain.incident import Incident
 from repmon.domain.models import Alert, HourlyAggregate, Mention, ScoredMention, Sentiment
 from repmon.domain.replies import ReplyLink
 
