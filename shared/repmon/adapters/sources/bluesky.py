@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -25,15 +26,15 @@ from typing import TYPE_CHECKING, Any
 import requests
 
 from repmon.adapters.http import LogSink
-from repmon.adapters.item_fields import MalformedPage
+from repmon.adapters.item_fields import MalformedPage, each_item
 from repmon.adapters.secrets import BlueskyCredentials
 from repmon.adapters.sources.bluesky_own import read_own_posts
-from repmon.adapters.sources.bluesky_parse import SOURCE, parse_profiles, parse_search
+from repmon.adapters.sources.bluesky_parse import SOURCE, parse_profiles, parse_search, post_to_mention
 from repmon.adapters.sources.bluesky_session import Tokens, seal, unseal
 from repmon.domain.brand import Brand
 from repmon.domain.cursor import Candidate, Cursor, NewestFirstScan, Served, TimeCursor, by_time
 from repmon.domain.errors import InvalidConfig, SourceUnavailable
-from repmon.domain.models import Mention
+from repmon.domain.models import Engagement, Mention
 from repmon.ports import SourcePage
 
 if TYPE_CHECKING:  # the factory reads its settings; adapters never import the runtime
@@ -221,6 +222,22 @@ class BlueskySource:
         errors += [f"bluesky: {note}" for note in step.notes] + own.errors
         text = dump_cursor(step.cursor, self.xrpc.sealed())
         return SourcePage(page, text, skipped=total.skipped, truncated=step.truncated, errors=errors)
+
+    #: app.bsky.feed.getPosts takes 25 uris a call.
+    batch = 25
+
+    def refresh(self, native_ids: Sequence[str]) -> dict[str, Engagement]:
+        """The current likes, replies, reposts and quotes of these posts (at:// uris), in one getPosts
+        call; a deleted post is absent."""
+        uris = [u for u in native_ids[: self.batch] if u.startswith("at://")]
+        if not uris:
+            return {}
+        body = self.xrpc.get("app.bsky.feed.getPosts", [("uris", u) for u in uris])
+        posts = body.get("posts") if isinstance(body, dict) else None
+        if not isinstance(posts, list):
+            raise SourceUnavailable(self.name, "getPosts: not a posts response")
+        mentions, _ = each_item(posts, post_to_mention, self.log, "bluesky post")
+        return {m.native_id: m.engagement for m in mentions}
 
     def _search(self, term: str, floor: float, lang: str | None, now: datetime) -> _Scan:
         """All posts for `term` down to `floor`, newest first, a page at a time."""

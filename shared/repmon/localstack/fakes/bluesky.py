@@ -95,6 +95,14 @@ def add_bluesky_post(
     return f"at://{did}/app.bsky.feed.post/{key}"
 
 
+def set_bluesky_engagement(world: SourceWorld, uri: str, **counts: int) -> None:
+    """The post at `uri` now has these counts (likes, reposts, replies, quotes)."""
+    for p in _state(world).posts:
+        if f"at://{p.did}/app.bsky.feed.post/{p.rkey}" == uri:
+            for name, value in counts.items():
+                setattr(p, name, value)
+
+
 def delete_bluesky_post(world: SourceWorld, uri: str) -> None:
     """Delete the post at `uri` (its author deleted it: search no longer serves it)."""
     state = _state(world)
@@ -115,7 +123,7 @@ def sessions_created(world: SourceWorld) -> int:
 def route(world: SourceWorld, method: str, path: str, query: dict[str, str], headers: Any) -> Reply | None:
     """Bluesky's part of the fake server (the registry's `fake`)."""
     if not path.startswith("/xrpc/") or not (
-        path.endswith(("Session", "searchPosts", "getProfiles", "getAuthorFeed"))
+        path.endswith(("Session", "searchPosts", "getProfiles", "getAuthorFeed", "getPosts"))
         and (".bsky." in path or ".atproto." in path)
     ):
         return None
@@ -132,14 +140,30 @@ def route(world: SourceWorld, method: str, path: str, query: dict[str, str], hea
         return 400, {"error": "ExpiredToken", "message": "Token has expired"}, _HEADERS
     if token not in state.access:
         return 401, {"error": "AuthenticationRequired", "message": "Authentication Required"}, _HEADERS
+    return _read(world, state, path, query)
+
+
+def _read(world: SourceWorld, state: _State, path: str, query: dict[str, str]) -> Reply | None:
+    """The authenticated read endpoints."""
     if path == "/xrpc/app.bsky.feed.searchPosts":
         return 200, _search(world, state, path, query), _HEADERS
     if path == "/xrpc/app.bsky.feed.getAuthorFeed":
         return _author_feed(world, state, query)
+    if path == "/xrpc/app.bsky.feed.getPosts":
+        return _get_posts(state, query)
     if path == "/xrpc/app.bsky.actor.getProfiles":
         actors = (query.get("actors[]") or query.get("actors") or "").split("\n")
         return 200, {"profiles": [_profile(state, a) for a in actors if a][:25]}, _HEADERS
     return None
+
+
+def _get_posts(state: _State, query: dict[str, str]) -> Reply:
+    """The engagement re-reads: the posts of at most 25 uris (a deleted one is left out)."""
+    uris = (query.get("uris[]") or query.get("uris") or "").split("\n")
+    if len(uris) > 25:
+        return 400, {"error": "InvalidRequest", "message": "uris must not have more than 25"}, _HEADERS
+    posts = [_post(p) for p in state.posts if f"at://{p.did}/app.bsky.feed.post/{p.rkey}" in uris]
+    return 200, {"posts": posts}, _HEADERS
 
 
 def _session(state: _State, did: str, created: bool = True) -> Reply:

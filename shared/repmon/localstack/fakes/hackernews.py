@@ -67,6 +67,9 @@ def _tags(text: str) -> list[list[str]]:
 
 
 def _tagged(item: HNItem, tag: str) -> bool:
+    if tag.startswith("story_"):  # a story and its comments carry story_<the story's id>
+        story = item.object_id if item.kind == "story" else str(item.story_id)
+        return tag == f"story_{story}"
     return item.author == tag.removeprefix("author_") if tag.startswith("author_") else item.kind == tag
 
 
