@@ -124,3 +124,23 @@ def test_below_min_severity_and_muted_rules_open_no_incident():
     result = world.run(AT)
     assert result.published == () and result.firings == () and world.ledger.incident("acme") is None
     assert world.ledger.state("acme", REPUTATION_LOW).firing is False
+
+
+def test_a_resolution_that_could_not_be_sent_before_a_relapse_is_withdrawn_not_sent():
+    # Given an incident whose resolution is claimed but SNS refuses it
+    world = World(_brand(), baseline=False)
+    world.set_index(AT, 30.0)
+    world.run(AT)
+    world.set_index(AT + H, 45.0)
+    _every_5_min(world, 1, start=H)
+    world.publisher.fail_next = 1
+    world.run(AT + 2 * H)
+    incident = world.ledger.incident("acme")
+    assert incident is not None and incident.outbox is not None and incident.outbox.step == "resolved"
+    # When the index falls under its floor again before the next run
+    world.set_index(AT + 2 * H + MIN5, 30.0)
+    _every_5_min(world, 1, start=2 * H + MIN5)
+    # Then no all-clear goes out for an incident that is not over, and it stays open
+    assert [e.kind for e in world.publisher.published] == ["alert"]
+    after = world.ledger.incident("acme")
+    assert after is not None and after.outbox is None and not after.closed and after.firing

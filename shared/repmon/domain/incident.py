@@ -223,6 +223,12 @@ def claim(incident: Incident, step: str, at: datetime) -> Incident:
     return replace(incident, version=incident.version + 1, outbox=outbox)
 
 
+def withdraw(incident: Incident) -> Incident:
+    """Drop a claimed resolution that could not be sent before a rule fired again: an all-clear
+    for an incident that is not over would mislead (alarms are never withdrawn)."""
+    return replace(incident, version=incident.version + 1, outbox=None)
+
+
 def stale(outbox: Outbox, at: datetime) -> bool:
     return at - outbox.claimed_at >= CLAIM_LEASE
 

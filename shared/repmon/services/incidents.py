@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from repmon.domain.incident import (
+    RESOLVED,
     Incident,
     claim,
     due_step,
@@ -22,6 +23,7 @@ from repmon.domain.incident import (
     kind_of,
     sent,
     stale,
+    withdraw,
 )
 from repmon.domain.models import Alert
 from repmon.services.alerting import BrandRun, Firing, ensure_time, publish, retrying
@@ -78,6 +80,9 @@ def _email(run: BrandRun, incident: Incident) -> Alert | None:
     if box is not None:
         if not stale(box, run.at):
             return None  # a live run is sending it
+        if box.step == RESOLVED and incident.clear_since is None:
+            run.ledger.save_incident(withdraw(incident))  # firing again: not over after all
+            return None
         step = box.step
     else:
         found = due_step(incident, run.at, settings, quiet)
