@@ -35,10 +35,9 @@ from repmon.domain.response_rules import (
     rating_drop,
     rating_groups,
     unanswered_complaint,
-    viral_candidates,
-    viral_negative,
 )
 from repmon.domain.rules import Action, Decision
+from repmon.domain.viral_rule import viral_candidates, viral_negative
 from repmon.ports import RuleState
 from repmon.services.alert_content import alert_id, build_alert
 from repmon.services.alerting import (
