@@ -11,7 +11,7 @@ from repmon.domain.brand import Brand
 from repmon.domain.email_mentions import author, platform, reach
 from repmon.domain.engagement import REREAD_FOR, ViralBar, interactions, is_viral, rate, viral_bar
 from repmon.domain.models import ScoredMention, Severity
-from repmon.domain.response_rules import VIRAL_NEGATIVE, span_text, location
+from repmon.domain.response_rules import VIRAL_NEGATIVE, location, span_text
 from repmon.domain.rules import Action, Decision
 
 
