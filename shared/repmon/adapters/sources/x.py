@@ -34,7 +34,7 @@ from pydantic import BaseModel, ConfigDict, SecretStr
 from repmon.adapters.http import LogSink
 from repmon.adapters.http_limits import time_left
 from repmon.adapters.item_fields import MalformedPage
-from repmon.adapters.sources.x_parse import SOURCE, parse_search, since_id
+from repmon.adapters.sources.x_parse import SOURCE, SearchPage, parse_search, since_id
 from repmon.adapters.sources.x_query import x_queries
 from repmon.adapters.sources.x_spend import Budget, Prices, Spend, SpendLedger
 from repmon.domain.brand import Brand
@@ -81,6 +81,15 @@ class _Scan:
 
     def stop(self, why: str, unread: int = 1) -> None:
         self.stopped, self.unread = why, self.unread + unread
+
+    def add(self, page: SearchPage, now: datetime) -> None:
+        """A page read: its posts at their positions (every one is the cursor's evidence)."""
+        self.pages += 1
+        self.skipped += page.skipped
+        for mention in page.mentions:
+            candidate = by_time(mention, now)
+            self.read.append(candidate.position)
+            self.found.append(candidate)
 
 
 class XSource:
@@ -132,32 +141,41 @@ class XSource:
             self._search(query, since, budget, spend, others, scan, now)
             if scan.stopped:
                 break
-        if scan.pages:
-            self.ledger.record(spend.month, brand.id, spend.usd)
-        if scan.unread:
-            self.count("XReadsSkipped", scan.unread)
-            self.log.warning("x: reads skipped", extra={"brand": brand.id, "why": scan.stopped})
+        self._account(brand, spend, scan)
         if scan.stopped and not scan.pages:
             return SourcePage([], cursor, errors=[f"x: {scan.stopped}"])
         # The brand's own replies are kept whatever they say: the collector marks them its own.
         matching = _unique(
             c for c in scan.found if brand.compiled.matches(c.mention.full_text) or is_own(brand, c.mention)
         )
-        if scan.stopped:
-            step = _hold(mark, matching, settings.max_items, overlap)
-        else:
-            settled = (now - self.overlap).timestamp()
-            step = mark.advance(
-                matching,
-                limit=settings.max_items,
-                overlap=overlap,
-                settled=settled,
-                served=Served.of(scan.read),
-                now=now.timestamp(),
-            )
+        step = self._step(mark, matching, scan, settings.max_items, now)
         errors = [f"x: {note}" for note in ([scan.stopped] if scan.stopped else []) + step.notes]
         text = dump_cursor(step.cursor, spend)
         return SourcePage(step.page, text, skipped=scan.skipped, truncated=step.truncated, errors=errors)
+
+    def _account(self, brand: Brand, spend: Spend, scan: _Scan) -> None:
+        """The brand's month in the stack's ledger, and what the budget or rate limit left unread."""
+        if scan.pages:
+            self.ledger.record(spend.month, brand.id, spend.usd)
+        if scan.unread:
+            self.count("XReadsSkipped", scan.unread)
+            self.log.warning("x: reads skipped", extra={"brand": brand.id, "why": scan.stopped})
+
+    def _step(
+        self, mark: Cursor, matching: list[Candidate], scan: _Scan, limit: int, now: datetime
+    ) -> Advance:
+        """The shared cursor's move; a search stopped part way holds its position (`_hold`)."""
+        overlap = self.overlap.total_seconds()
+        if scan.stopped:
+            return _hold(mark, matching, limit, overlap)
+        return mark.advance(
+            matching,
+            limit=limit,
+            overlap=overlap,
+            settled=(now - self.overlap).timestamp(),
+            served=Served.of(scan.read),
+            now=now.timestamp(),
+        )
 
     def _search(
         self, query: str, since: str, budget: Budget, spend: Spend, others: float, scan: _Scan, now: datetime
@@ -172,29 +190,19 @@ class XSource:
             if waited := self._rate_limited():
                 scan.stop(waited)
                 return
-            params = {"query": query, "since_id": since, "max_results": str(size)}
-            params |= {"expansions": "author_id", "tweet.fields": TWEET_FIELDS, "user.fields": USER_FIELDS}
-            if token:
-                params["next_token"] = token
             try:
-                page = parse_search(self._get(params), self.log)
+                page = parse_search(self._get(_params(query, since, size, token)), self.log)
             except (SourceUnavailable, MalformedPage) as exc:
                 if not scan.pages:
                     raise SourceUnavailable(SOURCE, f"recent search: {exc}") from exc
                 scan.stop(f"a later page failed ({exc}); the rest is read next poll", unread=0)
                 return
-            scan.pages += 1
             spend.charge(page.posts_read, page.users_read, self.prices)
-            scan.skipped += page.skipped
-            for mention in page.mentions:
-                candidate = by_time(mention, now)
-                scan.read.append(candidate.position)
-                scan.found.append(candidate)
+            scan.add(page, now)
             if not page.next_token or page.next_token == token or not page.size:
                 return
             token = page.next_token
         scan.stop(f"over {self.max_pages} pages since the cursor; the rest is read next poll", unread=0)
-        return
 
     def _rate_limited(self) -> str:
         """Wait out a spent rate limit when its reset comes within the job's time; else say why not."""
@@ -234,6 +242,12 @@ class XSource:
             return
         if remaining >= 0 and 0 < reset < 1e11:
             self.remaining, self.reset = remaining, reset
+
+
+def _params(query: str, since: str, size: int, token: str) -> dict[str, str]:
+    params = {"query": query, "since_id": since, "max_results": str(size), "expansions": "author_id"}
+    params |= {"tweet.fields": TWEET_FIELDS, "user.fields": USER_FIELDS}
+    return params | ({"next_token": token} if token else {})
 
 
 def _why(response: requests.Response) -> str:
