@@ -3,14 +3,15 @@ one reminder, one resolution; quiet hours hold what is not critical and summaris
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 
 from repmon.domain.brand import Brand
 from repmon.domain.email import render_document, render_subject, render_text
 from repmon.domain.incident_settings import IncidentSettings
-from repmon.domain.models import Severity
+from repmon.domain.models import Alert, Severity
 from repmon.domain.rules import REPUTATION_LOW
-from tests.fakes import scored_mention
+from tests.fakes import RecordingPublisher, scored_mention
 from tests.unit.test_evaluate import AT, MIN5, World
 
 H = timedelta(hours=1)
@@ -144,3 +145,66 @@ def test_a_resolution_that_could_not_be_sent_before_a_relapse_is_withdrawn_not_s
     assert [e.kind for e in world.publisher.published] == ["alert"]
     after = world.ledger.incident("acme")
     assert after is not None and after.outbox is None and not after.closed and after.firing
+
+
+class _Overlapping(RecordingPublisher):
+    """A publisher during whose publish of the `step` email another delivery of the run folds in."""
+
+    def __init__(self, step: str, during: Callable[[], object]) -> None:
+        super().__init__()
+        self.step, self.during = step, during
+
+    def publish(self, alert: Alert, within: float | None = None) -> str:
+        if alert.details.get("incident_step") == self.step:
+            self.step = ""  # once
+            self.during()
+        return super().publish(alert, within)
+
+
+def test_an_escalation_folded_while_an_update_is_in_flight_is_still_emailed():
+    # Given an open incident (warning) whose first update (a new complaint) is being published
+    world = World(_brand(group_interval="60m"), baseline=False)
+    world.set_index(AT, 30.0)
+    world.run(AT)
+    world.store.save([scored_mention("acme", AT + 5 * MIN5, -0.6, 75, native_id="loud")])
+    _every_5_min(world, 1 - 1 / 12, start=MIN5)
+
+    def duplicate_delivery_sees_it_critical() -> None:
+        world.set_index(AT + H, 22.0)
+        world.run(AT + H)
+
+    world.publisher = _Overlapping("update-1", duplicate_delivery_sees_it_critical)
+    world.run(AT + H)
+    # When the runs go on
+    _every_5_min(world, 1, start=H + MIN5)
+    # Then the escalation to critical, folded by the other delivery, is emailed (it was marked told)
+    emails = world.publisher.published
+    assert [(e.kind, e.severity) for e in emails] == [
+        ("update", Severity.WARNING),
+        ("update", Severity.CRITICAL),
+    ]
+
+
+def test_a_relapse_folded_while_the_resolution_is_in_flight_keeps_the_incident_open_and_is_emailed():
+    # Given an incident whose resolution is being published
+    world = World(_brand(), baseline=False)
+    world.set_index(AT, 30.0)
+    world.run(AT)
+    world.set_index(AT + H, 45.0)
+    _every_5_min(world, 1, start=H)
+
+    def duplicate_delivery_sees_a_relapse() -> None:
+        world.set_index(AT + 2 * H, 30.0)
+        world.run(AT + 2 * H)
+
+    world.publisher = _Overlapping("resolved", duplicate_delivery_sees_a_relapse)
+    world.run(AT + 2 * H)
+    # When the index stays under its floor
+    _every_5_min(world, 1, start=2 * H + MIN5)
+    # Then the incident is not closed over a firing rule: the relapse is emailed at once
+    after = world.ledger.incident("acme")
+    assert after is not None and not after.closed and REPUTATION_LOW in after.firing
+    assert [(e.kind, e.fired_at - AT) for e in world.publisher.published] == [
+        ("resolved", 2 * H),
+        ("update", 2 * H + MIN5),
+    ]

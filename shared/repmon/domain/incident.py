@@ -239,23 +239,28 @@ def _told(incident: Incident) -> dict[str, Any]:
 
 def hold(incident: Incident, step: str, at: datetime) -> Incident:
     """Quiet hours: the step's effect without its email, listed for the summary."""
-    effects = _effects(incident, step, at)
+    effects = _effects(incident, step, at, incident)
     effects.pop("last_email_at", None)
     held = (*incident.held, (step, at, incident.severity.value))
     return replace(incident, version=incident.version + 1, held=held, **effects)
 
 
-def sent(incident: Incident, step: str, at: datetime) -> Incident:
-    """The step's email is out: its effect, the outbox cleared."""
-    effects = _effects(incident, step, at) | {"emails_sent": incident.emails_sent + 1, "outbox": None}
+def sent(incident: Incident, step: str, at: datetime, announced: Incident | None = None) -> Incident:
+    """The step's email is out: its effect, the outbox cleared. `announced`: the incident as the
+    email told it, when another run has folded more in since (that is not told yet)."""
+    effects = _effects(incident, step, at, announced or incident)
+    effects |= {"emails_sent": incident.emails_sent + 1, "outbox": None}
     return replace(incident, version=incident.version + 1, **effects)
 
 
-def _effects(incident: Incident, step: str, at: datetime) -> dict[str, Any]:
+def _effects(incident: Incident, step: str, at: datetime, announced: Incident) -> dict[str, Any]:
     effects: dict[str, Any] = {"last_email_at": at}
     if step == RESOLVED:
+        if incident.clear_since is None:
+            # A rule fired again while the all-clear was out: not over, and the relapse is news at once.
+            return effects | {"told_severity": None}
         return effects | {"resolved_at": at}
-    effects |= _told(incident)
+    effects |= _told(announced)
     if step.startswith(UPDATE):
         effects["updates"] = incident.updates + 1
     elif step == REMINDER:

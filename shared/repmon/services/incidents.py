@@ -107,7 +107,7 @@ def _record(run: BrandRun, incident: Incident, step: str, email: Alert) -> None:
     current: Incident | None = incident
     for _ in range(TRIES):
         assert current is not None
-        done = sent(current, step, run.at)
+        done = sent(current, step, run.at, announced=incident)
 
         def write(done: Incident = done) -> bool:
             return run.ledger.email_sent(done, email)
