@@ -208,3 +208,21 @@ def test_a_relapse_folded_while_the_resolution_is_in_flight_keeps_the_incident_o
         ("resolved", 2 * H),
         ("update", 2 * H + MIN5),
     ]
+
+
+def test_the_resolution_does_not_compare_the_index_with_a_baseline_the_incident_may_be_in():
+    # Given a drop against a calm week, recovered for good after two hours
+    world = World(_brand())
+    world.set_index(AT, 30.0)
+    _every_5_min(world, 2)
+    world.set_index(AT + 2 * H, 62.0)
+    _every_5_min(world, 2, start=2 * H)
+    # Then the resolved email gives today's index alone: a usual day or week that has taken the
+    # incident in ("+18 vs the usual day" after a long one) says nothing true about the recovery
+    resolved = world.publisher.published[-1]
+    assert resolved.kind == "resolved"
+    text = render_text(resolved)
+    assert "Reputation index: 62/100\n" in text and "vs the usual" not in text
+    assert render_document(resolved)["change"] is None and "baseline_index" not in resolved.details
+    # While the opening email compared it with the week before
+    assert "(-33 vs the usual week, 63)" in render_text(world.publisher.published[0])

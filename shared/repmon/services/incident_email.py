@@ -154,7 +154,11 @@ def _resolved(run: BrandRun, incident: Incident) -> tuple[Alert, str, tuple[str,
         f"Rules that fired: {rules}",
         f"Emails: {incident.emails_sent + 1}, this one included",
     )
-    return _plain(run, incident, _worst(incident), summary), headline, lines
+    base = _plain(run, incident, _worst(incident), summary)
+    # The baseline has by now taken in part of the incident (all of a long one): a comparison with
+    # it ("+18 vs the usual day") would say nothing true about the recovery, so it is left out.
+    details = {k: v for k, v in base.details.items() if k != "baseline_index"}
+    return replace(base, change=None, details=details), headline, lines
 
 
 def _quiet_headline(run: BrandRun, incident: Incident) -> str:
