@@ -46,7 +46,7 @@ from repmon.domain.errors import InvalidConfig
 from repmon.domain.models import Mention
 from repmon.localstack.runtime import AlertInbox, LocalRuntime
 from repmon.localstack.stack import LocalStack
-from repmon.services.collect import score_mention, store_scored
+from repmon.services.collect import mark, score_mention, store_scored
 
 
 @dataclass(frozen=True)
@@ -127,6 +127,9 @@ def _on_stack(
     with sigterm_exits(), LocalStack(parameters={"LogLevel": "WARNING"}, isolated=True) as stack:
         DynamoWatchlist(stack.outputs["TableName"], client=stack.client("dynamodb")).replace(brands)
         mentions = list(merged_all(replay.spill))  # the local stack is for small inputs
+        by_id = {b.id: b for b in brands}
+        # As the collector sees them: own posts and whether replies can be seen (unanswered_complaint).
+        mentions = [(b, mark(by_id[b], m) if b in by_id else m) for b, m in mentions]
         result = _replay(stack, mentions, timedelta(minutes=options.step_minutes), out)
         _summary(err, replay, result, options.step_minutes)  # before the export: its failure must not hide it
         if events is not None:
