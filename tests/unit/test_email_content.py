@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 from repmon.domain.brand import Brand
 from repmon.domain.models import Author, Mention, ScoredMention, Sentiment
 from repmon.domain.reputation import Snapshot
-from repmon.domain.rules import negative_share, reputation_drop
+from repmon.domain.rules import VOLUME_SPIKE, negative_share, reputation_drop
 from repmon.domain.seasonal import WEEKDAY_WEEKEND, Expected
 from repmon.services.alert_content import build_alert, top_mentions
 from tests.fakes import InMemoryMentionStore
@@ -79,3 +79,20 @@ def test_the_usual_hour_is_also_told_in_the_brands_local_time():
     assert "3 a.m. UTC" in str(alert.details["usual_for"])
     # Then the alert carries that hour in Denver, for the email's facts
     assert alert.details["usual_local"] == "8 p.m. MST"
+
+
+def test_a_volume_spikes_listed_mentions_and_themes_never_hold_the_brands_own_posts():
+    # The brand answering a crisis posts a lot, and its account is the most influential of all.
+    store = _store()
+    for n in range(6):
+        answer = Mention(
+            "reddit",
+            f"own{n}",
+            AT - timedelta(minutes=5),
+            f"Acme Air: flight AA{n} cancelled, refund on its way",
+            author=Author(id="acme", handle="acmeair"),
+            own=True,
+        )
+        store.save([ScoredMention(BRAND.id, answer, Sentiment("negative", -0.3, reasons=("refund",)), 99.0)])
+    top = top_mentions(BRAND, store, VOLUME_SPIKE, AT)
+    assert top and not [sm.key for sm in top if sm.mention.own]

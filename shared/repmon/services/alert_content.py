@@ -37,7 +37,8 @@ def influencer_key(mention: ScoredMention) -> str:
 def top_mentions(brand: Brand, store: MentionStore, rule: str, at: datetime) -> list[ScoredMention]:
     """The alert's pool, most influential first: `build_alert` lists the top few of it."""
     if rule == VOLUME_SPIKE:
-        recent = store.mentions_between(brand.id, at - HOUR, at)
+        # The brand's own posts are not part of the spike (aggregate_delta leaves them out): never listed.
+        recent = [sm for sm in store.mentions_between(brand.id, at - HOUR, at) if not sm.mention.own]
         return sorted(recent, key=lambda m: (-m.influence, m.sentiment.score))[:POOL]
     since = window_span(at, brand.thresholds).since
     return store.most_negative(brand.id, since, at, 0.0, POOL)
