@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from aws_lambda_powertools.metrics import MetricUnit
@@ -21,7 +22,9 @@ from repmon.services.evaluate import Timing, evaluate_all
 def handler(event: ScheduledEvent, context: LambdaContext) -> dict[str, Any]:
     deps = wiring.evaluate_deps()
     # Stop with time to spare, before a brand or an alert: what is left is named and done next run.
-    timing = Timing(time_left=lambda: context.get_remaining_time_in_millis() / 1000)
+    timing = Timing(
+        time_left=lambda: context.get_remaining_time_in_millis() / 1000, now=lambda: datetime.now(UTC)
+    )
     run = evaluate_all(
         deps.watchlist.brands(),
         event.scheduled_time,

@@ -11,6 +11,7 @@ from repmon.domain.email import render_document, render_subject, render_text
 from repmon.domain.incident_settings import IncidentSettings
 from repmon.domain.models import Alert, Severity
 from repmon.domain.rules import REPUTATION_LOW
+from repmon.services.evaluate import Timing, evaluate_brand
 from tests.fakes import RecordingPublisher, scored_mention
 from tests.unit.test_evaluate import AT, MIN5, World
 
@@ -226,3 +227,20 @@ def test_the_resolution_does_not_compare_the_index_with_a_baseline_the_incident_
     assert render_document(resolved)["change"] is None and "baseline_index" not in resolved.details
     # While the opening email compared it with the week before
     assert "(-33 vs the usual week, 63)" in render_text(world.publisher.published[0])
+
+
+def test_a_late_delivery_of_an_earlier_run_holds_its_claim_against_the_next_run():
+    # Given the 12:00 run delivered late (Lambda's retry, an event aged in its queue: up to 10 min),
+    # live at 12:06 beside the 12:05 run; the lease is measured on the clock both runs read
+    world = World(_brand(), baseline=False)
+    world.set_index(AT, 30.0)
+    wall = Timing(now=lambda: AT + 6 * timedelta(minutes=1))
+
+    def the_next_run_meanwhile() -> None:
+        evaluate_brand(world.brand, AT + MIN5, world.store, world.ledger, world.publisher, wall)
+
+    world.publisher = _Overlapping("open", the_next_run_meanwhile)
+    # When the late run claims the opening and publishes it while the 12:05 run evaluates
+    evaluate_brand(world.brand, AT, world.store, world.ledger, world.publisher, wall)
+    # Then the 12:05 run leaves the live claim alone: the opening goes out once
+    assert [e.kind for e in world.publisher.published] == ["alert"]

@@ -55,7 +55,8 @@ class Evidence:
 
 @dataclass(frozen=True)
 class Outbox:
-    """The step claimed for sending, and when (the run's scheduled time)."""
+    """The step claimed for sending, and when: the wall clock in Lambda (a late delivery of an
+    earlier scheduled run may be live beside the next run), the scheduled time in the backtest."""
 
     step: str
     email_id: str

@@ -62,10 +62,13 @@ class OutOfTime(Exception):
 
 @dataclass(frozen=True)
 class Timing:
-    """The invocation's clock as the evaluator sees it: seconds left, and how to wait."""
+    """The invocation's clock as the evaluator sees it: seconds left, and how to wait. `now`: the
+    time an incident's email claim and its lease are measured on (the ledger's rule claims read the
+    same wall clock); None: the run's scheduled time (the backtest, a simulated clock)."""
 
     time_left: Callable[[], float] = lambda: math.inf
     sleep: Callable[[float], None] = time.sleep
+    now: Callable[[], datetime] | None = None
 
 
 @dataclass(frozen=True)

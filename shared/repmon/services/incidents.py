@@ -77,8 +77,9 @@ def _email(run: BrandRun, incident: Incident) -> Alert | None:
     """Claim, publish and record the step due (or the one a dead run left claimed); None if none."""
     settings, box = run.brand.incidents, incident.outbox
     quiet = settings.quiet_hours is not None and settings.quiet_hours.covers(run.at, run.brand.zone)
+    now = run.timing.now() if run.timing.now is not None else run.at
     if box is not None:
-        if not stale(box, run.at):
+        if not stale(box, now):
             return None  # a live run is sending it
         if box.step == RESOLVED and incident.clear_since is None:
             run.ledger.save_incident(withdraw(incident))  # firing again: not over after all
@@ -93,7 +94,7 @@ def _email(run: BrandRun, incident: Incident) -> Alert | None:
             run.ledger.save_incident(hold(incident, step, run.at))
             return None
     ensure_time(run)
-    claimed = claim(incident, step, run.at)
+    claimed = claim(incident, step, now)
     if not run.ledger.save_incident(claimed):
         return None  # another run moved the incident on: the email is its to send
     email = incident_email(run, claimed, step)
