@@ -34,3 +34,21 @@ def test_muting_one_rule_leaves_the_others():
     run = _run(world, mutes)
     assert [f.rule for r in run.results for f in r.firings] == [REPUTATION_LOW]
     assert len(world.publisher.published) == 1
+
+
+def test_a_rule_muted_while_its_incident_is_open_does_not_email_its_escalation_until_the_mute_ends():
+    # Given an incident opened by reputation_low (warning: index 30, no baseline)
+    world = World(baseline=False)
+    world.set_index(AT, 30.0)
+    none = MemoryMuteStore([])
+    _run(world, none, AT)
+    # When the manager mutes that rule for an hour and it turns critical (index 22) meanwhile
+    mutes = MemoryMuteStore([Mute("acme", REPUTATION_LOW, AT + timedelta(hours=1), AT + MIN5, "ana")])
+    world.set_index(AT + MIN5, 22.0)
+    for n in range(1, 12):
+        _run(world, mutes, AT + n * MIN5)
+    # Then nothing more is emailed while it is muted (the incident does not grow), and the
+    # escalation is announced once the mute ends
+    assert [e.kind for e in world.publisher.published] == ["alert"]
+    _run(world, mutes, AT + timedelta(hours=1))
+    assert [e.kind for e in world.publisher.published] == ["alert", "update"]

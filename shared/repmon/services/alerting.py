@@ -138,9 +138,14 @@ def apply_decision(run: BrandRun, decision: Decision) -> None:
         run.firing.add(key)
         if not state.sent:  # claimed, never folded: a run died between the two
             _claim(run, _state_alert(run, key, state), key)
-        elif decision.action is Action.FIRE and _worse(decision.severity, state.severity):
+        elif (
+            decision.action is Action.FIRE
+            and _worse(decision.severity, state.severity)
+            and _notifies(run, decision.severity, key)
+        ):
             # Firing and folded, now worse (warning -> critical): the incident hears of it; the
-            # rule's own state keeps its crossing (no claim: it re-arms only on recovery).
+            # rule's own state keeps its crossing (no claim: it re-arms only on recovery). A muted
+            # rule's escalation waits: it is still worse, so heard of, when the mute ends.
             run.evidence.append(Evidence(key, decision.severity, run.at, decision.summary, (key,)))
         return
     if decision.action is not Action.FIRE or not _notifies(run, decision.severity, key):
