@@ -3,8 +3,8 @@ moto, the evaluator every five minutes.
 
 The story (fault-free): a 1-star review posted 11:55 opens an incident at 12:00 (low_rating_review),
 resolved at 13:00 (an event, not a condition); a complaint posted 12:00 is still unanswered at 16:00
-(unanswered_complaint opens a second incident, and holds it open); the brand replies at 16:40, which
-closes it: resolved at 17:40. At each rule's step one fault: SNS down for ten minutes, every run
+(unanswered_complaint opens a second incident); the brand replies at 16:40, which closes the
+complaint; the incident is resolved at 17:05, saying it was answered. At each rule's step one fault: SNS down for ten minutes, every run
 retried by Lambda, a second delivery overlapping the first while it publishes. Invariant: the same
 four emails, each once under one id, none lost.
 """
@@ -34,7 +34,7 @@ STORY = [
     ("alert", "OPEN", "low_rating_review", 0.0),
     ("resolved", "RESOLVED", "low_rating_review", 1 + 5 / 60),  # clear from the run after it opened
     ("alert", "OPEN", "unanswered_complaint", 4.0),
-    ("resolved", "RESOLVED", "unanswered_complaint", 4 + 40 / 60 + 1),
+    ("resolved", "RESOLVED", "unanswered_complaint", 5 + 5 / 60),
 ]
 #: Runs every five minutes around each part of the story (the hours between change nothing).
 TIMES = [AT + n * STEP for n in range(0, 19)] + [AT + 4 * HOUR + n * STEP for n in range(-1, 25)]
@@ -108,6 +108,7 @@ def test_the_story_without_faults(aws, monkeypatch):
     assert told == [(k, s, r, round(h, 3)) for k, s, r, h in STORY]
     texts = [e["text"] for e in aws.received]
     assert "https://example.test/trustpilot/r1" in texts[0] and "https://example.test/reddit/c1" in texts[2]
+    assert "complaint without an answer (1, 1 answered since)" in texts[3]
 
 
 @pytest.mark.parametrize("fault", ["publish", "retry", "overlap"])

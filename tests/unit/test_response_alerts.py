@@ -105,16 +105,17 @@ def test_an_unanswered_complaint_fires_once_after_its_target_and_a_reply_closes_
         "A complaint about Acme Air on Reddit by u/someone has waited 4 h for an answer (target 4 h)" in text
     )
     assert "https://example.test/reddit/c1" in text
-    incident = world.ledger.incident("acme")
-    assert incident is not None and UNANSWERED_COMPLAINT in incident.firing
     # When the brand replies at 16:40, then runs go on for two hours
     world.store.record_replies([ReplyLink("acme", "reddit", "c1", Reply(AT + 4 * H + 40 * MIN5 / 5))])
-    for n in range(55, 55 + 24 * 3):
+    for n in range(55, 55 + 24):
         world.run(AT + n * MIN5)
-    # Then the complaint is closed: no reminder, the incident resolved an hour after the reply
+    # Then the complaint is closed (its key re-armed, never announced again) and the incident's
+    # resolution (an event does not hold it open) says it was answered
+    assert world.ledger.state("acme", f"{UNANSWERED_COMPLAINT}#reddit#c1").firing is False
     kinds = [(e.kind, e.incident and e.incident.status) for e in world.publisher.published]
     assert kinds == [("alert", "OPEN"), ("resolved", "RESOLVED")]
-    assert world.ledger.state("acme", f"{UNANSWERED_COMPLAINT}#reddit#c1").firing is False
+    resolved = render_text(world.publisher.published[1])
+    assert "Rules that fired: complaint without an answer (1, 1 answered since)" in resolved
 
 
 def test_an_influential_author_gets_the_short_target_and_reply_unknown_never_fires():
@@ -175,3 +176,27 @@ def test_a_rating_drop_fires_once_per_crossing_and_rearms_on_recovery():
     _ratings(world, AT, 7, 5, 4, "good")
     world.run(AT + 7 * 24 * H)
     assert not world.ledger.state("acme", f"{RATING_DROP}#trustpilot").firing
+
+
+def test_a_competitors_place_is_never_the_brands_review_complaint_or_rating():
+    # Given the brand watches a rival's Google place, whose 1-star reviews pile up
+    brand = Brand.model_validate(
+        {
+            "id": "acme",
+            "name": "Acme Air",
+            "query": '"acme air"',
+            "sources": {"google": {"places": {"ChIJrival0000000000000001": "Rival Air desk"}}},
+        }
+    )
+    world = World(brand, baseline=False)
+    rival = [review(AT - 5 * H + n * MIN5, 1, f"p{n}", loc="ChIJrival0000000000000001") for n in range(12)]
+    world.store.save(
+        [
+            dataclasses.replace(
+                sm, mention=dataclasses.replace(sm.mention, source="google", replies_visible=True)
+            )
+            for sm in rival
+        ]
+    )
+    # When the evaluator runs: no low-rating, unanswered or rating alert
+    assert fired(world.run(AT)) == []

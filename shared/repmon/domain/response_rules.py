@@ -4,8 +4,9 @@
   locations), not the brand's own. Once per review. Critical from an influential reviewer.
 - unanswered_complaint: a negative mention, not the brand's own, on a source where the brand's
   replies can be seen (`Mention.replies_visible`: "reply unknown" never fires), still without a
-  reply `target` after it was posted (`influential_target` for authors at or above `influential_min`).
-  Once per mention; it holds the brand's incident open until answered or `expire`d.
+  reply `target` after it was posted (`influential_target` for authors at or above `influential_min`),
+  and not older than `expire`. Once per mention; the brand's reply closes it (its key re-armed).
+- None of them is about a place the brand does not manage (`sources.google.places`: a competitor).
 - rating_drop: per site and per location (a site with one location is judged once), the average
   stars of the reviews posted in the last `window` against the `baseline` before it; fires when
   it is `drop` stars or more under, with at least `min_reviews` in each; recovers when the drop
@@ -21,7 +22,7 @@ from datetime import datetime, timedelta
 
 from repmon.domain.brand import Brand
 from repmon.domain.email_mentions import author, platform
-from repmon.domain.models import Mention, ScoredMention, Severity
+from repmon.domain.models import Mention, ScoredMention, Severity, Source
 from repmon.domain.rules import Action, Decision, most_severe
 from repmon.domain.safe_text import safe_field
 
@@ -46,11 +47,18 @@ def location(m: Mention) -> str:
     return f"{platform(m)}, {name}" if name else platform(m)
 
 
+def theirs(brand: Brand, m: Mention) -> bool:
+    """A review of a place the brand watches but does not manage (`sources.google.places`, e.g. a
+    competitor): never the brand's to answer or be alerted about."""
+    return m.source == Source.GOOGLE.value and m.location_id in brand.sources.google.places
+
+
 def is_low_rating(brand: Brand, sm: ScoredMention, at: datetime) -> bool:
     s, m = brand.thresholds.low_rating_review, sm.mention
     return (
         s.enabled
         and not m.own
+        and not theirs(brand, m)
         and m.rating is not None
         and 1 <= m.rating <= s.max_stars
         and at - REVIEW_LOOKBACK <= m.created_at <= at
@@ -71,6 +79,7 @@ def is_unanswered(brand: Brand, sm: ScoredMention, at: datetime) -> bool:
         s.enabled
         and sm.sentiment.label == "negative"
         and not m.own
+        and not theirs(brand, m)
         and m.replies_visible
         and m.reply is None
         and due(brand, sm) <= at < m.created_at + s.expire
@@ -152,6 +161,8 @@ def rating_groups(brand: Brand, reviews: Iterable[ScoredMention], at: datetime) 
     for sm in reviews:
         m = sm.mention
         if m.own or m.rating is None or not 1 <= m.rating <= 5 or not start - s.baseline <= m.created_at < at:
+            continue
+        if theirs(brand, m):
             continue
         part = 0 if m.created_at >= start else 1
         for group in ((m.source, ""), (m.source, m.location_id)) if m.location_id else ((m.source, ""),):

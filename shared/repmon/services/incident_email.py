@@ -114,6 +114,7 @@ def _evidence_lines(run: BrandRun, incident: Incident) -> tuple[str, ...]:
     ]
     for e in incident.evidence:
         count = f", {e.count} {_COUNTED[e.rule]}" if e.rule in _COUNTED and e.count > 1 else ""
+        count += _answered(run, e)
         now = "" if e.rule in _EVENTS else (" - firing" if e.rule in incident.firing else " - recovered")
         lines.append(f"- {rule_label(e.rule)}: {e.severity.value}{count}, since {clock(e.at, zone)}{now}")
     lines.append(f"Emails for it before this one: {incident.emails_sent}")
@@ -128,7 +129,15 @@ _COUNTED = {
     RATING_DROP: "sites or locations",
     VIRAL_NEGATIVE: "mentions",
 }
-_EVENTS = (INFLUENCER_NEGATIVE, LOW_RATING_REVIEW, VIRAL_NEGATIVE)
+_EVENTS = (INFLUENCER_NEGATIVE, LOW_RATING_REVIEW, UNANSWERED_COMPLAINT, VIRAL_NEGATIVE)
+
+
+def _answered(run: BrandRun, e: Evidence) -> str:
+    """ ", 1 answered since" for complaints the brand has replied to since they were announced."""
+    if e.rule != UNANSWERED_COMPLAINT:
+        return ""
+    answered = sum(not run.ledger.state(run.brand.id, key).firing for key in e.keys)
+    return f", {answered} answered since" if answered else ""
 
 
 def _resolved(run: BrandRun, incident: Incident) -> tuple[Alert, str, tuple[str, ...]]:
@@ -144,7 +153,8 @@ def _resolved(run: BrandRun, incident: Incident) -> tuple[Alert, str, tuple[str,
         f"recovered and stayed so for {_duration(run.brand.incidents.settle)}."
     )
     rules = ", ".join(
-        rule_label(e.rule) + (f" ({e.count})" if e.rule in _COUNTED else "") for e in incident.evidence
+        rule_label(e.rule) + (f" ({e.count}{_answered(run, e)})" if e.rule in _COUNTED else "")
+        for e in incident.evidence
     )
     lines = (
         f"Lasted: {lasted}, {clock(opened, zone)} to {clock(incident.clear_since or run.at, zone)}",

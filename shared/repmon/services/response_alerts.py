@@ -3,10 +3,11 @@ ledger protocol as the others (services.alerting): each firing claimed, then fol
 brand's incident and marked, so a retried or overlapping run never announces it twice and a run
 that died between the two is claimed again after the lease.
 
-- low_rating_review and unanswered_complaint claim one ledger key per mention, as
-  influencer_negative does. An unanswered complaint announced and still unanswered keeps the rule
-  firing (the incident stays open, its reminder names it); a reply re-arms its key ("closed": a
-  replied mention never qualifies again), and when none is left the rule has recovered.
+- low_rating_review, unanswered_complaint and viral_negative claim one ledger key per mention, as
+  influencer_negative does, and are events: they never hold an incident open (a brand that leaves
+  complaints unanswered would otherwise have one open for good). The brand's reply to an announced
+  complaint re-arms its key ("closed": a replied mention never qualifies again), and the incident's
+  emails count the complaints answered since.
 - rating_drop claims one key per site and per location, once per crossing, re-armed on recovery.
 
 The per-mention rules read the negatives of the last 48 hours once per run (the sparse
@@ -85,13 +86,9 @@ def apply_unanswered(run: BrandRun) -> None:
         key = mention_key(UNANSWERED_COMPLAINT, sm)
         state = run.ledger.state(brand.id, key)
         _close(run, UNANSWERED_COMPLAINT, key, state)
-    announced = _apply_per_mention(
+    _apply_per_mention(
         run, UNANSWERED_COMPLAINT, waiting, lambda fresh: unanswered_complaint(brand, fresh, run.at)
     )
-    if announced or any(
-        _announced(run.ledger.state(brand.id, mention_key(UNANSWERED_COMPLAINT, sm))) for sm in waiting
-    ):
-        run.firing.add(UNANSWERED_COMPLAINT)
 
 
 def _apply_per_mention(
