@@ -2,11 +2,11 @@
 moto, the evaluator every five minutes.
 
 The story (fault-free): a 1-star review posted 11:55 opens an incident at 12:00 (low_rating_review),
-resolved at 13:00 (an event, not a condition); a complaint posted 12:00 is still unanswered at 16:00
+resolved at 13:05 (an event, not a condition); a complaint posted 12:00 is still unanswered at 16:00
 (unanswered_complaint opens a second incident); the brand replies at 16:40, which closes the
-complaint; the incident is resolved at 17:05, saying it was answered. At each rule's step one fault: SNS down for ten minutes, every run
-retried by Lambda, a second delivery overlapping the first while it publishes. Invariant: the same
-four emails, each once under one id, none lost.
+complaint; the incident is resolved at 17:05, saying it was answered. At each rule's step one
+fault: SNS down for ten minutes, every run retried by Lambda, a second delivery overlapping the
+first while it publishes. Invariant: the same four emails, each once under one id, none lost.
 """
 
 from __future__ import annotations
