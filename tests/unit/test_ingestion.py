@@ -87,6 +87,20 @@ def test_a_source_with_too_few_mentions_to_have_a_rhythm_never_pages():
     assert world.run(AT + timedelta(days=3)) == []
 
 
+def test_a_quiet_brand_whose_mentions_came_in_one_burst_does_not_page_when_the_burst_is_over():
+    # Given a brand Hacker News mentioned only in one thread: every hour for 10 hours, 10 days ago
+    world = World()
+    burst = AT - timedelta(days=10)
+    world.store.save(
+        [
+            scored_mention("acme", burst + n * HOUR, -0.3, source="hackernews", native_id=f"hn{n}")
+            for n in range(10)
+        ]
+    )
+    # Then its silence since is not a broken source: one burst is no rhythm (its gaps were an hour)
+    assert world.run(AT) == []
+
+
 def test_failing_polls_page_once_at_the_threshold_and_rearm_after_a_success():
     world = World()
     for n in range(4):

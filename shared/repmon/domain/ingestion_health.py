@@ -5,7 +5,9 @@ Three findings per (brand, source), each firing or not, announced once per cross
 * `source_silent`: no mention for much longer than the source's usual rhythm for this brand, learnt
   from the brand's hourly counts of that source over LOOKBACK (its longest gap between two hours with
   mentions, times `silence_factor`, at least `min_silence_hours`). With fewer than MIN_ACTIVE_HOURS
-  hours with mentions there is no rhythm to depart from, and nothing fires.
+  hours with mentions, or all of them on fewer than MIN_ACTIVE_DAYS days (one thread, one story: its
+  gaps were minutes, its silence since is the brand's usual), there is no rhythm to depart from, and
+  nothing fires.
 * `poll_failing`: the source's last `poll_failures` polls failed in a row.
 * `cursor_stuck`: polls keep returning items but store none and the cursor does not move, for
   `stuck_hours` (a source re-reading the same page).
@@ -24,6 +26,7 @@ from repmon.domain.timeutil import floor_hour, iso
 
 LOOKBACK = timedelta(days=14)
 MIN_ACTIVE_HOURS = 4
+MIN_ACTIVE_DAYS = 4
 HOUR = timedelta(hours=1)
 SOURCE_SILENT, POLL_FAILING, CURSOR_STUCK, DEAD_LETTERS = (
     "source_silent",
@@ -64,7 +67,7 @@ class Finding:
 
 def silence_threshold(brand: Brand, active: Sequence[datetime]) -> timedelta | None:
     """How long the source may say nothing for this brand; None when it has no rhythm yet."""
-    if len(active) < MIN_ACTIVE_HOURS:
+    if len(active) < MIN_ACTIVE_HOURS or len({hour.date() for hour in active}) < MIN_ACTIVE_DAYS:
         return None
     longest = max(b - a for a, b in pairwise(active))
     settings = brand.ingestion
