@@ -136,20 +136,6 @@ def test_an_influential_author_gets_the_short_target_and_reply_unknown_never_fir
     assert email.fired_at == AT + H and [sm.mention.native_id for sm in email.top_mentions] == ["loud"]
 
 
-def test_complaints_fold_into_the_open_incident_as_one_update():
-    # Given an incident open on a 1-star review, then three complaints past their target together
-    world = World(_brand(), baseline=False)
-    world.store.save([review(AT - MIN5, 1, "r1")])
-    world.run(AT)
-    world.store.save([complaint(AT - 4 * H + MIN5, f"c{n}") for n in range(3)])
-    for n in range(1, 14):
-        world.run(AT + n * MIN5)
-    # Then one update an hour after the opening lists them, and no email of their own
-    emails = world.publisher.published
-    assert [(e.kind, e.fired_at - AT) for e in emails] == [("alert", timedelta(0)), ("update", H)]
-    assert "- complaint without an answer: warning, 3 complaints" in render_text(emails[1])
-
-
 def _ratings(world: World, start: datetime, days: int, stars: int, per_day: int, tag: str) -> None:
     world.store.save(
         [
@@ -200,3 +186,18 @@ def test_a_competitors_place_is_never_the_brands_review_complaint_or_rating():
     )
     # When the evaluator runs: no low-rating, unanswered or rating alert
     assert fired(world.run(AT)) == []
+
+
+def test_complaints_in_an_open_incident_ride_with_its_next_email_and_never_call_for_one():
+    # Given an incident open on a 1-star review, and complaints going unanswered every half hour
+    world = World(_brand(), baseline=False)
+    world.store.save([review(AT - MIN5, 1, "r1")])
+    world.store.save([complaint(AT - 4 * H + n * 30 * MIN5 / 5, f"c{n}") for n in range(6)])
+    # When the evaluator runs every five minutes for three hours
+    for n in range(0, 36):
+        world.run(AT + n * MIN5)
+    # Then the opening email lists the first and no update goes out for the others
+    emails = world.publisher.published
+    assert [(e.kind, e.incident and e.incident.status) for e in emails] == [("alert", "OPEN")]
+    incident = world.ledger.incident("acme")
+    assert incident is not None and incident.counts()[UNANSWERED_COMPLAINT] == 6

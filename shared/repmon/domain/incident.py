@@ -35,6 +35,10 @@ OPEN, UPDATE, REMINDER, RESOLVED, QUIET = "open", "update", "reminder", "resolve
 #: The SNS `kind` of each step (a quiet-hours summary takes the kind of the most urgent step it holds).
 KINDS = {OPEN: "alert", UPDATE: "update", REMINDER: "update", RESOLVED: "resolved"}
 _RANK = {Severity.INFO: 0, Severity.WARNING: 1, Severity.CRITICAL: 2}
+#: Rules whose new evidence of an open incident rides with its next email and never calls for an
+#: update of its own: during an outage complaints go unanswered by the hundred, which would be an
+#: update every group_interval. Alone (no incident open) they open one and are emailed at once.
+RIDES_ALONG = frozenset({"unanswered_complaint"})
 
 
 @dataclass(frozen=True)
@@ -98,7 +102,10 @@ class Incident:
 
     @property
     def unannounced(self) -> bool:
-        return any(count > self.told.get(rule, 0) for rule, count in self.counts().items())
+        """New evidence not yet emailed that calls for an update (see RIDES_ALONG)."""
+        return any(
+            count > self.told.get(rule, 0) for rule, count in self.counts().items() if rule not in RIDES_ALONG
+        )
 
 
 def incident_id(brand_id: str, opened_at: datetime) -> str:
