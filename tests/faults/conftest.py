@@ -25,6 +25,8 @@ from repmon.adapters.sources.appstore import RssAppStoreSource
 from repmon.adapters.sources.appstore_connect import AppStoreConnectSource
 from repmon.adapters.sources.bluesky import BlueskySource, XrpcSession
 from repmon.adapters.sources.feeds import HttpFeedSource
+from repmon.adapters.sources.gdelt import GdeltSource
+from repmon.adapters.sources.gdelt_gate import MemoryRateGate
 from repmon.adapters.sources.google import GoogleCredentials, GoogleSource
 from repmon.adapters.sources.google_play import GooglePlaySource
 from repmon.adapters.sources.google_token import GoogleToken, ServiceAccount
@@ -47,6 +49,8 @@ from repmon.localstack.fakes.appstore_connect import (
 )
 from repmon.localstack.fakes.bluesky import add_bluesky_post, delete_bluesky_post
 from repmon.localstack.fakes.feeds import add_feed_entry
+from repmon.localstack.fakes.gdelt import PATH as GDELT_PATH
+from repmon.localstack.fakes.gdelt import add_gdelt_article, stored_id
 from repmon.localstack.fakes.google import OAUTH_PREFIX, add_google_review, delete_google_review
 from repmon.localstack.fakes.google_play import (
     TOKEN_PATH,
@@ -129,6 +133,21 @@ def _review(world: SourceWorld, created: datetime, n: int, **kw: Any) -> str:
 
 def _feed_entry(world: SourceWorld, created: datetime, n: int, **kw: Any) -> str:
     return add_feed_entry(world, title=f"Acme entry {n}", html="<p>acme</p>", created=created, **kw)
+
+
+def _gdelt_article(world: SourceWorld, created: datetime, n: int, **kw: Any) -> str:
+    # GDELT's ids hash the headline: each article its own (the suite's n repeats between batches).
+    title = f"Acme article {n} of {len(world.stock.get('gdelt', []))}"
+    return stored_id(add_gdelt_article(world, title=title, domain="wire.example", seen=created, **kw))
+
+
+def _gdelt(env: Env) -> MentionSource:
+    # The stack's pace is the gate's (tests/integration/test_gdelt_source.py): none here, as for the
+    # other sources' rate limits; a 429 holds the gate for 10 ms.
+    return GdeltSource(env.fake.base_url, env.session, MemoryRateGate(0.0), backoff=0.01, max_wait=1.0)
+
+
+_GDELT_GOOD = {"url": "https://wire.example/a", "title": "Acme", "seendate": "20261101T115900Z"}
 
 
 def _toot(world: SourceWorld, created: datetime, n: int, **kw: Any) -> str:
@@ -235,6 +254,22 @@ DRIVERS = [
         ],
         # No feed id is absurd (it is hashed), but a link no web page has makes the entry unreadable.
         lambda n: {"guid": None, "link": "https://a.example/" + "x" * 3000 + str(n)},
+    ),
+    Driver(
+        "gdelt",
+        _gdelt,
+        {"enabled": True, "max_items": LIMIT},
+        _gdelt_article,
+        GDELT_PATH,
+        [
+            "not an article",
+            {**_GDELT_GOOD, "seendate": "year 9999999"},
+            {**_GDELT_GOOD, "url": "javascript:alert(1)"},
+            {**_GDELT_GOOD, "title": ["Acme"]},
+            {"url": None},
+        ],
+        # Ids are hashed; an address no web page has makes the article unreadable.
+        lambda n: {"path": "x" * 3000 + str(n)},
     ),
     Driver(
         "bluesky",

@@ -101,6 +101,9 @@ EXPECTED_GRANTS: dict[str, set[Grant]] = {
         # spend inside a one-item TransactWriteItems)
         ("dynamodb:GetItem", "RepmonTable", "QUOTA#youtube"),
         ("dynamodb:UpdateItem", "RepmonTable", "QUOTA#youtube"),
+        # sources.gdelt_gate.DynamoRateGate: the stack's next GDELT request time (read, moved)
+        ("dynamodb:GetItem", "RepmonTable", "RATE#gdelt"),
+        ("dynamodb:UpdateItem", "RepmonTable", "RATE#gdelt"),
         # sources.x.build_source: the bearer token (secrets.load_secret)
         ("secretsmanager:GetSecretValue", "secret:${XSecretName}-??????", _ANY_KEY),
         # dynamo_spend.DynamoSpendLedger: the month's figures (Query), the brand's (PutItem)
@@ -253,8 +256,13 @@ def test_functions_write_only_their_own_partitions(cfn: Template) -> None:
         for statement in writes:
             [(operator, keys)] = statement["Condition"].items()
             assert operator.startswith("ForAllValues:"), function
-            # The collector also counts the stack's YouTube quota and X spend, in their own partitions
-            ledgers = [{"dynamodb:LeadingKeys": ["QUOTA#youtube"]}, {"dynamodb:LeadingKeys": ["SPEND#x#*"]}]
+            # The collector also counts the stack's YouTube quota and X spend, and keeps GDELT's pace,
+            # in their own partitions
+            ledgers = [
+                {"dynamodb:LeadingKeys": ["QUOTA#youtube"]},
+                {"dynamodb:LeadingKeys": ["SPEND#x#*"]},
+                {"dynamodb:LeadingKeys": ["RATE#gdelt"]},
+            ]
             quota = ledgers if function == "CollectMentionsFunction" else []
             assert keys in [{"dynamodb:LeadingKeys": allowed}, *quota], function
 

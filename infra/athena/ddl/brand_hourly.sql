@@ -16,6 +16,7 @@ CREATE EXTERNAL TABLE IF NOT EXISTS repmon.brand_hourly (
   `mentions_hackernews` bigint,
   `mentions_appstore` bigint,
   `mentions_feeds` bigint,
+  `mentions_gdelt` bigint,
   `mentions_bluesky` bigint,
   `mentions_mastodon` bigint,
   `mentions_youtube` bigint,

@@ -30,7 +30,7 @@ CREATE OR REPLACE VIEW brand_hourly AS
 SELECT * FROM read_json(
   rtrim(getvariable('repmon_root'), '/') || '/flat/brand_hourly/dt=*/part-*.json.gz',
   format = 'newline_delimited', hive_partitioning = true, hive_types = {'dt': 'VARCHAR'},
-  columns = {'brand_id': 'VARCHAR', 'hour': 'VARCHAR', 'mentions': 'BIGINT', 'negative': 'BIGINT', 'neutral': 'BIGINT', 'positive': 'BIGINT', 'unscored': 'BIGINT', 'sentiment_sum': 'DOUBLE', 'weight_sum': 'DOUBLE', 'weighted_sentiment_sum': 'DOUBLE', 'mentions_reddit': 'BIGINT', 'mentions_hackernews': 'BIGINT', 'mentions_appstore': 'BIGINT', 'mentions_feeds': 'BIGINT', 'mentions_bluesky': 'BIGINT', 'mentions_mastodon': 'BIGINT', 'mentions_youtube': 'BIGINT', 'mentions_x': 'BIGINT', 'mentions_google_play': 'BIGINT', 'mentions_appstore_connect': 'BIGINT', 'mentions_tripadvisor': 'BIGINT', 'mentions_trustpilot': 'BIGINT', 'mentions_google': 'BIGINT', 'mentions_yelp': 'BIGINT'}
+  columns = {'brand_id': 'VARCHAR', 'hour': 'VARCHAR', 'mentions': 'BIGINT', 'negative': 'BIGINT', 'neutral': 'BIGINT', 'positive': 'BIGINT', 'unscored': 'BIGINT', 'sentiment_sum': 'DOUBLE', 'weight_sum': 'DOUBLE', 'weighted_sentiment_sum': 'DOUBLE', 'mentions_reddit': 'BIGINT', 'mentions_hackernews': 'BIGINT', 'mentions_appstore': 'BIGINT', 'mentions_feeds': 'BIGINT', 'mentions_gdelt': 'BIGINT', 'mentions_bluesky': 'BIGINT', 'mentions_mastodon': 'BIGINT', 'mentions_youtube': 'BIGINT', 'mentions_x': 'BIGINT', 'mentions_google_play': 'BIGINT', 'mentions_appstore_connect': 'BIGINT', 'mentions_tripadvisor': 'BIGINT', 'mentions_trustpilot': 'BIGINT', 'mentions_google': 'BIGINT', 'mentions_yelp': 'BIGINT'}
 );
 CREATE OR REPLACE VIEW alerts AS
 SELECT * FROM read_json(

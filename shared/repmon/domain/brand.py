@@ -11,7 +11,7 @@ from functools import cached_property
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from repmon.domain.digest_settings import DigestSettings
 from repmon.domain.incident_settings import IncidentSettings
@@ -25,6 +25,7 @@ from repmon.domain.response_settings import (
     ViralNegative,
 )
 from repmon.domain.source_registry import SourceSettings
+from repmon.domain.sources.gdelt import GdeltQueryError, gdelt_query
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
 
@@ -161,6 +162,18 @@ class Brand(_Strict):
             parse_query(value)
         except QuerySyntaxError as exc:
             raise ValueError(f"invalid query: {exc}") from exc
+        return value
+
+    @field_validator("sources")
+    @classmethod
+    def _gdelt_can_search(cls, value: SourceSettings, info: ValidationInfo) -> SourceSettings:
+        """GDELT refuses short terms: say so on `brands validate`, not in every poll's errors."""
+        query = info.data.get("query")
+        if value.gdelt.active and query:
+            try:
+                gdelt_query(parse_query(query), value.gdelt.languages)
+            except GdeltQueryError as exc:
+                raise ValueError(f"gdelt: {exc}") from exc
         return value
 
     @cached_property

@@ -28,6 +28,8 @@ class Source(StrEnum):
     HACKERNEWS = "hackernews"
     APPSTORE = "appstore"
     FEEDS = "feeds"
+    #: GDELT's news articles: a second route to news, stored as `feeds` mentions (README, "GDELT").
+    GDELT = "gdelt"
     BLUESKY = "bluesky"
     MASTODON = "mastodon"
     YOUTUBE = "youtube"

@@ -24,6 +24,7 @@ from repmon.domain.sources.appstore import AppStoreSettings
 from repmon.domain.sources.appstore_connect import AppStoreConnectSettings
 from repmon.domain.sources.bluesky import BlueskySettings
 from repmon.domain.sources.feeds import FeedSettings
+from repmon.domain.sources.gdelt import GdeltSettings
 from repmon.domain.sources.google import GoogleSettings
 from repmon.domain.sources.google_play import GooglePlaySettings
 from repmon.domain.sources.hackernews import HackerNewsSettings
@@ -114,6 +115,8 @@ SOURCES: dict[str, SourceSpec] = {
             Source.APPSTORE, "App Store", AppStoreSettings, influence=formulas.appstore, filtered=False
         ),
         SourceSpec(Source.FEEDS, "News and feeds", FeedSettings, influence=formulas.feeds),
+        # Its articles are `feeds` mentions (one news identity with a news search feed's entries).
+        SourceSpec(Source.GDELT, "GDELT news", GdeltSettings, influence=formulas.feeds),
         SourceSpec(
             Source.BLUESKY,
             "Bluesky",
@@ -225,6 +228,7 @@ class SourceSettings(Strict):
     hackernews: HackerNewsSettings = HackerNewsSettings()
     appstore: AppStoreSettings = AppStoreSettings()
     feeds: FeedSettings = FeedSettings()
+    gdelt: GdeltSettings = GdeltSettings()
     bluesky: BlueskySettings = BlueskySettings()
     mastodon: MastodonSettings = MastodonSettings()
     trustpilot: TrustpilotSettings = TrustpilotSettings()

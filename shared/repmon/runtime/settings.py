@@ -97,6 +97,9 @@ class CollectSettings(_Settings):
     #: X's pay-per-use prices (developer console), per resource read, deduplicated per UTC day.
     x_post_read_usd: Annotated[float, Field(alias="X_POST_READ_USD", gt=0)] = 0.005
     x_user_read_usd: Annotated[float, Field(alias="X_USER_READ_USD", gt=0)] = 0.010
+    gdelt_api_url: Annotated[str, Field(alias="GDELT_API_URL")] = "https://api.gdeltproject.org"
+    #: GDELT's pace for the whole stack (its 429 asks one request per 5 s); the demo's clock runs at 0.
+    gdelt_spacing_seconds: Annotated[float, Field(alias="GDELT_SPACING_SECONDS", ge=0, le=60)] = 5.0
     #: Per socket read; each request also ends by its job's deadline (`runtime.job_budget`).
     http_timeout_seconds: Annotated[float, Field(alias="HTTP_TIMEOUT_SECONDS", gt=0, le=60)] = 10.0
     #: A page larger than this fails the poll as a source error (`adapters.http_limits.MAX_PAGE_BYTES`).

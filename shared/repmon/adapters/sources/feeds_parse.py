@@ -7,7 +7,9 @@ to feedparser (feeds in the wild often are not) only when it declares no documen
 one that yields no feed (an HTML page) is `MalformedPage` too. One bad entry is skipped and counted.
 
 An entry's id is its guid / Atom id, else its link: the same article in two feeds, or twice in one,
-is one mention. The stored id is a hash of it (ids are often long URLs). A news search's links may
+is one mention. The stored id is a hash of it (ids are often long URLs), but for a news search's
+entry (a redirect link, the publisher in `<source>`): publisher host and headline, as GDELT's copy
+of the article has (`news_identity`). A news search's links may
 be redirects (Google News' `news.google.com/rss/articles/...`): the entry's link is kept as the URL
 (`feedburner:origLink` when the feed gives the publisher's), and the publisher named by `<source>`
 is the community and the site whose weight is the entry's influence.
@@ -31,6 +33,7 @@ from defusedxml.ElementTree import fromstring
 
 from repmon.adapters.http import LogSink, plain_text
 from repmon.adapters.item_fields import MalformedPage, each_item
+from repmon.adapters.sources.news_identity import article_key
 from repmon.domain.cursor import clamp_date
 from repmon.domain.models import Author, Engagement, Mention, Source
 
@@ -88,7 +91,7 @@ def entry_to_mention(entry: Any, weight: Any, now: datetime) -> Mention:
     author = _prose(_str(entry.get("author")))
     return Mention(
         source=SOURCE,
-        native_id=hashlib.sha256(identity.encode("utf-8", "replace")).hexdigest()[:32],
+        native_id=_native_id(identity, link, host, title),
         created_at=_date(entry, now),
         text=body,
         url=link,
@@ -97,6 +100,15 @@ def entry_to_mention(entry: Any, weight: Any, now: datetime) -> Mention:
         title=title,
         community=publisher,
     )
+
+
+def _native_id(identity: str, link: str, publisher_host: str, title: str) -> str:
+    """A hash of the guid (else link); for an aggregator's entry (its link on another host than the
+    publisher `<source>` names: a Google News redirect) the article's news identity, which GDELT's
+    copy of the same article has too (`news_identity`)."""
+    if title and publisher_host and _host(link) not in ("", publisher_host):
+        return article_key(publisher_host, title)
+    return hashlib.sha256(identity.encode("utf-8", "replace")).hexdigest()[:32]
 
 
 def _content(entry: Any) -> str:
