@@ -201,3 +201,15 @@ def test_complaints_in_an_open_incident_ride_with_its_next_email_and_never_call_
     assert [(e.kind, e.incident and e.incident.status) for e in emails] == [("alert", "OPEN")]
     incident = world.ledger.incident("acme")
     assert incident is not None and incident.counts()[UNANSWERED_COMPLAINT] == 6
+
+
+def test_reviews_in_an_open_incident_ride_along_but_a_review_alone_opens_one():
+    world = World(_brand(), baseline=False)
+    world.store.save([complaint(AT - 4 * H, "c0")])
+    world.run(AT)
+    world.store.save([review(AT + 10 * MIN5, 1, "r1"), review(AT + 20 * MIN5, 2, "r2")])
+    for n in range(1, 30):
+        world.run(AT + n * MIN5)
+    assert [e.kind for e in world.publisher.published] == ["alert"]
+    incident = world.ledger.incident("acme")
+    assert incident is not None and incident.counts()[LOW_RATING_REVIEW] == 2

@@ -32,13 +32,15 @@ from repmon.domain.timeutil import iso
 #: evaluator's timeout (120 s) with a margin, shorter than its schedule (5 min) less that timeout.
 CLAIM_LEASE = timedelta(seconds=150)
 OPEN, UPDATE, REMINDER, RESOLVED, QUIET = "open", "update", "reminder", "resolved", "quiet"
-#: The SNS `kind` of each step (a quiet-hours summary takes the kind of the most urgent step it holds).
+#: The SNS `kind` of each step (a quiet-hours summary: resolved if it holds the resolution, else alert
+#: if it holds the opening, else update).
 KINDS = {OPEN: "alert", UPDATE: "update", REMINDER: "update", RESOLVED: "resolved"}
 _RANK = {Severity.INFO: 0, Severity.WARNING: 1, Severity.CRITICAL: 2}
 #: Rules whose new evidence of an open incident rides with its next email and never calls for an
-#: update of its own: during an outage complaints go unanswered by the hundred, which would be an
-#: update every group_interval. Alone (no incident open) they open one and are emailed at once.
-RIDES_ALONG = frozenset({"unanswered_complaint"})
+#: update of its own: during an outage 1-star reviews and unanswered complaints come by the hundred,
+#: which would be an update every group_interval. Alone (no incident open) they open one and are
+#: emailed at once.
+RIDES_ALONG = frozenset({"low_rating_review", "unanswered_complaint"})
 
 
 @dataclass(frozen=True)
@@ -208,8 +210,11 @@ def due_step(incident: Incident, at: datetime, settings: IncidentSettings, quiet
 
 def kind_of(incident: Incident, step: str) -> str:
     if step.startswith(QUIET):
+        # The state the summary leaves the incident in: over (whatever else was held), so a
+        # subscriber that closes what `alert` opened is never left with an incident open; else
+        # opened, else still open.
         held = {s.split("-")[0] for s, _, _ in incident.held}
-        return next((KINDS[s] for s in (OPEN, UPDATE, REMINDER, RESOLVED) if s in held), "update")
+        return next((KINDS[s] for s in (RESOLVED, OPEN) if s in held), "update")
     return KINDS[step.split("-")[0]]
 
 
