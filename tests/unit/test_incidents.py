@@ -244,3 +244,21 @@ def test_a_late_delivery_of_an_earlier_run_holds_its_claim_against_the_next_run(
     evaluate_brand(world.brand, AT, world.store, world.ledger, world.publisher, wall)
     # Then the 12:05 run leaves the live claim alone: the opening goes out once
     assert [e.kind for e in world.publisher.published] == ["alert"]
+
+
+def test_a_quiet_hours_summary_of_an_incident_resolved_inside_them_is_of_kind_resolved():
+    # Given quiet hours 11:00-14:00 UTC, an incident (warning) that opens at 12:00 and is over at 13:30
+    world = World(_brand(quiet_hours={"window": "11:00-14:00"}, settle="30m"), baseline=False)
+    world.set_index(AT, 30.0)
+    _every_5_min(world, 1)
+    world.set_index(AT + H, 45.0)
+    _every_5_min(world, 1, start=H)
+    # When they end: one summary, and the incident is closed
+    _every_5_min(world, 1, start=2 * H)
+    [summary] = world.publisher.published
+    after = world.ledger.incident("acme")
+    assert summary.incident is not None and summary.incident.status == "HELD"
+    assert after is not None and after.closed
+    # Then its kind says the incident is over: a ticketing system filtering on alert and resolved
+    # would otherwise open a ticket that nothing ever closes
+    assert summary.kind == "resolved"
