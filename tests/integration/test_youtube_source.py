@@ -263,3 +263,24 @@ def test_a_channel_that_does_not_exist_is_noted_and_the_search_still_read(world,
     assert [m.native_id for m in page.mentions] == [video]
     assert any("comments of channel UCnoSuchChannel000000000 not readable (404)" in e for e in page.errors)
     assert json.loads(page.cursor or "{}")["at"] == (NOW - timedelta(hours=24)).timestamp()
+
+
+def test_a_channel_scan_cut_by_the_quota_keeps_its_position_and_a_later_poll_reads_the_rest(
+    world, make_source, yt_brand, brand_channel
+):
+    # One unit this poll (96 a day, one brand, no search): one page of 100 threads, and 150 are new.
+    tight = QuotaPlan(units_per_day=96, searches_per_day=0, share=1.0)
+    tops = [
+        add_comment(
+            world, text=f"gate {i} chaos", channel=brand_channel, created=NOW - timedelta(minutes=300 - i)
+        )
+        for i in range(150)
+    ]
+    brand = yt_brand(search=False)
+    cut = make_source(tight, page_size=100).fetch(brand, None, world.now)
+    assert len(cut.mentions) == 100 and any("not read: comments of the channel" in e for e in cut.errors)
+    world.advance(minutes=15)
+    later = make_source(page_size=100).fetch(brand, cut.cursor, world.now)  # the quota allows again
+    seen = [m.native_id for m in cut.mentions + later.mentions]
+    assert set(tops) <= set(seen), f"{len(set(tops) - set(seen))} channel comments never read"
+    assert len(seen) == len(set(seen))

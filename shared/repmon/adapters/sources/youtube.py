@@ -47,6 +47,7 @@ from repmon.adapters.sources.youtube_state import (
     Watch,
     advance,
     batches,
+    hold,
     pruned,
     with_numbers,
 )
@@ -220,6 +221,8 @@ class YouTubeSource:
         if scan is None:
             return mark
         limit = brand.sources.youtube.max_items
+        if scan.cut:
+            return hold(mark.cursor, scan.found, self.overlap, limit)
         return advance(mark.cursor, scan.found, scan, now, self.overlap, limit, scan.complete)
 
     def _watched(
@@ -247,7 +250,8 @@ class YouTubeSource:
                 kept[video] = seen
                 continue
             poll.watched += [c for c in scan.found if c.position >= floor]
-            kept[video] = replace(seen, mark=now.timestamp())
+            # Cut by the quota: read again from the same mark (the store drops what it has).
+            kept[video] = seen if scan.cut else replace(seen, mark=now.timestamp())
         return kept
 
     def _threads(
@@ -265,14 +269,11 @@ class YouTubeSource:
         what = f"comments of {'video ' + selector['videoId'] if 'videoId' in selector else 'the channel'}"
         for number in range(self.max_pages):
             if not budget.unit(what):
-                if number == 0:
-                    return None
-                scan.complete = False
-                return scan
+                return None if number == 0 else replace(scan, complete=False, cut=True)
             page_params = params | ({"pageToken": token} if token else {})
             body = self._get("commentThreads", page_params, budget, stream=True)
             if body is None:
-                return None if number == 0 else replace(scan, complete=False)
+                return None if number == 0 else replace(scan, complete=False, cut=True)
             result = self._list(body, "commentThreads")
             threads, skipped = parse_threads(result.items, own, self.log)
             poll.skipped += skipped

@@ -67,6 +67,8 @@ class Scan:
     found: list[Candidate] = field(default_factory=list)
     read: list[float] = field(default_factory=list)
     complete: bool = True
+    #: The quota stopped it part way: what lies below the last page read is still owed (`hold`).
+    cut: bool = False
 
 
 @dataclass(frozen=True)
@@ -153,6 +155,18 @@ def advance(
         now=now.timestamp(),
     )
     return Step(step.cursor, step.page, step.truncated, step.notes)
+
+
+def hold(cursor: Cursor, candidates: list[Candidate], overlap: timedelta, limit: int) -> Step:
+    """A newest-first scan the quota cut short: the oldest `limit` new items, remembered, and the
+    position unmoved, so the part below the last page read comes with a later poll (moving to what
+    was read would skip it)."""
+    floor = cursor.floor(overlap.total_seconds())
+    fresh = {c.key: c for c in candidates if c.position >= floor and c.key not in cursor.seen}
+    page = sorted(fresh.values(), key=lambda c: (c.position, c.key))[:limit]
+    held = replace(cursor, seen={**cursor.seen, **{c.key: c.position for c in page}})
+    note = "the quota cut the comment scan short: position held, the rest is read when it allows"
+    return Step(held, [c.mention for c in page], truncated=True, notes=[note])
 
 
 def batches(ids: list[str]) -> Iterable[str]:
