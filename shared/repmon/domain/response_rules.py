@@ -102,7 +102,7 @@ def low_rating_review(brand: Brand, found: list[ScoredMention]) -> Decision:
     said = f'"{safe_field(m.display_text, 160)}"' if m.display_text.strip() else "(no text)"
     first = f"a {m.rating}-star review of {brand.name} on {location(m)}{by}: {said}"
     summary = (
-        first[0].upper() + first[1:] + "."
+        first[0].upper() + first[1:]
         if len(found) == 1
         else f"{len(found)} reviews of {brand.name} at {brand.thresholds.low_rating_review.max_stars} stars "
         f"or fewer; the first, {first}."
@@ -110,7 +110,11 @@ def low_rating_review(brand: Brand, found: list[ScoredMention]) -> Decision:
     severity = most_severe(_review_severity(brand, sm) for sm in found)
     details: dict[str, float | int | str] = {"threshold": brand.thresholds.low_rating_review.max_stars}
     details |= {"mentions": len(found), "value": min(sm.mention.rating or 0 for sm in found)}
-    details["headline"] = f"{_count(len(found), 'review')} at {details['value']} stars on {location(m)}"
+    details["headline"] = (
+        f"{m.rating}-star review on {location(m)}"
+        if len(found) == 1
+        else f"{len(found)} reviews at {details['threshold']} stars or fewer, the first on {location(m)}"
+    )
     return Decision(LOW_RATING_REVIEW, Action.FIRE, severity, summary, details)
 
 
