@@ -30,6 +30,7 @@ from repmon.localstack.fakes.server import FakeSources, SourceWorld
 from repmon.localstack.runtime import AlertInbox, LocalRuntime
 from repmon.localstack.scenario import CRISIS, END, START, Scenario, demo_brands
 from repmon.localstack.scenario_reviews import SECRETS as REVIEW_SECRETS
+from repmon.localstack.scenario_viral import spread
 from repmon.localstack.scenario_x import SECRET as X_SECRET
 from repmon.localstack.scenario_youtube import SECRET as YOUTUBE_SECRET
 from repmon.localstack.stack import LocalStack
@@ -95,6 +96,7 @@ def run(cycles: int | None = None, out: TextIO | None = None) -> int:
         last = START
         for last in cycle_times(cycles):
             world.now = last
+            spread(world, last)  # a complaint going viral: its reach grows between polls
             _cycle(runtime, last)
             received = inbox.receive()
             state.envelopes += received
