@@ -4,6 +4,7 @@ a lost race tries again, a 429's hold delays everybody, an unreadable table is a
 from __future__ import annotations
 
 import threading
+from itertools import pairwise
 
 import boto3
 import pytest
@@ -44,7 +45,7 @@ def test_concurrent_reservations_never_share_a_slot(client):
     for t in threads:
         t.join()
     taken = sorted(s for s in slots if s is not None)
-    assert len(set(taken)) == len(taken) and all(b - a >= 5 for a, b in zip(taken, taken[1:], strict=False))
+    assert len(set(taken)) == len(taken) and all(b - a >= 5 for a, b in pairwise(taken))
 
 
 def test_a_hold_delays_every_collector_and_never_shortens_a_longer_one(client):
