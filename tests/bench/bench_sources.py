@@ -17,6 +17,7 @@ from repmon.domain.brand import Brand
 from repmon.localstack.fakes.feeds import SEARCH_PATH, add_feed_entry
 from repmon.localstack.fakes.server import FakeSources, SourceWorld
 from tests.bench.bench_bluesky import bluesky
+from tests.bench.bench_gdelt import gdelt
 from tests.bench.bench_mastodon import mastodon
 from tests.bench.bench_reviews import reviews
 from tests.bench.bench_x import x
@@ -72,6 +73,7 @@ def main() -> None:
             returned = len(page.mentions)
             print(f"feeds {label}: {len(statuses)} requests {statuses}, {returned} returned, {took:.2f} s")
             cursor = page.cursor
+    gdelt()
     bluesky()
     mastodon()
     reviews()
