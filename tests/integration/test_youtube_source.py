@@ -284,3 +284,24 @@ def test_a_channel_scan_cut_by_the_quota_keeps_its_position_and_a_later_poll_rea
     seen = [m.native_id for m in cut.mentions + later.mentions]
     assert set(tops) <= set(seen), f"{len(set(tops) - set(seen))} channel comments never read"
     assert len(seen) == len(set(seen))
+
+
+def test_a_search_cut_at_its_page_limit_reads_the_older_videos_at_the_next_turn(
+    world, make_source, make_brand
+):
+    # 60 new videos over 20 hours, one page of 50 a search: the 10 oldest are owed to the next search.
+    videos = [
+        add_video(
+            world, title=f"Acme Air trip {i}", created=NOW - timedelta(hours=20) + timedelta(minutes=20 * i)
+        )
+        for i in range(60)
+    ]
+    source, brand = make_source(), make_brand("acme", youtube={"enabled": True, "search_pages": 1})
+    cursor, seen = None, []
+    for _ in range(3):
+        page = source.fetch(brand, cursor, world.now)
+        seen += [m.native_id for m in page.mentions]
+        cursor = page.cursor
+        world.advance(minutes=15)
+    assert set(videos) <= set(seen), f"{len(set(videos) - set(seen))} videos never found"
+    assert len(seen) == len(set(seen))

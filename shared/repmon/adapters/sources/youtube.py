@@ -19,7 +19,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import requests
@@ -52,7 +52,7 @@ from repmon.adapters.sources.youtube_state import (
     with_numbers,
 )
 from repmon.domain.brand import Brand
-from repmon.domain.cursor import Candidate, Cursor, NewestFirstScan, by_time
+from repmon.domain.cursor import Candidate, NewestFirstScan, by_time
 from repmon.domain.errors import InvalidConfig, SourceUnavailable
 from repmon.domain.models import Mention
 from repmon.domain.youtube_quota import QuotaPlan, previous_day, quota_day
@@ -123,7 +123,7 @@ class YouTubeSource:
         budget = self._budget(brand.id, now, settings.search_pages)
         poll = _Poll()
         own = {c for c in (settings.channel_id, *getattr(settings, "own_accounts", ())) if c}
-        videos, comments = Step(state.videos), Step(state.comments)
+        videos, comments = Step(state.videos, before=state.before), Step(state.comments)
         if settings.search and budget.turn:
             videos = self._search(brand, videos, now, budget, poll)
         if settings.channel_id:
@@ -136,7 +136,7 @@ class YouTubeSource:
         page = self._numbers(videos.page + comments.page + [c.mention for c in poll.watched], budget)
         self._report(brand.id, budget, poll)
         notes = [f"youtube: {n}" for n in videos.notes + comments.notes]
-        text = State(comments.cursor, videos.cursor, watch).dump()
+        text = State(comments.cursor, videos.cursor, watch, videos.before).dump()
         truncated = videos.truncated or comments.truncated
         return SourcePage(page, text, poll.skipped, truncated, poll.errors + notes)
 
@@ -149,13 +149,14 @@ class YouTubeSource:
     # -- search: new videos -------------------------------------------------------------------
 
     def _search(self, brand: Brand, mark: Step, now: datetime, budget: Budget, poll: _Poll) -> Step:
-        """New videos for the brand's terms since the video cursor's floor, newest first."""
+        """New videos for the brand's terms since the video cursor's floor, newest first; after a
+        search cut short (`mark.before`), only those older than where it stopped."""
         settings = brand.sources.youtube
-        cursor = mark.cursor
-        floor = cursor.floor(self.video_overlap.total_seconds())
-        after = datetime.fromtimestamp(max(floor, 0), now.tzinfo).strftime("%Y-%m-%dT%H:%M:%SZ")
+        floor = mark.cursor.floor(self.video_overlap.total_seconds())
         params = {"part": "snippet", "type": "video", "order": "date", "maxResults": "50"}
-        params |= {"q": " | ".join(brand.compiled.search_terms()), "publishedAfter": after}
+        params |= {"q": " | ".join(brand.compiled.search_terms()), "publishedAfter": _rfc3339(floor)}
+        if mark.before is not None:  # a second's margin: the video it stopped at may share its second
+            params["publishedBefore"] = _rfc3339(mark.before + 1)
         scan, token, claim = Scan(), "", f"{brand.id}#{budget.turn}"
         for number in range(settings.search_pages):
             spent = budget.search(claim if number == 0 else None)
@@ -164,19 +165,19 @@ class YouTubeSource:
             if spent is not Spend.SPENT:
                 poll.errors.append(_search_refused(budget))
                 budget.denied.append("search")
-                return mark if number == 0 else self._videos_step(brand, cursor, scan, now, complete=False)
+                return mark if number == 0 else self._videos_step(brand, mark, scan, now, complete=False)
             body = self._get("search", params | ({"pageToken": token} if token else {}), budget)
             if body is None:
-                return mark
+                return mark if number == 0 else self._videos_step(brand, mark, scan, now, complete=False)
             result = self._list(body, "search")
             self._take_videos(result.items, scan, NewestFirstScan(floor), now, poll)
             if not result.next_token or result.next_token == token:
-                return self._videos_step(brand, cursor, scan, now, complete=True)
+                return self._videos_step(brand, mark, scan, now, complete=True)
             token = result.next_token
         poll.errors.append(
             f"youtube: over {settings.search_pages} pages of new videos; older ones come later"
         )
-        return self._videos_step(brand, cursor, scan, now, complete=False)
+        return self._videos_step(brand, mark, scan, now, complete=False)
 
     def _take_videos(
         self, items: list[Any], scan: Scan, old: NewestFirstScan, now: datetime, poll: _Poll
@@ -192,12 +193,16 @@ class YouTubeSource:
             if not old.is_old(candidate.position):
                 scan.found.append(candidate)
 
-    def _videos_step(
-        self, brand: Brand, cursor: Cursor, scan: Scan, now: datetime, *, complete: bool
-    ) -> Step:
+    def _videos_step(self, brand: Brand, mark: Step, scan: Scan, now: datetime, *, complete: bool) -> Step:
+        """The video cursor after a search. One cut short (page limit, quota) holds its position and
+        notes where it stopped (`before`): the next search reads below it, newest first again, so the
+        older videos come then; moving to the newest read would skip them."""
         matching = [c for c in scan.found if brand.compiled.matches(c.mention.full_text)]
         limit = brand.sources.youtube.max_items
-        return advance(cursor, matching, scan, now, self.video_overlap, limit, complete)
+        if complete:
+            return advance(mark.cursor, matching, scan, now, self.video_overlap, limit, True)
+        step = hold(mark.cursor, matching, self.video_overlap, limit, "search cut short")
+        return replace(step, before=min(scan.read, default=mark.before))
 
     # -- comments ----------------------------------------------------------------------------
 
@@ -222,7 +227,7 @@ class YouTubeSource:
             return mark
         limit = brand.sources.youtube.max_items
         if scan.cut:
-            return hold(mark.cursor, scan.found, self.overlap, limit)
+            return hold(mark.cursor, scan.found, self.overlap, limit, "the quota cut the comment scan short")
         return advance(mark.cursor, scan.found, scan, now, self.overlap, limit, scan.complete)
 
     def _watched(
@@ -357,6 +362,10 @@ class YouTubeSource:
                 "youtube reads skipped for quota",
                 extra={"brand": brand_id, "skipped": len(budget.denied), "what": what, "day": budget.day},
             )
+
+
+def _rfc3339(epoch: float) -> str:
+    return datetime.fromtimestamp(max(epoch, 0), UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _reason(response: requests.Response) -> str:

@@ -94,6 +94,8 @@ class Step:
     page: list[Mention] = field(default_factory=list)
     truncated: bool = False
     notes: list[str] = field(default_factory=list)
+    #: Videos: where a search cut short stopped (epoch seconds); the next reads below it.
+    before: float | None = None
 
 
 @dataclass(frozen=True)
@@ -104,6 +106,8 @@ class State:
     comments: Cursor
     videos: Cursor
     watch: dict[str, Watch]
+    #: `Step.before` of the videos, kept until a search below it completes.
+    before: float | None = None
 
     @classmethod
     def parse(cls, raw: str | None, now: datetime, lookback: timedelta) -> State:
@@ -117,14 +121,17 @@ class State:
                 for v, w in dict(data.get("watch") or {}).items()
                 if VIDEO_ID.fullmatch(str(v))
             }
+            before = None if data.get("before") is None else float(data["before"])
         except (TypeError, ValueError, AttributeError, KeyError, IndexError, OverflowError):
             return cls(comments, default, {})
-        return cls(comments, videos, watch)
+        return cls(comments, videos, watch, before if before is not None and before == before else None)
 
     def dump(self) -> str:
         data = json.loads(TimeCursor.dump(self.comments))
         data["videos"] = self.videos.dump()
         data["watch"] = {v: [w.published, w.mark, w.channel] for v, w in sorted(self.watch.items())}
+        if self.before is not None:
+            data["before"] = self.before
         return json.dumps(data, sort_keys=True)
 
 
@@ -157,15 +164,15 @@ def advance(
     return Step(step.cursor, step.page, step.truncated, step.notes)
 
 
-def hold(cursor: Cursor, candidates: list[Candidate], overlap: timedelta, limit: int) -> Step:
-    """A newest-first scan the quota cut short: the oldest `limit` new items, remembered, and the
-    position unmoved, so the part below the last page read comes with a later poll (moving to what
-    was read would skip it)."""
+def hold(cursor: Cursor, candidates: list[Candidate], overlap: timedelta, limit: int, why: str) -> Step:
+    """A newest-first scan cut short: the oldest `limit` new items, remembered, and the position
+    unmoved, so the part below the last page read comes with a later poll (moving to what was read
+    would skip it)."""
     floor = cursor.floor(overlap.total_seconds())
     fresh = {c.key: c for c in candidates if c.position >= floor and c.key not in cursor.seen}
     page = sorted(fresh.values(), key=lambda c: (c.position, c.key))[:limit]
     held = replace(cursor, seen={**cursor.seen, **{c.key: c.position for c in page}})
-    note = "the quota cut the comment scan short: position held, the rest is read when it allows"
+    note = f"{why}: position held, the rest is read at a later poll"
     return Step(held, [c.mention for c in page], truncated=True, notes=[note])
 
 

@@ -3,10 +3,10 @@
 Under `/youtube/v3` on the fake server (the adapter's base URL is `api_url(fake)`). Every request
 needs the key in `X-Goog-Api-Key` (a missing one gets 403 `forbidden`, `bad-key` 400 `keyInvalid`);
 the project's quota can be set (`set_quota`), after which requests get 403 `quotaExceeded`. Search
-finds videos by substring of any `|`-separated term, newest first, after `publishedAfter`; comment
-threads list newest first by their top-level comment, with up to five replies each; statistics are
-strings, as YouTube sends them. Pages use an opaque `nextPageToken`. All texts, ids and numbers are
-our own.
+finds videos by substring of any `|`-separated term, newest first, after `publishedAfter` (and before
+`publishedBefore`); comment threads list newest first by their top-level comment, with up to five
+replies each; statistics are strings, as YouTube sends them. Pages use an opaque `nextPageToken`. All
+texts, ids and numbers are our own.
 """
 
 from __future__ import annotations
@@ -180,12 +180,13 @@ def route(world: SourceWorld, method: str, path: str, query: dict[str, str], hea
 
 def _search(world: SourceWorld, path: str, query: dict[str, str]) -> Reply:
     terms = [t.strip().strip('"').lower() for t in query.get("q", "").split("|") if t.strip().strip('"')]
-    after = _date(query.get("publishedAfter"))
+    after, before = _date(query.get("publishedAfter")), _date(query.get("publishedBefore"))
     found = [
         v
         for v in _videos(world)
         if any(t in f"{v.title} {v.description}".lower() for t in terms)
         and (after is None or v.published > after)
+        and (before is None or v.published < before)
     ]
     found.sort(key=lambda v: v.published, reverse=True)
     items: list[object] = [_search_result(v) for v in found]
