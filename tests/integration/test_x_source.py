@@ -6,8 +6,10 @@ from __future__ import annotations
 import json
 import time
 from datetime import timedelta
+from typing import cast
 
 import pytest
+import requests
 from pydantic import SecretStr
 
 from repmon.adapters.http_limits import deadline
@@ -279,3 +281,38 @@ def test_prices_come_from_settings(world, fake, session, make_brand):
     _add(world, 10, username="solo")
     page = _source(fake, session, prices=Prices(post=0.01, user=0.02)).fetch(_brand(make_brand), None, NOW)
     assert json.loads(page.cursor or "")["spend"]["usd"] == pytest.approx(10 * 0.01 + 0.02)
+
+
+class _AnotherBrandSpendsMeanwhile:
+    """The session of a poll during which another brand's poll records its spend (same moment)."""
+
+    def __init__(self, session, ledger, usd):
+        self.session, self.ledger, self.usd = session, ledger, usd
+
+    def get(self, *args, **kwargs):
+        response = self.session.get(*args, **kwargs)
+        self.ledger.record("2026-11", "other-brand", self.usd)
+        return response
+
+
+def test_brands_polled_at_once_overshoot_the_stack_budget_by_at_most_one_page_each(
+    world, fake, session, make_brand
+):
+    # 40 posts by 40 authors, pages of 10 ($0.15 at worst); $1 for the stack
+    start = NOW - timedelta(minutes=60)
+    for i in range(40):
+        add_x_post(world, text=f"Acme {i}", username=f"u{i}", created=start + timedelta(seconds=i))
+    ledger = MemorySpendLedger()
+    # Another brand's poll, running at the same moment, records $0.80 after this poll's first page
+    http = _AnotherBrandSpendsMeanwhile(session, ledger, 0.80)
+    source = XSource(
+        fake.base_url,
+        SecretStr(BEARER),
+        cast(requests.Session, http),
+        ledger=ledger,
+        stack_budget=1.0,
+        page_size=10,
+    )
+    source.fetch(_brand(make_brand), None, NOW)
+    total = sum(ledger.spent("2026-11").values())
+    assert total <= 1.0 + 10 * (0.005 + 0.010) + 1e-9, f"${total:.2f} spent of a $1 budget"

@@ -131,14 +131,13 @@ class XSource:
         settings = brand.sources.x
         mark = TimeCursor.parse(cursor, now, self.lookback)
         spend = Spend.load(_stored(cursor).get("spend"), now)
-        others = sum(usd for b, usd in self.ledger.spent(spend.month).items() if b != brand.id)
         budget = Budget(settings.monthly_budget_usd, self.stack_budget)
         overlap = self.overlap.total_seconds()
         since = since_id(max(mark.floor(overlap), (now - WINDOW).timestamp()))
         scan = _Scan()
         own = settings.own_accounts
         for query in x_queries(brand.compiled, retweets=settings.retweets, lang=settings.lang, own=own):
-            self._search(query, since, budget, spend, others, scan, now)
+            self._search(brand.id, query, since, budget, spend, scan, now)
             if scan.stopped:
                 break
         self._account(brand, spend, scan)
@@ -154,9 +153,7 @@ class XSource:
         return SourcePage(step.page, text, skipped=scan.skipped, truncated=step.truncated, errors=errors)
 
     def _account(self, brand: Brand, spend: Spend, scan: _Scan) -> None:
-        """The brand's month in the stack's ledger, and what the budget or rate limit left unread."""
-        if scan.pages:
-            self.ledger.record(spend.month, brand.id, spend.usd)
+        """What the budget or rate limit left unread (the spend is in the ledger page by page)."""
         if scan.unread:
             self.count("XReadsSkipped", scan.unread)
             self.log.warning("x: reads skipped", extra={"brand": brand.id, "why": scan.stopped})
@@ -178,11 +175,16 @@ class XSource:
         )
 
     def _search(
-        self, query: str, since: str, budget: Budget, spend: Spend, others: float, scan: _Scan, now: datetime
+        self, brand_id: str, query: str, since: str, budget: Budget, spend: Spend, scan: _Scan, now: datetime
     ) -> None:
-        """Every page of `query` since `since`, newest first, while the budget and rate limit allow."""
+        """Every page of `query` since `since`, newest first, while the budget and rate limit allow.
+
+        Other brands' spend is read before each page and this brand's written after it, so brands
+        polled at the same moment overshoot the stack's budget by at most one page's worst cost each
+        (read once a poll, it was one poll's: up to `max_pages` pages)."""
         token = ""
         for _ in range(self.max_pages):
+            others = sum(usd for b, usd in self.ledger.spent(spend.month).items() if b != brand_id)
             size = budget.page_size(budget.left(spend, others), self.page_size, self.prices)
             if not size:
                 scan.stop(_over_budget(spend, others, budget))
@@ -198,6 +200,7 @@ class XSource:
                 scan.stop(f"a later page failed ({exc}); the rest is read next poll", unread=0)
                 return
             spend.charge(page.posts_read, page.users_read, self.prices)
+            self.ledger.record(spend.month, brand_id, spend.usd)
             scan.add(page, now)
             if not page.next_token or page.next_token == token or not page.size:
                 return
