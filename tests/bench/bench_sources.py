@@ -16,6 +16,7 @@ from repmon.adapters.sources.feeds_parse import parse_feed
 from repmon.domain.brand import Brand
 from repmon.localstack.fakes.feeds import SEARCH_PATH, add_feed_entry
 from repmon.localstack.fakes.server import FakeSources, SourceWorld
+from tests.bench.bench_app_reviews import app_reviews
 from tests.bench.bench_bluesky import bluesky
 from tests.bench.bench_gdelt import gdelt
 from tests.bench.bench_mastodon import mastodon
@@ -76,6 +77,7 @@ def main() -> None:
     gdelt()
     bluesky()
     mastodon()
+    app_reviews()
     reviews()
     x()
     youtube()

@@ -169,3 +169,6 @@ def test_the_same_review_from_the_rss_feed_and_app_store_connect_is_one_mention(
     connect = collector.collect(PollJob("acme", "appstore_connect", NOW))
     assert (rss.stored, connect.stored, connect.duplicates) == (1, 0, 1)
     assert len(store.items) == 1 and sum(a.mentions for a in store.aggregates.values()) == 1
+    # The developer's response only App Store Connect shows is given to the review the feed stored
+    (stored,) = store.items.values()
+    assert stored.mention.reply is not None and stored.mention.reply.at == NOW - timedelta(minutes=20)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from datetime import timedelta
 
 import pytest
@@ -173,3 +174,22 @@ def test_a_429_with_retry_after_is_waited_for(world, source, play_brand):
     world.fail_next(1, status=429, retry_after=1, path=REVIEWS)
     page = source.fetch(play_brand(), None, NOW)
     assert sorted(m.native_id for m in page.mentions) == sorted(ids)
+
+
+def test_a_token_is_asked_for_again_only_a_minute_before_its_hour_ends(
+    fake, world, account, session, play_brand
+):
+    _reviews(world, 1)
+    start = time.time()  # the token endpoint checks the assertion's dates against its own clock
+    now = [start]
+    token = GoogleToken(
+        account, f"{fake.base_url}{TOKEN_PATH}", session, source="google_play", clock=lambda: now[0]
+    )
+    source = GooglePlaySource(token, session, fake.base_url)
+    for elapsed in (0, 1800, 3599 - 61):  # the fake's tokens last 3599 s
+        now[0] = start + elapsed
+        source.fetch(play_brand(), None, NOW)
+    assert tokens_issued(world) == 1
+    now[0] = start + 3599 - 59
+    source.fetch(play_brand(), None, NOW)
+    assert tokens_issued(world) == 2

@@ -226,3 +226,28 @@ def test_only_a_published_developer_response_is_a_reply():
     pending = {"x": {"attributes": {"state": "PENDING_PUBLISH", "lastModifiedDate": "2026-10-31T10:00:00Z"}}}
     assert asc.review_to_mention(review, published, APP, "", NOW).reply is not None
     assert asc.review_to_mention(review, pending, APP, "", NOW).reply is None
+
+
+@pytest.mark.parametrize(
+    ("text", "stars", "label"),
+    [
+        ("Absturz\tDie App stürzt bei jedem Check-in ab und der Support antwortet nicht.", 1, "negative"),
+        ("\tLa aplicación funciona muy bien, reservé en dos minutos.", 5, "positive"),
+        ("Boarding pass\tWorks fine, loads fast.", 4, "positive"),
+    ],
+)
+def test_a_play_review_is_scored_by_its_stars_and_text_another_language_by_its_stars(text, stars, label):
+    from repmon.adapters.vader_scorer import CxVaderScorer
+    from repmon.services.collect import score_mention
+
+    user = {**_USER, "text": text, "starRating": stars}
+    m = play.review_to_mention({"reviewId": "gp:a", "comments": [{"userComment": user}]}, "p.q", "", NOW)
+    scored = score_mention("acme", m, _scorer(CxVaderScorer), NOW)
+    assert scored.sentiment.label == label and scored.mention.rating == stars
+
+
+_SCORERS: dict[type, Any] = {}
+
+
+def _scorer(kind: type) -> Any:
+    return _SCORERS.setdefault(kind, kind())

@@ -29,6 +29,7 @@ from repmon.localstack.fakes.mastodon import instance_url
 from repmon.localstack.fakes.server import FakeSources, SourceWorld
 from repmon.localstack.runtime import AlertInbox, LocalRuntime
 from repmon.localstack.scenario import CRISIS, END, START, Scenario, demo_brands
+from repmon.localstack.scenario_apps import app_secrets
 from repmon.localstack.scenario_reviews import SECRETS as REVIEW_SECRETS
 from repmon.localstack.scenario_viral import spread
 from repmon.localstack.scenario_x import SECRET as X_SECRET
@@ -116,6 +117,8 @@ def _prepare(stack: LocalStack, sources: FakeSources) -> DemoState:
     stack.create_secret("repmon/bluesky", BLUESKY_SECRET)
     stack.create_secret("repmon/mastodon", mastodon_secret(sources.base_url))
     stack.create_secret("repmon/youtube", YOUTUBE_SECRET)
+    for name, value in app_secrets(sources.world).items():  # keys the local fakes check
+        stack.create_secret(name, value)
     for name, value in REVIEW_SECRETS.items():
         stack.create_secret(name, value)
     stack.create_secret("repmon/x", X_SECRET)

@@ -17,7 +17,7 @@ from repmon.domain.source_registry import POLLED as SOURCES
 from repmon.ports import MentionStore
 
 _BARS = " ▁▂▃▄▅▆▇█"
-_SOURCES = tuple(SOURCES)
+_SOURCES = tuple(name for name, spec in SOURCES.items() if not spec.mentions_as)
 #: The progress table: simulated time, one column per source, then one per brand.
 _LAST = 1 + len(_SOURCES)
 #: (heading, width, alignment) of the scored mentions table; the excerpt follows, unbounded.

@@ -75,6 +75,9 @@ class SourceSpec:
     #: False: never polled (no adapter, fake nor watchlist key); its mentions only come imported
     #: (the backtest/import input), and count in the export and digests like any other.
     polled: bool = True
+    #: Its mentions are stored as this source's (App Store Connect's are App Store reviews): its own
+    #: export column and demo column stay empty, so the demo shows none.
+    mentions_as: str = ""
 
     @property
     def heading(self) -> str:
@@ -171,6 +174,7 @@ SOURCES: dict[str, SourceSpec] = {
             filtered=False,
             replies=Replies.FIELD,
             short="asc",
+            mentions_as=Source.APPSTORE.value,
         ),
         # Its Content API's terms forbid storing anything but the location id (README, "Review sites").
         SourceSpec(

@@ -16,6 +16,8 @@ from repmon.localstack.fakes.bluesky import add_bluesky_post
 from repmon.localstack.fakes.feeds import add_feed_entry
 from repmon.localstack.fakes.mastodon import add_toot
 from repmon.localstack.fakes.server import SourceWorld
+from repmon.localstack.scenario_apps import SETTINGS as APP_SITES
+from repmon.localstack.scenario_apps import add_app_reviews
 from repmon.localstack.scenario_texts import (
     BAD_REVIEW_TITLES,
     CALM_ACME,
@@ -118,6 +120,7 @@ def demo_brands(feeds_url: str | None = None) -> list[Brand]:
         # The demo's secret points toot.example at the fake instance; a search and a hashtag timeline.
         acme_sources["mastodon"] = {"instances": ["toot.example"], "hashtags": ["acmeair"]}
         acme_sources |= YOUTUBE  # its channel's comments, and videos found by search
+        acme_sources |= APP_SITES  # its own apps: Google Play, App Store Connect
         acme_sources |= X  # recent search, with @acmeair's replies
     return [
         Brand.model_validate(
@@ -192,6 +195,7 @@ class Scenario:
         self._bluesky(hour, "crisis" if crisis else "recovered" if hour >= RECOVERY else "calm")
         self._mastodon(hour, "crisis" if crisis else "recovered" if hour >= RECOVERY else "calm")
         add_youtube(self.world, hour, CRISIS, crisis)
+        add_app_reviews(self.world, hour, START, CRISIS)
         add_x(self.world, hour, crisis, hour >= RECOVERY)
         if hour == CRISIS + timedelta(hours=1):
             self.world.add_reddit_post(
