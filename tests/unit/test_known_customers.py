@@ -154,3 +154,11 @@ def test_app_store_and_feed_authors_are_never_looked_up() -> None:
     table = Table({("appstore", "kim"): "vip"})
     store, _ = collect("appstore", [post("appstore", "r1", "kim")], table)
     assert table.asked == [] and store.items[("acme", "appstore#r1")].mention.customer_tier == ""
+
+
+def test_a_file_with_its_columns_swapped_is_refused_without_echoing_a_handle() -> None:
+    # handle,platform,tier and platform,tier,handle: the cell read as platform or tier is a handle
+    good, bad = parse_csv("kim_at_acme,x,vip\nx,vip,dana_flies\n")
+    assert good == [] and [b.line for b in bad] == [1, 2]
+    assert all("platform,handle,tier" in b.problem for b in bad)
+    assert not [b for b in bad if "kim_at_acme" in b.problem or "dana_flies" in b.problem]

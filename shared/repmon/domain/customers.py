@@ -82,6 +82,11 @@ def _customer(cells: list[str]) -> Customer | str:
     if len(cells) != 3:
         return f"expected 3 columns (platform,handle,tier), found {len(cells)}"
     platform, handle, tier = cells[0].lower(), cells[1], cells[2].lower()
+    if (platform not in SOURCES and handle.lower() in SOURCES) or (
+        tier not in TIERS and handle.lower() in TIERS
+    ):
+        # Columns in another order: the cell read as platform or tier is a handle, never echoed.
+        return "the columns are platform,handle,tier, in that order (the handle is not shown here)"
     if platform in NEVER_MATCHED:
         return NEVER_MATCHED[platform]
     if platform not in SOURCES:
