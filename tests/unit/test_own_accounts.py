@@ -100,3 +100,12 @@ def test_a_mention_by_an_own_account_is_own_whatever_the_case_or_prefix() -> Non
     assert not is_own(brand, _mention("mastodon", "acme", "https://other.example/@acme"))
     # A handle on another platform is another person.
     assert not is_own(brand, _mention("hackernews", "acmesupport"))
+
+
+def test_a_youtube_channel_named_after_the_brands_channel_id_is_not_the_brand() -> None:
+    # A channel's title and a commenter's display name are free text: anyone can write an id there.
+    brand_channel = "UCabcdefghijklmnopqrstuv"
+    brand = _brand({"youtube": {"channel_id": brand_channel}})
+    assert is_own(brand, _mention("youtube", "Acme Air", brand_channel))
+    assert not is_own(brand, _mention("youtube", brand_channel, "UCimpostor0000000000000x"))
+    assert not is_own(brand, _mention("youtube", "@" + brand_channel.lower(), "UCimpostor0000000000000x"))

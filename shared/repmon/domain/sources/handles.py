@@ -102,6 +102,10 @@ def author_keys(mention: Mention) -> set[str]:
         parts = urlsplit(author.id)
         user = parts.path.strip("/").removeprefix("@")
         return {f"{user}@{parts.hostname}".lower()} if parts.hostname and user and "/" not in user else set()
+    if mention.source == "youtube":
+        # Own accounts are channel ids; the "handle" is a channel title or display name, free text
+        # anyone could set to the brand's id.
+        return {author.id.strip().lower()} if author.id else set()
     return {key.strip().lower().removeprefix("@") for key in (author.id, author.handle) if key}
 
 
