@@ -193,3 +193,20 @@ def test_a_token_is_asked_for_again_only_a_minute_before_its_hour_ends(
     now[0] = start + 3599 - 59
     source.fetch(play_brand(), None, NOW)
     assert tokens_issued(world) == 2
+
+
+def test_reads_of_an_app_stop_at_the_hourly_budget_and_go_on_the_next_hour(
+    world, token, session, fake, play_brand
+):
+    _reviews(world, 200, start=NOW - timedelta(hours=5))
+    source = GooglePlaySource(token, session, fake.base_url, page_size=10, hourly_budget=5)
+    brand = play_brand(max_pages=3)
+    first = source.fetch(brand, None, NOW)  # 3 pages
+    second = source.fetch(brand, first.cursor, NOW + timedelta(minutes=15))  # 2 left this hour
+    assert any("hourly budget of 5 reads" in e for e in second.errors)
+    third = source.fetch(brand, second.cursor, NOW + timedelta(minutes=30))
+    assert third.mentions == [] and third.cursor == second.cursor
+    assert any("5 reads of com.acmeair.app this hour" in e for e in third.errors)
+    assert len(world.requests_to(REVIEWS)) == 5
+    source.fetch(brand, third.cursor, NOW + timedelta(minutes=60))  # a new hour
+    assert len(world.requests_to(REVIEWS)) == 8

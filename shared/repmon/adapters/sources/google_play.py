@@ -8,15 +8,19 @@ poll reads pages down to the shared time cursor's floor (`domain.cursor`, positi
 reads the whole week, and a cursor older than that says, in the job's errors, that reviews may have
 been lost in between (the poll interval is bounded far inside the week: `runtime.settings`).
 
-Quota: 200 GETs per app and hour, shared with anything else reading the app's reviews: at the
-default 15-minute polls and 5 pages at most, repmon uses 20. A 429 or 5xx is retried by the shared
-session with `Retry-After`; a 401 drops the cached token and retries once with a new one. A package
-Play does not know (404), or one the service account may not read (403), is a clear error on the
-job, and the cursor stays. Reviews are about the app itself: the brand query does not filter them.
+Quota: 200 GETs per app and hour, shared with anything else reading the app's reviews (Play Console
+tools, a reply bot): repmon counts its own reads of the app in the cursor and takes at most
+`hourly_budget` (150) in a clock hour; a poll that finds it spent reads nothing, keeps its cursor
+and says so, and the next hour reads on. At the default 15-minute polls and 5 pages, it uses 20.
+A 429 or 5xx is retried by the shared session with `Retry-After`; a 401 drops the cached token and
+retries once with a new one. A package Play does not know (404), or one the service account may not
+read (403), is a clear error on the job, and the cursor stays. Reviews are about the app itself:
+the brand query does not filter them.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -40,6 +44,8 @@ if TYPE_CHECKING:  # the factory reads its settings; adapters never import the r
 #: What `reviews.list` keeps: reviews created or modified in the last week.
 WINDOW = timedelta(days=7)
 PAGE_SIZE = 100
+#: Of Play's 200 reads an hour per app, what repmon takes: the rest is left to the owner's other tools.
+HOURLY_BUDGET = 150
 
 
 @dataclass
@@ -64,8 +70,12 @@ class GooglePlaySource:
         logger: LogSink | None = None,
         overlap: timedelta = timedelta(minutes=15),
         page_size: int = PAGE_SIZE,
+        hourly_budget: int = HOURLY_BUDGET,
     ) -> None:
         self.token = token
+        self.hourly_budget = hourly_budget
+        #: Requests to the reviews endpoint this poll (the hourly budget counts them).
+        self.calls = 0
         self.session = session
         self.api_url = api_url.rstrip("/")
         self.log: LogSink = logger or logging.getLogger(__name__)
@@ -78,8 +88,15 @@ class GooglePlaySource:
             return SourcePage([], cursor)
         package = path_segment(settings.package_name, PACKAGE_NAME, "package_name")
         mark = TimeCursor.parse(cursor, now, WINDOW)
+        hour, used = _quota(cursor, now)
+        left = self.hourly_budget - used
+        if left <= 0:
+            note = f"google_play: {used} reads of {package} this hour, its budget; the rest next hour"
+            return SourcePage([], cursor, errors=[note])
         overlap = self.overlap.total_seconds()
-        scan = self._scan(package, settings.location_name, mark.floor(overlap), settings.max_pages, now)
+        self.calls = 0
+        pages = min(settings.max_pages, left)
+        scan = self._scan(package, settings.location_name, mark.floor(overlap), pages, now)
         settled = (now - self.overlap).timestamp() if scan.complete else None
         step = mark.advance(
             scan.found,
@@ -96,10 +113,16 @@ class GooglePlaySource:
                 " week, so reviews in between may be missed"
             )
         if not scan.complete:
+            errors.append(f"google_play: over {pages} pages since the cursor; older reviews may be missed")
+        if not scan.complete and pages < settings.max_pages:
             errors.append(
-                f"google_play: over {settings.max_pages} pages since the cursor; older reviews may be missed"
+                f"google_play: the hourly budget of {self.hourly_budget} reads of {package} is spent"
             )
-        return SourcePage(step.page, TimeCursor.dump(step.cursor), scan.skipped, step.truncated, errors)
+        data = json.loads(TimeCursor.dump(step.cursor)) | {
+            "quota": {"hour": hour, "calls": used + self.calls}
+        }
+        text = json.dumps(data, sort_keys=True)
+        return SourcePage(step.page, text, scan.skipped, step.truncated, errors)
 
     def _scan(self, package: str, app_name: str, floor: float, max_pages: int, now: datetime) -> _Scan:
         """Pages newest first down to `floor`, or `max_pages`."""
@@ -146,10 +169,22 @@ class GooglePlaySource:
 
     def _call(self, url: str, params: dict[str, str]) -> requests.Response:
         headers = {"Authorization": f"Bearer {self.token.bearer()}", "Accept": "application/json"}
+        self.calls += 1
         try:
             return self.session.get(url, params=params, headers=headers)
         except requests.RequestException as exc:
             raise SourceUnavailable(self.name, f"{type(exc).__name__} on reviews.list") from exc
+
+
+def _quota(cursor: str | None, now: datetime) -> tuple[int, int]:
+    """This clock hour (hours since the epoch) and the app's reads in it, as the cursor recorded them."""
+    hour = int(now.timestamp() // 3600)
+    try:
+        quota = json.loads(cursor)["quota"] if cursor else {}
+        used = int(quota["calls"]) if int(quota["hour"]) == hour else 0
+    except (TypeError, ValueError, KeyError, OverflowError):
+        used = 0
+    return hour, max(0, used)
 
 
 def build_source(settings: CollectSettings, session: requests.Session, log: LogSink) -> GooglePlaySource:

@@ -138,8 +138,9 @@ def _token(world: SourceWorld, form: dict[str, str], headers: Any) -> Reply:
         key = state["accounts"][unverified["iss"]]
         # The audience is the token endpoint's URL (a proxy in a test may stand between: its path).
         # Not yet valid (iat ahead of this clock) is let through: a test may run the client's clock ahead.
-        options = {"verify_aud": False, "verify_iat": False}
-        claims = jwt.decode(form["assertion"], key, algorithms=["RS256"], options=options)
+        claims = jwt.decode(
+            form["assertion"], key, algorithms=["RS256"], options={"verify_aud": False, "verify_iat": False}
+        )
         assert str(claims["aud"]).endswith(TOKEN_PATH)
         assert form.get("grant_type") == "urn:ietf:params:oauth:grant-type:jwt-bearer"
         assert claims["scope"] == "https://www.googleapis.com/auth/androidpublisher"
