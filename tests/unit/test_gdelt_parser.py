@@ -14,6 +14,7 @@ from repmon.adapters.item_fields import MalformedPage
 from repmon.adapters.sources.feeds_parse import parse_feed
 from repmon.adapters.sources.gdelt_parse import GdeltRefused, parse_articles
 from repmon.adapters.sources.news_identity import article_key, headline
+from repmon.domain.source_registry import SOURCES
 from repmon.domain.sources.feeds import FeedSettings
 from tests.fuzz_budget import FUZZ
 
@@ -49,6 +50,7 @@ def test_an_article_is_a_feeds_mention_its_title_the_text_its_site_weight_the_sc
         "dailywire.example",
     )
     assert m.full_text.strip() == m.text  # the title is what the query and the scorer read
+    assert SOURCES["gdelt"].mentions_as == m.source  # the demo and export show no empty gdelt column
     assert m.created_at == datetime(2026, 11, 2, 9, 45, tzinfo=UTC)
     assert m.engagement.score == 70
     [other], _ = parse_articles(body(article(domain="tiny.example")), WEIGHTS, NOW)

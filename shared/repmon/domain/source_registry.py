@@ -119,7 +119,13 @@ SOURCES: dict[str, SourceSpec] = {
         ),
         SourceSpec(Source.FEEDS, "News and feeds", FeedSettings, influence=formulas.feeds),
         # Its articles are `feeds` mentions (one news identity with a news search feed's entries).
-        SourceSpec(Source.GDELT, "GDELT news", GdeltSettings, influence=formulas.feeds),
+        SourceSpec(
+            Source.GDELT,
+            "GDELT news",
+            GdeltSettings,
+            influence=formulas.feeds,
+            mentions_as=Source.FEEDS.value,
+        ),
         SourceSpec(
             Source.BLUESKY,
             "Bluesky",
