@@ -105,3 +105,26 @@ def test_a_retried_record_after_a_throttled_write_keeps_the_first_reply(tables) 
         store.record_replies(links)
         store.record_replies(links[::-1])
     assert _reply_of(client, table) == REPLY
+
+
+def test_a_save_that_fails_reading_the_pending_replies_gets_them_when_the_job_is_retried(tables) -> None:
+    client, table = tables
+    # The brand's answer was read in an earlier poll, before its parent: it waits as a pending reply.
+    DynamoMentionStore(table, FixedClock(T0), client).record_replies(
+        [ReplyLink("acme", "reddit", "t3_a", REPLY)]
+    )
+    # The parent's save writes the mention, then its read of the pending replies is throttled
+    flaky = Interleaving(client, lambda name, kw: name == "batch_get_item" and "REPLY#" in str(kw))
+
+    def throttle() -> None:
+        raise client.exceptions.ProvisionedThroughputExceededException(
+            {"Error": {"Code": "ProvisionedThroughputExceededException", "Message": "slow down"}},
+            "BatchGetItem",
+        )
+
+    flaky.hook = throttle
+    with pytest.raises(client.exceptions.ProvisionedThroughputExceededException):
+        DynamoMentionStore(table, FixedClock(T0), flaky).save([PARENT])
+    # SQS redelivers the job: the same page is saved again, the mention now a duplicate
+    DynamoMentionStore(table, FixedClock(T0), client).save([PARENT])
+    assert _reply_of(client, table) == REPLY

@@ -7,9 +7,10 @@ with the same only-earlier condition and a 30-day TTL), which the parent's save 
 
 Order closes the race between the two: the reply's side writes the pending item, then tries the
 parent again; the parent's side stores the mention, then reads the pending items (consistently). Either
-the second try finds the parent, or the parent's read finds the pending item. Cost: one consistent
-read per new mention of a source that shows replies (1 RCU, about $0.25 a million), one or two
-writes per own reply.
+the second try finds the parent, or the parent's read finds the pending item. The parent's side reads
+for every mention it saves, new or already stored: a save that failed after its write is retried
+with the mention known, and must still find its pending reply. Cost: one consistent read per mention
+saved of a source that shows replies (1 RCU, about $0.25 a million), one or two writes per own reply.
 """
 
 from __future__ import annotations

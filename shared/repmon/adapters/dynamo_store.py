@@ -43,8 +43,9 @@ class DynamoMentionStore:
         known = self._known_keys([sm for sm in unique if items.key_problem(_key(sm)) is None])
         fresh = [sm for sm in unique if (items.brand_pk(sm.brand_id), _sk(sm)) not in known]
         written = self.writer.write(fresh, self.clock.now())
-        # After the write, never before: see dynamo_replies on the race this order closes.
-        self.replies.pick_up([sm for sm in fresh if sm.mention.replies_visible])
+        # After the write, never before: see dynamo_replies on the race this order closes. Known ones
+        # too: a save that failed after its write is retried with them known, and must still find them.
+        self.replies.pick_up([sm for sm in unique if sm.mention.replies_visible])
         duplicates = len(mentions) - written.stored - written.rejected
         return SaveResult(stored=written.stored, duplicates=duplicates, rejected=written.rejected)
 
