@@ -16,6 +16,8 @@ from repmon.domain.youtube_quota import QuotaPlan
 
 #: Ids per `videos.list` / `channels.list` call.
 BATCH = 50
+#: Ids a held cursor remembers, as many as the shared cursor keeps (domain.cursor).
+MAX_SEEN = 5000
 
 
 @dataclass
@@ -171,7 +173,11 @@ def hold(cursor: Cursor, candidates: list[Candidate], overlap: timedelta, limit:
     floor = cursor.floor(overlap.total_seconds())
     fresh = {c.key: c for c in candidates if c.position >= floor and c.key not in cursor.seen}
     page = sorted(fresh.values(), key=lambda c: (c.position, c.key))[:limit]
-    held = replace(cursor, seen={**cursor.seen, **{c.key: c.position for c in page}})
+    seen = {**cursor.seen, **{c.key: c.position for c in page}}
+    # Bounded as the shared cursor's (a hold can last many polls; the item must stay well under 400 KB):
+    # an id forgotten here is at worst returned again, and the store drops it.
+    kept = sorted(seen.items(), key=lambda kv: kv[1], reverse=True)[:MAX_SEEN]
+    held = replace(cursor, seen=dict(kept))
     note = f"{why}: position held, the rest is read at a later poll"
     return Step(held, [c.mention for c in page], truncated=True, notes=[note])
 
