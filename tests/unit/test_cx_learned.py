@@ -14,7 +14,7 @@ import pytest
 from repmon.adapters.cx_model import WEIGHTS_FILE, WeightsUnreadable, load_model
 from repmon.adapters.vader_scorer import CxVaderScorer
 from repmon.cli import sentiment_train
-from repmon.domain.cx_learned import MAX_TOKENS, fuse, hashed_features, learned_reason, tokens
+from repmon.domain.cx_learned import MAX_TOKENS, fuse, grams, hashed_features, learned_reason, tokens
 from repmon.domain.cx_rules import normalise, rule_hits
 
 GOEMOTIONS = Path(__file__).resolve().parents[3] / "shared" / "data" / "goemotions"
@@ -103,6 +103,23 @@ def test_features_are_capped_and_stable() -> None:
     assert slots == sorted(set(slots)) and len(slots) == 7 and value == pytest.approx(7**-0.5)
     assert hashed_features("the crew was lovely", 1024) == (slots, value)
     assert hashed_features("", 1024) == ([], 0.0)
+
+
+def test_negation_marks_the_words_it_governs_until_punctuation() -> None:
+    # "not helpful" must not read as "helpful"; the scope ends at punctuation
+    features = grams("The agent wasn't helpful, great app!")
+    assert "not_helpful" in features and "helpful" not in features
+    assert "great" in features and "not_great" not in features
+    assert "!" in features and "," not in features
+    assert "wasn't helpful" in features  # pairs read the words as written
+    assert "not_one" in grams("never one reply") and "one" in grams("never. one reply")
+
+
+def test_the_layer_reads_the_rules_signals(cx: CxVaderScorer) -> None:
+    reading = cx.rule_reading("Great staff but the app keeps crashing")
+    assert reading.signals[0] == reading.score
+    assert reading.signals[1] > 0 > reading.signals[2]
+    assert "keeps failing" in {hit.reason for hit in reading.hits}
 
 
 def test_fuse_and_reason() -> None:

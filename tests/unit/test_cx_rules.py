@@ -39,6 +39,17 @@ def reasons_of(text: str) -> set[str]:
         ("You guys should do better", "expected better"),
         ("Come on, what's the point of the app", "exasperation"),
         ("PLEASE HELP, NOBODY answers the phone", "shouting"),
+        ("The banking app keeps crashing on login", "keeps failing"),
+        ("Your website won't load on my phone", "keeps failing"),
+        ("Got an error message at checkout", "keeps failing"),
+        ("I just want my money back", "wants money back"),
+        ("Hidden fees on top of the room rate", "wants money back"),
+        ("Been trying to cancel my contract for weeks", "tried again and again"),
+        ("Where is my refund", "where is it"),
+        ("They treat customers like dirt", "treated badly"),
+        ("The store staff were less than helpful", "treated badly"),
+        ("Phone wait times are over an hour", "long wait"),
+        ("Massive queues at the counter", "long wait"),
     ],
 )
 def test_each_rule_names_its_complaint(cx: CxVaderScorer, text: str, reason: str) -> None:
@@ -65,6 +76,22 @@ def test_the_brand_name_is_not_praise(cx: CxVaderScorer, text: str) -> None:
 
 def test_handle_words_split_camel_case() -> None:
     assert handle_words("hi @SpiritAirlines and @acme_co") >= {"spiritairlines", "spirit", "airlines", "acme"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "No wait time at all and the staff were lovely",
+        "Short wait times, friendly tellers",
+        "They treat you like family here",
+        "The game never crashes, love it",
+    ],
+)
+def test_a_review_that_names_a_failure_it_did_not_have_is_not_a_complaint(
+    cx: CxVaderScorer, text: str
+) -> None:
+    assert not {"long wait", "treated badly", "keeps failing"} & reasons_of(text)
+    assert cx.score(text).label != "negative"
 
 
 @pytest.mark.parametrize(

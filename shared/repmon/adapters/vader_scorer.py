@@ -15,6 +15,7 @@ loads the lexicon file (installed by `repmon.adapters.vader_lexicon`, never down
 from __future__ import annotations
 
 import string
+from typing import NamedTuple
 
 from nltk.sentiment.vader import SentimentIntensityAnalyzer, SentiText
 
@@ -180,8 +181,8 @@ class CxVaderScorer(_VaderScorer):
     # With the learned layer: its share of the score and the label bars, calibrated (three numbers,
     # nothing trained) on the airline tweets reweighted to a 46/30/24 negative/neutral/positive mix.
     LEARNED_WEIGHT = 0.35
-    LEARNED_NEGATIVE_BELOW = -0.13
-    LEARNED_POSITIVE_ABOVE = 0.50
+    LEARNED_NEGATIVE_BELOW = -0.11
+    LEARNED_POSITIVE_ABOVE = 0.55
 
     def __init__(self, model: LearnedModel | None = None, *, learned: bool = True) -> None:
         super().__init__(_Analyzer(CX_LEXICON, REQUEST_WORDS))
@@ -190,15 +191,25 @@ class CxVaderScorer(_VaderScorer):
             self.negative_below = self.LEARNED_NEGATIVE_BELOW
             self.positive_above = self.LEARNED_POSITIVE_ABOVE
 
-    def _score_text(self, text: str) -> tuple[float, list[str]]:
+    def rule_reading(self, text: str) -> RuleReading:
+        """What the rules alone read in `text`: the learned layer's inputs, here and in training."""
         normalised = normalise(text)
         words, valences = self._analyzer.valences(normalised)
         hits = rule_hits(normalised, negative_words=any(valence < 0 for valence in valences))
         valences = _apply_hits(words, valences, hits, handle_words(text))
-        score = self._analyzer.compound([*valences, *(hit.valence for hit in hits)], normalised)
+        everything = [*valences, *(hit.valence for hit in hits)]
+        score = self._analyzer.compound(everything, normalised)
+        # Praise and blame apart, the words' and the rules' together (a failure the rules read is
+        # blame as much as a negative word is), on VADER's scale divided by 4: a few words are about 1.
+        signals = (score, sum(v for v in everything if v > 0) / 4, sum(v for v in everything if v < 0) / 4)
+        return RuleReading(normalised, words, valences, hits, score, signals)
+
+    def _score_text(self, text: str) -> tuple[float, list[str]]:
+        reading = self.rule_reading(text)
+        score, hits = reading.score, reading.hits
         reasons: list[str] = []
         if self._model is not None:
-            probabilities = self._model.probabilities(normalised, (score,))
+            probabilities = self._model.probabilities(reading.normalised, reading.signals)
             fused = fuse(score, probabilities, self.LEARNED_WEIGHT)
             # A failure the rules read ("the agent refused") is one the words of Reddit do not know:
             # the layer may deepen such a complaint (past the rules' own bar), never talk it down.
@@ -206,8 +217,21 @@ class CxVaderScorer(_VaderScorer):
             score = min(score, fused, self.negative_below) if failure else fused
             reasons.append(learned_reason(probabilities))
         sign = 1.0 if score >= 0 else -1.0
-        rules = [hit.reason for hit in hits if hit.valence * sign > 0]
-        return score, list(dict.fromkeys([*reasons, *rules, *_word_reasons(words, valences, sign)]))
+        rules_shown = [hit.reason for hit in hits if hit.valence * sign > 0]
+        words = _word_reasons(reading.words, reading.valences, sign)
+        return score, list(dict.fromkeys([*reasons, *rules_shown, *words]))
+
+
+class RuleReading(NamedTuple):
+    """The rules' reading of a text: its normalised form, VADER's words and valences after the rules'
+    context, the rules that fired, the CX score and the dense signals the learned layer takes."""
+
+    normalised: str
+    words: list[str]
+    valences: list[float]
+    hits: list[RuleHit]
+    score: float
+    signals: tuple[float, float, float]
 
 
 def _apply_hits(

@@ -158,5 +158,45 @@ BROKEN: tuple[Rule, ...] = (
     ),
     Rule(r"\b(?:charged|charging|charge) (?:me|us|twice|again|extra|double)\b", -1.0, "charged"),
     Rule(r"\bwaste of (?:time|money)\b", -1.5, "waste of time"),
+    # Apps, sites and systems that fail again and again (banks, telcos, shops, games alike).
+    Rule(
+        r"\b(?:keeps?|kept) (?:crashing|freezing|failing|timing out|logging me out|dropping|disconnecting"
+        r"|charging|cancell?ing)\b|\b(?:timing|timed|times) out\b|\bwon'?t (?:load|open|let me|accept)\b"
+        r"|\b(?:site|website|app|server|servers|system|page|network) (?:is |was |keeps |seems )?"
+        r"(?:down|crashing|not loading)\b|\berror (?:message|code)\b",
+        -1.5,
+        "keeps failing",
+    ),
+    Rule(
+        r"\b(?:want|need|demand|give me|get) (?:my|our) money back\b|\bhidden (?:fee|fees|charge|charges)\b",
+        -1.5,
+        "wants money back",
+    ),
+    Rule(
+        r"\b(?:been trying|keep trying|kept trying|tried (?:several|many|multiple|\d+|three|four|five) times"
+        r"|(?:\d+(?:st|nd|rd|th)|third|fourth|fifth) (?:attempt|time calling|call))\b",
+        -1.2,
+        "tried again and again",
+    ),
+    Rule(
+        r"\bwhere(?: is|'s) (?:my|our) "
+        r"(?:bag|bags|luggage|suitcase|refund|order|package|parcel|money|delivery)\b",
+        -1.2,
+        "where is it",
+    ),
+    Rule(
+        r"\b(?:less than helpful|could(?:n'?t)? care less|get it together|get your act together"
+        r"|treat(?:s|ed|ing)? (?:\w+ ){0,2}like (?:shit|crap|dirt|garbage|cattle|animals|criminals))\b",
+        -1.5,
+        "treated badly",
+        mutes=("helpful", "like", "care"),
+    ),
+    # "no wait time", "short wait times" are praise.
+    Rule(
+        r"\b(?:long|massive|huge|endless) (?:lines?|queues?|waits?)\b"
+        r"|(?<!no )(?<!short )(?<!low )(?<!zero )(?<!minimal )\bwait times?\b",
+        -1.2,
+        "long wait",
+    ),
     Rule(r"\bnever\b", -0.8, "never"),
 )
