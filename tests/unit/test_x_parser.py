@@ -15,10 +15,13 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from repmon.adapters.item_fields import MalformedPage
+from repmon.adapters.sources.x import MAX_SEEN, _hold
 from repmon.adapters.sources.x_parse import parse_search, post_to_mention, since_id, snowflake_ms
 from repmon.adapters.sources.x_query import MAX_QUERY, x_queries
 from repmon.adapters.sources.x_spend import MAX_REMEMBERED, Budget, Prices, Spend
 from repmon.domain.brand import Brand
+from repmon.domain.cursor import Candidate, Cursor
+from repmon.domain.models import Mention
 from repmon.domain.query import parse_query
 from repmon.domain.source_registry import influence
 from repmon.domain.sources.x import XSettings
@@ -299,3 +302,17 @@ def test_influence_grows_with_each_signal_and_verified_is_a_small_bonus():
     assert influence(verified, NOW) == pytest.approx(score + 5)
     newcomer = replace(base, author=replace(base.author, account_created_at=NOW - timedelta(days=1)))
     assert influence(newcomer, NOW) < score
+
+
+def test_a_search_held_for_many_polls_remembers_at_most_max_seen_ids() -> None:
+    start = datetime(2026, 11, 1, tzinfo=UTC)
+    mark = Cursor(start.timestamp())
+    for poll in range(30):  # a search stopped at its page limit 30 polls running, 200 new posts each
+        posts = [
+            Candidate(
+                start.timestamp() + n, Mention("x", f"{10**17 + n}", start + timedelta(seconds=n), "acme")
+            )
+            for n in range(poll * 200, poll * 200 + 200)
+        ]
+        mark = _hold(mark, posts, 200, 900.0).cursor
+    assert len(mark.seen) == MAX_SEEN and f"{10**17 + 5999}" in mark.seen

@@ -57,6 +57,8 @@ WINDOW = timedelta(days=7) - timedelta(minutes=10)
 WAIT_MARGIN = 5.0
 #: Outside any job deadline (a one-off run), the longest rate-limit wait.
 MAX_WAIT = 60.0
+#: Ids a held cursor remembers, as many as the shared cursor keeps (domain.cursor).
+MAX_SEEN = 5000
 
 
 class XCredentials(BaseModel):
@@ -276,7 +278,10 @@ def _hold(mark: Cursor, candidates: list[Candidate], limit: int, overlap: float)
     fresh = {c.key: c for c in candidates if c.position >= floor and c.key not in mark.seen}
     ordered = sorted(fresh.values(), key=lambda c: (c.position, c.key))
     page = ordered[:limit]
-    held = replace(mark, seen={**mark.seen, **{c.key: c.position for c in page}})
+    seen = {**mark.seen, **{c.key: c.position for c in page}}
+    # Bounded as the shared cursor's: a hold may last many polls, the cursor item must stay small (an
+    # id forgotten is at worst returned again, and the store drops it).
+    held = replace(mark, seen=dict(sorted(seen.items(), key=lambda kv: kv[1], reverse=True)[:MAX_SEEN]))
     return Advance([c.mention for c in page], held, truncated=True)
 
 
