@@ -262,3 +262,20 @@ def test_a_quiet_hours_summary_of_an_incident_resolved_inside_them_is_of_kind_re
     # Then its kind says the incident is over: a ticketing system filtering on alert and resolved
     # would otherwise open a ticket that nothing ever closes
     assert summary.kind == "resolved"
+
+
+def test_the_resolutions_totals_run_from_its_opening_to_its_recovery_not_through_the_settle_time():
+    # Given an incident from 12:00, every rule recovered at 13:00, resolved after an hour's settle
+    world = World(_brand(settle="60m"), baseline=False)
+    world.set_index(AT, 30.0)
+    world.run(AT)
+    world.set_index(AT + H, 45.0)
+    world.bucket(AT, mentions=3, mean=0.3)  # during it
+    world.bucket(AT + H, mentions=7, mean=0.5)  # after it, while it settles
+    _every_5_min(world, 1, start=H)
+    world.run(AT + 2 * H)
+    # Then "during it" counts the mentions of 12:00 to 13:00, not the quiet hour after
+    resolved = render_text(world.publisher.published[-1])
+    assert "Lasted: 1 h 00 min, Sun 12:00 UTC to Sun 13:00 UTC" in resolved
+    assert "During it: 3 mentions, 0 negative" in resolved
+    assert "3 mentions in an hour at the peak" in resolved

@@ -142,7 +142,8 @@ def _answered(run: BrandRun, e: Evidence) -> str:
 
 def _resolved(run: BrandRun, incident: Incident) -> tuple[Alert, str, tuple[str, ...]]:
     zone, opened = run.brand.zone, incident.opened_at
-    hours = run.store.hourly(run.brand.id, floor_hour(opened), run.at)
+    # Its totals end where it did, when every rule recovered, not with the settle time after.
+    hours = run.store.hourly(run.brand.id, floor_hour(opened), incident.clear_since or run.at)
     mentions, negative = sum(h.mentions for h in hours), sum(h.negative for h in hours)
     peak = max((h.mentions for h in hours), default=0)
     lowest = "-" if incident.lowest_index is None else f"{incident.lowest_index:.1f}"
