@@ -18,6 +18,8 @@ from repmon.localstack.fakes.mastodon import add_toot
 from repmon.localstack.fakes.server import SourceWorld
 from repmon.localstack.scenario_apps import SETTINGS as APP_SITES
 from repmon.localstack.scenario_apps import add_app_reviews
+from repmon.localstack.scenario_reviews import SETTINGS as REVIEW_SITES
+from repmon.localstack.scenario_reviews import add_reviews
 from repmon.localstack.scenario_texts import (
     BAD_REVIEW_TITLES,
     CALM_ACME,
@@ -122,6 +124,7 @@ def demo_brands(feeds_url: str | None = None) -> list[Brand]:
         acme_sources |= YOUTUBE  # its channel's comments, and videos found by search
         acme_sources |= APP_SITES  # its own apps: Google Play, App Store Connect
         acme_sources |= X  # recent search, with @acmeair's replies
+        acme_sources |= REVIEW_SITES  # Trustpilot, Google (a location and a rival's place), Yelp
     return [
         Brand.model_validate(
             {
@@ -197,6 +200,7 @@ class Scenario:
         add_youtube(self.world, hour, CRISIS, crisis)
         add_app_reviews(self.world, hour, START, CRISIS)
         add_x(self.world, hour, crisis, hour >= RECOVERY)
+        add_reviews(self.world, hour, START, CRISIS)
         if hour == CRISIS + timedelta(hours=1):
             self.world.add_reddit_post(
                 title="Acme Air stranded 300 of us in Denver overnight with no hotel and no refund",

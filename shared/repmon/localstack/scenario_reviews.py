@@ -1,9 +1,10 @@
 """The demo's reviews on Trustpilot, Google and Yelp (own texts, names and ids): a few good ones
 before the demo's first poll, a few 1-star ones during the outage, after its first alerts.
 
-Dated so the alerts the README quotes stay as they are: the good reviews fall before the 24-hour
-baseline of the outage's first evaluations, the bad ones after the outage's first five emails
-(Tue 05:00 on), while the rules they would cross are already firing.
+Dated so the incident's emails stay three: the good reviews fall before the 24-hour baseline of
+the outage's first evaluations; the bad ones come in the outage's first half hour, so the opening
+email lists them (low_rating_review), and each is answered within the hour (no unanswered
+complaint holds the incident open).
 """
 
 from __future__ import annotations
@@ -29,7 +30,8 @@ SETTINGS: dict[str, Any] = {
         "locations": {GOOGLE_LOCATION: "Acme Air desk, Denver airport"},
         "places": {GOOGLE_PLACE: "Rival Air desk, Denver airport"},
     },
-    "yelp": {"businesses": {YELP_BUSINESS: "Acme Air lounge, Denver"}},
+    # Read every poll here (6 hours by default): the demo's outage is short.
+    "yelp": {"businesses": {YELP_BUSINESS: "Acme Air lounge, Denver"}, "min_interval_hours": 0},
 }
 #: The demo's secrets for them: any key will do on the local fakes.
 SECRETS: dict[str, dict[str, str]] = {
@@ -69,15 +71,16 @@ def add_reviews(world: SourceWorld, hour: datetime, start: datetime, crisis: dat
         add_google_review(
             world, where=GOOGLE_PLACE, comment="Quick desk, friendly staff.", stars=4, created=hour
         )
-        add_google_review(world, where=GOOGLE_PLACE, comment="Long queue.", stars=2, created=hour)
-    for i, (title, text, stars) in enumerate(_BAD):
-        if hour == crisis + timedelta(hours=2 + i):
-            _everywhere(world, hour + timedelta(minutes=15), title, text, stars, 10 + i)
+        add_google_review(world, where=GOOGLE_PLACE, comment="Long queue, fine.", stars=3, created=hour)
+    if hour == crisis:  # read at the outage's first evaluation (03:30): in its opening email
+        for i, (title, text, stars) in enumerate(_BAD):
+            _everywhere(world, hour + timedelta(minutes=5 + 10 * i), title, text, stars, 10 + i)
 
 
 def _everywhere(world: SourceWorld, at: datetime, title: str, text: str, stars: int, n: int) -> None:
     reviewer = ("Dana K.", "Omar L.", "Priya S.", "Tom W.", "Lena M.")[n % 5]
-    reply = "We are sorry, please write to care@acmeair.example" if stars <= 2 and n == 10 else ""
+    # Acme's care team answers every bad review within the hour (Trustpilot and Google show it).
+    reply = "We are sorry, please write to care@acmeair.example" if stars <= 2 else ""
     add_trustpilot_review(
         world,
         unit=TRUSTPILOT_UNIT,

@@ -94,6 +94,11 @@ class FakeSources:
             "APPSTORE_CONNECT_URL": self.base_url,
             "YOUTUBE_API_URL": f"{self.base_url}/youtube/v3",
             "X_API_URL": self.base_url,
+            "TRUSTPILOT_API_URL": self.base_url,
+            "GOOGLE_OAUTH_URL": f"{self.base_url}/google-oauth",
+            "GOOGLE_BUSINESS_URL": self.base_url,
+            "GOOGLE_PLACES_URL": self.base_url,
+            "YELP_API_URL": self.base_url,
         }
 
 
