@@ -305,3 +305,16 @@ def test_a_search_cut_at_its_page_limit_reads_the_older_videos_at_the_next_turn(
         world.advance(minutes=15)
     assert set(videos) <= set(seen), f"{len(set(videos) - set(seen))} videos never found"
     assert len(seen) == len(set(seen))
+
+
+def test_a_garbled_statistics_answer_leaves_the_numbers_unknown_never_fails_the_poll(
+    world, make_source, yt_brand, brand_channel
+):
+    found = add_video(world, title="Acme Air gate chaos", created=NOW - timedelta(hours=1), views=900)
+    said = add_comment(world, text="acme air?", channel=brand_channel, created=NOW - timedelta(minutes=2))
+    # videos.list and channels.list answer 200 with a body that is not a list response
+    world.fail_next(1, status=200, path="/videos")
+    world.fail_next(1, status=200, path="/channels")
+    page = make_source().fetch(yt_brand(), None, NOW)
+    by_id = {m.native_id: m for m in page.mentions}
+    assert set(by_id) == {found, said} and by_id[found].engagement.views == 0

@@ -305,18 +305,26 @@ class YouTubeSource:
         videos = sorted({m.native_id for m in page if VIDEO_ID.fullmatch(m.native_id)})
         stats: dict[str, Any] = {}
         for ids in batches(videos):
-            if budget.unit("video statistics") and (
-                body := self._get("videos", {"part": "statistics", "id": ids}, budget)
-            ):
-                stats |= video_stats(body)
+            if budget.unit("video statistics"):
+                stats |= self._statistics("videos", ids, budget, video_stats)
         authors = sorted({m.author.id for m in page if m.author.id})
         subscribers: dict[str, int | None] = {}
         for ids in batches(authors):
-            if budget.unit("subscriber counts") and (
-                body := self._get("channels", {"part": "statistics", "id": ids}, budget)
-            ):
-                subscribers |= channel_subscribers(body)
+            if budget.unit("subscriber counts"):
+                subscribers |= self._statistics("channels", ids, budget, channel_subscribers)
         return [with_numbers(m, stats.get(m.native_id), subscribers.get(m.author.id)) for m in page]
+
+    def _statistics(
+        self, resource: str, ids: str, budget: Budget, read: Callable[[Any], dict[str, Any]]
+    ) -> dict[str, Any]:
+        """One `videos.list`/`channels.list` call's numbers; a garbled answer leaves them unknown (the
+        numbers are extras: the mentions are stored without them, never the poll's failure)."""
+        body = self._get(resource, {"part": "statistics", "id": ids}, budget)
+        try:
+            return read(body) if body else {}
+        except MalformedPage as exc:
+            self.log.warning("youtube statistics unreadable", extra={"resource": resource, "error": str(exc)})
+            return {}
 
     # -- HTTP ------------------------------------------------------------------------------------
 
