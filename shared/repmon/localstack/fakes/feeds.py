@@ -54,8 +54,9 @@ def add_feed_entry(
     reported: float | None = None,
     author: str = "",
 ) -> str:
-    """Add an entry; returns its id as repmon stores it (a hash of its guid, else of its link).
-    `guid` "" makes one up; None sends none (the link is the id)."""
+    """Add an entry; returns its id as repmon stores it from its feed (a hash of its guid, else of its
+    link; read through the news search, an entry with a `publisher` is stored under its news identity,
+    `news_identity.article_key`). `guid` "" makes one up; None sends none (the link is the id)."""
     entries = world.stock.setdefault(_KEY, [])
     number = len(entries) + 1
     link = link or f"https://{feed}.example/articles/{number}"
