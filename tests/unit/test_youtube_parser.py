@@ -229,3 +229,17 @@ def test_an_email_shows_the_videos_own_numbers() -> None:
     assert reach(video) == ["2.4M subscribers", "41k likes", "3.2k comments", "1.4M views"]
     assert where(video) == 'YouTube on "Kestrel Travels"'
     assert where(thread_to_mentions(THREAD)[0][0]) == "YouTube"
+
+
+def test_the_brands_comment_on_a_video_answers_the_video() -> None:
+    # A video about the brand is answered by the brand commenting on it: that comment's parent is the video.
+    brand_top = _thread(
+        snippet={**THREAD["snippet"], "topLevelComment": _comment(TOP, "We are on it, sorry", BRAND)},
+        replies={},
+    )
+    [comment] = thread_to_mentions(brand_top, {BRAND})[0]
+    assert comment.own and comment.parent_id == "Qw3rty_-9Ab"
+    # A comment on the channel's own discussion (no video) answers nothing
+    said = _comment(TOP, "Acme Air, where is my refund", VIEWER, videoId=None, channelId=BRAND)
+    on_channel = _thread(snippet={**THREAD["snippet"], "videoId": None, "topLevelComment": said}, replies={})
+    assert thread_to_mentions(on_channel, {BRAND})[0][0].parent_id == ""

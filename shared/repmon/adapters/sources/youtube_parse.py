@@ -84,6 +84,8 @@ def thread_to_mentions(thread: Any, own: Collection[str] = ()) -> tuple[list[Men
     video = snippet.get("videoId")
     top = comment_to_mention(snippet["topLevelComment"], video, own)
     top = replace(top, engagement=replace(top.engagement, comments=count(snippet.get("totalReplyCount"))))
+    if video:  # a comment on a video answers it: the brand's, on a video about it, is its reply
+        top = replace(top, parent_id=_video_id(video))
     replies = (thread.get("replies") or {}).get("comments") or []
     if not isinstance(replies, list):
         raise TypeError("replies.comments is not a list")
