@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 from repmon.adapters.memory import MemoryMentionStore
 from repmon.domain.brand import Brand
-from repmon.domain.customers import Customer, best_tier, parse_csv
+from repmon.domain.customers import Customer, best_tier, candidates, parse_csv
 from repmon.domain.models import Author, Mention
 from repmon.ports import KnownCustomers, PollJob
 from repmon.services.collect import Collector
@@ -162,3 +162,13 @@ def test_a_file_with_its_columns_swapped_is_refused_without_echoing_a_handle() -
     assert good == [] and [b.line for b in bad] == [1, 2]
     assert all("platform,handle,tier" in b.problem for b in bad)
     assert not [b for b in bad if "kim_at_acme" in b.problem or "dana_flies" in b.problem]
+
+
+def test_reviewers_known_only_by_a_display_name_are_never_matched() -> None:
+    # Google's and Google Play's reviewers are a display name many people share: a "vip" row for
+    # "JohnS" would make every JohnS a VIP.
+    good, bad = parse_csv("google,JohnS,vip\ngoogle_play,Ann,customer\n")
+    assert good == [] and [b.line for b in bad] == [1, 2]
+    assert all("display name" in b.problem and "JohnS" not in b.problem for b in bad)
+    assert candidates(post("google", "g1", "JohnS")) == [] == candidates(post("google_play", "p1", "Ann"))
+    assert candidates(post("trustpilot", "t1", "JohnS", "5f0c1d2e")) != []  # a consumer id: matched

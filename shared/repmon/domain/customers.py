@@ -29,6 +29,14 @@ NEVER_MATCHED = {
     "reddit": "Reddit's Responsible Builder Policy forbids matching Redditors with off-platform "
     "identifiers: Reddit authors are never matched",
 }
+#: Platforms whose reviewers are only a display name (no handle or id): many people share one, so a
+#: row for "JohnS" would give every JohnS its tier. Refused, and never looked up.
+NAMES_ONLY = {
+    "google": "Google reviews show only the reviewer's display name, which many people share: "
+    "Google reviewers are never matched",
+    "google_play": "Google Play reviews show only the reviewer's display name, which many people "
+    "share: Google Play reviewers are never matched",
+}
 MAX_ROWS = 1_000_000
 
 
@@ -51,7 +59,8 @@ def matchable(platform: str) -> bool:
     """Whether authors on `platform` are looked up: not where its terms forbid it, nor where there is
     no handle to match (an App Store nickname, a feed's byline)."""
     rule = SOURCES[platform].settings.handle_rule if platform in SOURCES else ""
-    return platform in SOURCES and platform not in NEVER_MATCHED and rule not in NO_AUTHORS
+    refused = platform in NEVER_MATCHED or platform in NAMES_ONLY
+    return platform in SOURCES and not refused and rule not in NO_AUTHORS
 
 
 def parse_csv(text: str) -> tuple[list[Customer], list[BadRow]]:
@@ -87,8 +96,8 @@ def _customer(cells: list[str]) -> Customer | str:
     ):
         # Columns in another order: the cell read as platform or tier is a handle, never echoed.
         return "the columns are platform,handle,tier, in that order (the handle is not shown here)"
-    if platform in NEVER_MATCHED:
-        return NEVER_MATCHED[platform]
+    if platform in NEVER_MATCHED or platform in NAMES_ONLY:
+        return NEVER_MATCHED.get(platform) or NAMES_ONLY[platform]
     if platform not in SOURCES:
         return f"platform {platform[:30]!r} is not one repmon reads ({', '.join(sorted(SOURCES))})"
     if tier not in TIERS:
