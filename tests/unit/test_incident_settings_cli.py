@@ -34,6 +34,12 @@ HEAD = "brands:\n  - id: acme\n    name: Acme\n    query: acme\n    incidents:\n
             "1h30m, 24h or 2d",
         ),
         ("      settle: 90s\n", 6, "brand 'acme', incidents.settle: '90s' is not a duration"),
+        (
+            # No day: quiet hours that never apply, silently (leave quiet_hours out for that)
+            "      quiet_hours:\n        window: '22:00-07:00'\n        days: []\n",
+            8,
+            "brand 'acme', incidents.quiet_hours.days: give at least one day (or leave quiet_hours out)",
+        ),
         ("      quiet_hour: {window: '22:00-07:00'}\n", 6, "brand 'acme', incidents.quiet_hour: "),
     ],
 )

@@ -52,6 +52,13 @@ class QuietHours(BaseModel):
             raise ValueError(f"{value!r} starts and ends at the same time: give a window of some length")
         return value.strip()
 
+    @field_validator("days")
+    @classmethod
+    def _some_day(cls, value: tuple[Day, ...]) -> tuple[Day, ...]:
+        if not value:  # quiet hours that never apply would pass unnoticed
+            raise ValueError("give at least one day (or leave quiet_hours out)")
+        return value
+
     @property
     def bounds(self) -> tuple[time, time]:
         start, end = self.window.split("-")
