@@ -13,6 +13,7 @@ from repmon.domain.incident import (
     QUIET,
     REMINDER,
     RESOLVED,
+    RIDES_ALONG,
     UPDATE,
     Evidence,
     Incident,
@@ -80,7 +81,8 @@ def _lead(run: BrandRun, incident: Incident, news: bool) -> Alert:
     """The alert the email leads with: the worst new evidence (`news`), else the worst firing now."""
     told = incident.told
     ranked = sorted(incident.evidence, key=lambda e: (-_RANK[e.severity], e.at))
-    fresh = [e for e in ranked if e.count > told.get(e.rule, 0)] if news else []
+    # Evidence that rides along is listed, never the news an email leads with.
+    fresh = [e for e in ranked if e.count > told.get(e.rule, 0) and e.rule not in RIDES_ALONG] if news else []
     firing = [e for e in ranked if e.rule in incident.firing]
     for evidence in (*fresh, *firing, *ranked):
         alert = lead_alert(run, evidence.rule, evidence.keys)
