@@ -172,3 +172,8 @@ def test_reviewers_known_only_by_a_display_name_are_never_matched() -> None:
     assert all("display name" in b.problem and "JohnS" not in b.problem for b in bad)
     assert candidates(post("google", "g1", "JohnS")) == [] == candidates(post("google_play", "p1", "Ann"))
     assert candidates(post("trustpilot", "t1", "JohnS", "5f0c1d2e")) != []  # a consumer id: matched
+
+
+def test_a_review_sites_reviewer_is_matched_by_id_never_by_display_name() -> None:
+    reviewer = post("trustpilot", "t1", "JohnS", "5f0c1d2e")
+    assert candidates(reviewer) == [("trustpilot", "5f0c1d2e")]

@@ -102,11 +102,18 @@ def author_keys(mention: Mention) -> set[str]:
         parts = urlsplit(author.id)
         user = parts.path.strip("/").removeprefix("@")
         return {f"{user}@{parts.hostname}".lower()} if parts.hostname and user and "/" not in user else set()
-    if mention.source == "youtube":
-        # Own accounts are channel ids; the "handle" is a channel title or display name, free text
-        # anyone could set to the brand's id.
+    if mention.source == "youtube" or _rule(mention.source) == "any":
+        # By id only: YouTube's "handle" is a channel title or display name, a review site's a
+        # reviewer's display name: free text, shared by many or set to anything (the brand's id).
         return {author.id.strip().lower()} if author.id else set()
     return {key.strip().lower().removeprefix("@") for key in (author.id, author.handle) if key}
+
+
+def _rule(source: str) -> str:
+    from repmon.domain.source_registry import SOURCES  # the registry imports this module
+
+    spec = SOURCES.get(source)
+    return spec.settings.handle_rule if spec else "any"
 
 
 def is_own(brand: Brand, mention: Mention) -> bool:
