@@ -8,6 +8,7 @@ empty poll with a note) instead of failing every job.
 from __future__ import annotations
 
 import importlib
+from collections.abc import Sequence
 from datetime import datetime
 
 import requests
@@ -15,6 +16,7 @@ import requests
 from repmon.adapters.http import new_session
 from repmon.domain.brand import Brand
 from repmon.domain.errors import SourceNotConfigured
+from repmon.domain.models import Engagement
 from repmon.domain.source_registry import POLLED, SourceSpec
 from repmon.ports import MentionSource, SourcePage
 from repmon.runtime.observability import logger
@@ -40,6 +42,19 @@ class LazySource:
             # retry, no dead letter; the next poll reads the secret again.
             return SourcePage([], cursor, errors=[f"{self.name} is off until its credentials exist: {exc}"])
         return source.fetch(brand, cursor, now)
+
+    @property
+    def batch(self) -> int:
+        """The adapter's re-read batch (services.rereads); 0: it cannot re-read, or is not configured."""
+        try:
+            source = self._built()
+        except SourceNotConfigured:
+            return 0
+        return int(getattr(source, "batch", 0)) if hasattr(source, "refresh") else 0
+
+    def refresh(self, native_ids: Sequence[str]) -> dict[str, Engagement]:
+        refresh = getattr(self._built(), "refresh", None)
+        return refresh(native_ids) if refresh is not None else {}
 
     def _built(self) -> MentionSource:
         if self._source is None:

@@ -108,6 +108,11 @@ class Collector:
         if self.engagement is None or not isinstance(reader, EngagementReader):
             return RereadResult()
         try:
+            if reader.batch <= 0:  # a source that cannot re-read (or a lazy one not configured)
+                return RereadResult()
+        except Exception as exc:
+            return RereadResult(problems=(f"{type(exc).__name__}: {exc}"[:300],))
+        try:
             return reread(brand, job.source, reader, self.store, self.engagement, job.scheduled_at)
         except Exception as exc:  # the next poll re-reads
             return RereadResult(problems=(f"{type(exc).__name__}: {exc}"[:300],))
