@@ -220,6 +220,13 @@ class Scenario:
             name, home = self.news.choice(_PUBLISHERS)
             title = self.news.choice(_NEWS[phase])
             at = hour + timedelta(minutes=self.news.randint(0, 59))
+            # One publisher's same headline is one article (news_identity): a repeat is a later update.
+            earlier = sum(
+                1
+                for e in self.world.stock.get("feeds", [])
+                if e.publisher == (name, home) and e.title.startswith(title)
+            )
+            title = f"{title}: update {earlier + 1}" if earlier else title
             text = f"<p>{title}. <a href='{home}'>{name}</a> reports.</p>"
             add_feed_entry(self.world, title=title, html=text, created=at, publisher=(name, home))
         status = {CRISIS: "Acme Air: flight operations disrupted", RECOVERY: "Acme Air: operations restored"}
