@@ -115,6 +115,34 @@ def test_quiet_hours_hold_a_warning_and_summarise_it_when_they_end_but_let_criti
     assert "- Sun 12:00 UTC: opened (warning)" in held
 
 
+def test_the_all_clear_of_an_incident_that_woke_someone_in_quiet_hours_goes_out_at_once():
+    # Given quiet hours 11:00-20:00 UTC and a critical incident opened inside them (emailed)
+    world = World(_brand(quiet_hours={"window": "11:00-20:00"}), baseline=False)
+    world.set_index(AT, 22.0)
+    _every_5_min(world, 1)
+    # When it recovers at 13:00 and stays recovered past the settle time, still inside them
+    world.set_index(AT + H, 45.0)
+    _every_5_min(world, 3, start=H)
+    # Then the manager it woke gets the all-clear at once, not in the morning
+    emails = world.publisher.published
+    assert [(e.kind, e.incident and e.incident.status, e.fired_at - AT) for e in emails] == [
+        ("alert", "OPEN", timedelta(0)),
+        ("resolved", "RESOLVED", 2 * H),
+    ]
+
+
+def test_the_all_clear_waits_when_nothing_was_emailed_this_quiet_night():
+    # Given a warning incident opened (and emailed) before the quiet hours 13:00-20:00 began
+    world = World(_brand(quiet_hours={"window": "13:00-20:00"}), baseline=False)
+    world.set_index(AT, 30.0)
+    _every_5_min(world, 1)
+    # When it recovers at 13:00 and settles inside the quiet hours
+    world.set_index(AT + H, 45.0)
+    _every_5_min(world, 3, start=H)
+    # Then nobody is woken for it: only the opening went out so far
+    assert [e.kind for e in world.publisher.published] == ["alert"]
+
+
 def test_below_min_severity_and_muted_rules_open_no_incident():
     world = World(_brand(), baseline=False)
     world.brand = world.brand.model_copy(

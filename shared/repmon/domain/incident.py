@@ -223,9 +223,13 @@ def quiet_step(incident: Incident) -> str:
     return f"{QUIET}-{iso(incident.held[0][1])}"
 
 
-def holds(step: str, incident: Incident, quiet: bool) -> bool:
-    """Inside quiet hours only critical opens and updates go out; reminders and resolutions wait."""
+def holds(step: str, incident: Incident, quiet: bool, woken: bool = False) -> bool:
+    """Inside quiet hours only critical opens and updates go out; reminders and resolutions wait,
+    except the all-clear of an incident that already woke someone this quiet night (`woken`): the
+    manager who got up for it should not wait until morning to learn that it is over."""
     if not quiet or step.startswith(QUIET):
+        return False
+    if step == RESOLVED and woken:
         return False
     urgent = step == OPEN or step.startswith(UPDATE)
     return not (urgent and at_least(incident.severity, Severity.CRITICAL))

@@ -64,6 +64,15 @@ class QuietHours(BaseModel):
         start, end = self.window.split("-")
         return time.fromisoformat(start), time.fromisoformat(end)
 
+    def started(self, at: datetime, zone: ZoneInfo) -> datetime:
+        """When the window `at` falls in began (aware, local), for an `at` that `covers` holds for."""
+        local = at.astimezone(zone)
+        start, end = self.bounds
+        day = local.date()
+        if start > end and local.time().replace(tzinfo=None) < end:
+            day -= timedelta(days=1)  # the morning part of a window that began yesterday evening
+        return datetime.combine(day, start, tzinfo=zone)
+
     def covers(self, at: datetime, zone: ZoneInfo) -> bool:
         """Whether `at` (aware) falls inside a window that started on one of `days`, local time."""
         local = at.astimezone(zone)

@@ -90,7 +90,7 @@ def _email(run: BrandRun, incident: Incident) -> Alert | None:
         if found is None:
             return None
         step = found
-        if holds(step, incident, quiet):
+        if holds(step, incident, quiet, woken=quiet and _woken(run, incident)):
             run.ledger.save_incident(hold(incident, step, run.at))
             return None
     ensure_time(run)
@@ -102,6 +102,14 @@ def _email(run: BrandRun, incident: Incident) -> Alert | None:
         return None
     _record(run, claimed, step, email)
     return email
+
+
+def _woken(run: BrandRun, incident: Incident) -> bool:
+    """An email of this incident went out inside the quiet hours that are running now."""
+    window, last = run.brand.incidents.quiet_hours, incident.last_email_at
+    if window is None or last is None:
+        return False
+    return last >= window.started(run.at, run.brand.zone)
 
 
 def _record(run: BrandRun, incident: Incident, step: str, email: Alert) -> None:
