@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -15,6 +16,7 @@ from repmon.adapters.memory_notices import (
 from repmon.domain.brand import Brand
 from repmon.domain.digest import DAILY, WEEKLY, due_periods
 from repmon.domain.digest_text import sparkline
+from repmon.domain.models import Reply, ScoredMention
 from repmon.domain.mutes import Mute
 from repmon.domain.notices import DIGEST, LoggedAlert
 from repmon.services.digests import DigestDeps, send_digests
@@ -168,3 +170,30 @@ def test_given_no_daily_digest_or_another_hour_then_nothing_is_sent(digest):
     _, deps, publisher, _ = _world([brand])
     send_digests([brand], AT, deps)
     assert publisher.published == []
+
+
+def test_given_complaints_past_their_target_without_an_answer_then_the_digest_lists_them_oldest_first():
+    # Given complaints on a source that shows the brand's replies: one answered, one unanswered for
+    # 6 h (target 4 h), one for 2 h (not due yet), and one whose replies the source cannot show
+    acme = _brand()
+    store, deps, publisher, _ = _world([acme])
+
+    def complaint(hours: float, nid: str, visible: bool = True, reply: Reply | None = None) -> ScoredMention:
+        sm = scored_mention("acme", AT - timedelta(hours=hours), -0.7, 5, native_id=nid, text=f"no bag {nid}")
+        mention = dataclasses.replace(sm.mention, replies_visible=visible, reply=reply)
+        return dataclasses.replace(sm, mention=mention)
+
+    store.save(
+        [
+            complaint(6, "late"),
+            complaint(7, "answered", reply=Reply(AT - timedelta(hours=5))),
+            complaint(2, "fresh"),
+            complaint(9, "unknown", visible=False),
+        ]
+    )
+    send_digests([acme], AT, deps)
+    [digest] = publisher.published
+    # Then only the one past its target is listed, with its link
+    assert "Still unanswered past their response-time target (1, oldest first):" in digest.text
+    assert "https://example.test/reddit/late" in digest.text
+    assert [u["id"] for u in digest.document["unanswered"]] == ["reddit#late"]

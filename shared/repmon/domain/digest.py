@@ -19,6 +19,7 @@ from repmon.domain.models import HourlyAggregate, ScoredMention
 from repmon.domain.mutes import Mute
 from repmon.domain.notices import LoggedAlert
 from repmon.domain.reputation import index
+from repmon.domain.response_rules import awaiting_answer
 from repmon.domain.similar import group_similar
 from repmon.domain.themes import themes
 
@@ -78,6 +79,10 @@ class Voice:
     mentions: int
 
 
+#: Complaints (most influential first) that the digest's list and themes are drawn from.
+THEME_SCAN = 50
+
+
 @dataclass(frozen=True)
 class DigestFacts:
     """What one digest says; `digest_text` renders it."""
@@ -101,6 +106,9 @@ class DigestFacts:
     #: Enabled sources with no mention in the period, each with its mentions over the trend days.
     silent: tuple[tuple[str, int], ...]
     mutes: tuple[Mute, ...]
+    #: Complaints of the period still unanswered past their response-time target, oldest first
+    #: (issue 16: listed here when no incident was open to fold them into).
+    unanswered: tuple[ScoredMention, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -125,6 +133,9 @@ def digest_facts(brand: Brand, period: Period, given: DigestInputs) -> DigestFac
     for bucket in _between(given.buckets, trend_start, period.end):
         recent.update(bucket.by_source)
     mentions = sum(b.mentions for b in now)
+    # The most influential complaints give the list and the themes; all that were read are checked
+    # for an answer (a small customer's complaint is listed too).
+    top = list(given.complaints[:THEME_SCAN])
     return DigestFacts(
         brand=brand,
         period=period,
@@ -136,11 +147,17 @@ def digest_facts(brand: Brand, period: Period, given: DigestInputs) -> DigestFac
         negative=sum(b.negative for b in now),
         by_source=dict(by_source.most_common()),
         voices=(Voice(brand.id, brand.name, mentions), *given.competitors),
-        complaints=tuple(group_similar(given.complaints)[: brand.digest.top_complaints]),
-        themes=tuple((t.phrase, t.mentions) for t in themes(given.complaints, brand)),
+        complaints=tuple(group_similar(top)[: brand.digest.top_complaints]),
+        themes=tuple((t.phrase, t.mentions) for t in themes(top, brand)),
         alerts=tuple(given.alerts),
         silent=tuple((s, recent[s]) for s in brand.sources.enabled() if by_source[s] == 0),
         mutes=tuple(given.mutes),
+        unanswered=tuple(
+            sorted(
+                (sm for sm in given.complaints if awaiting_answer(brand, sm, period.end)),
+                key=lambda sm: (sm.mention.created_at, sm.key),
+            )
+        ),
     )
 
 

@@ -47,6 +47,7 @@ def _subject(facts: DigestFacts) -> str:
 
 def render_digest(facts: DigestFacts) -> str:
     lines = [*_headline(facts), "", *_volume(facts), *_voices(facts), *_complaints(facts)]
+    lines += _unanswered(facts)
     lines += [*_alerts(facts), *_silent(facts), *_mutes(facts)]
     lines += ["", "--", f"brand: {facts.brand.id} | digest: {facts.period.key}"]
     return "\n".join(lines) + "\n"
@@ -97,6 +98,18 @@ def _complaints(facts: DigestFacts) -> list[str]:
     for rank, (sm, similar) in enumerate(facts.complaints, start=1):
         lines += mention_lines(rank, sm, now=facts.period.end, zone=facts.brand.zone, similar=similar)
     return lines
+
+
+def _unanswered(facts: DigestFacts) -> list[str]:
+    if not facts.unanswered:
+        return []
+    shown = facts.unanswered[: facts.brand.digest.top_complaints]
+    more = len(facts.unanswered) - len(shown)
+    head = f"Still unanswered past their response-time target ({len(facts.unanswered)}, oldest first):"
+    lines = ["", head]
+    for rank, sm in enumerate(shown, start=1):
+        lines += mention_lines(rank, sm, now=facts.period.end, zone=facts.brand.zone)
+    return lines + ([f"  ...and {more} more"] if more else [])
 
 
 def _alerts(facts: DigestFacts) -> list[str]:
@@ -156,6 +169,10 @@ def digest_document(facts: DigestFacts) -> dict[str, Any]:
             for sm, similar in facts.complaints
         ],
         "themes": dict(facts.themes),
+        "unanswered": [
+            {"id": sm.key, "url": sm.mention.url, "posted": iso(sm.mention.created_at)}
+            for sm in facts.unanswered
+        ],
         "alerts": [
             {"alert_id": a.alert_id, "rule": a.rule, "fired_at": iso(a.fired_at), "kind": a.kind}
             | ({"incident_id": a.incident_id} if a.incident_id else {})

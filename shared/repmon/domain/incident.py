@@ -38,9 +38,14 @@ KINDS = {OPEN: "alert", UPDATE: "update", REMINDER: "update", RESOLVED: "resolve
 _RANK = {Severity.INFO: 0, Severity.WARNING: 1, Severity.CRITICAL: 2}
 #: Rules whose new evidence of an open incident rides with its next email and never calls for an
 #: update of its own: during an outage 1-star reviews and unanswered complaints come by the hundred,
-#: which would be an update every group_interval. Alone (no incident open) they open one and are
-#: emailed at once.
+#: which would be an update every group_interval. Nor do they hold the incident open (its settle
+#: time runs on): a brand that leaves complaints unanswered would otherwise never hear "it is over".
+#: A 1-star review alone opens one and is emailed at once; an unanswered complaint with no incident
+#: open waits for the digest (services.response_alerts).
 RIDES_ALONG = frozenset({"low_rating_review", "unanswered_complaint"})
+#: Evidence about single mentions, not a condition of the brand: an incident of these alone has
+#: nothing whose end could be announced, so it closes after its settle time without an email.
+EVENTS = RIDES_ALONG | {"influencer_negative", "viral_negative"}
 
 
 @dataclass(frozen=True)
@@ -175,10 +180,25 @@ def _folded(
         firing=firing,
         severity=severity,
         lowest_index=index if _lower(index, current.lowest_index) else current.lowest_index,
-        clear_since=None if new or firing else (current.clear_since or at),
+        clear_since=None if firing or _holds_open(new) else (current.clear_since or at),
         # Firing again after it was resolved in quiet hours: not over after all.
         resolved_at=None if new else current.resolved_at,
     )
+
+
+def _holds_open(new: list[Evidence]) -> bool:
+    return any(e.rule not in RIDES_ALONG for e in new)
+
+
+def events_only(incident: Incident) -> bool:
+    """Only single mentions (a review, a complaint, a post): no rule condition ever fired in it."""
+    return all(e.rule in EVENTS for e in incident.evidence)
+
+
+def close_quietly(incident: Incident, at: datetime) -> Incident:
+    """An incident of events only, settled: closed without a resolved email (there is nothing whose
+    end to announce, and one email per 1-star review is enough)."""
+    return replace(incident, version=incident.version + 1, resolved_at=at, clear_since=None)
 
 
 def _lower(index: float | None, lowest: float | None) -> bool:

@@ -86,6 +86,21 @@ def is_unanswered(brand: Brand, sm: ScoredMention, at: datetime) -> bool:
     )
 
 
+def awaiting_answer(brand: Brand, sm: ScoredMention, at: datetime) -> bool:
+    """What the digest lists: a complaint past its target at `at` with no reply seen, on a source
+    that shows the brand's replies (as `is_unanswered`, but with no expiry: a week-old one counts)."""
+    s, m = brand.thresholds.unanswered_complaint, sm.mention
+    return (
+        s.enabled
+        and sm.sentiment.label == "negative"
+        and not m.own
+        and not theirs(brand, m)
+        and m.replies_visible
+        and m.reply is None
+        and due(brand, sm) <= at
+    )
+
+
 def answered_late(brand: Brand, sm: ScoredMention) -> bool:
     """Replied, but after its target: it may have been announced, and its reply closes it."""
     m = sm.mention

@@ -19,8 +19,9 @@ from repmon.notice_ports import AlertLog, MuteStore, NoticeLedger, NoticePublish
 from repmon.ports import MentionStore
 from repmon.services.notify import Delivery, OutOfTime, Timing
 
-#: Negative mentions read for the themes (the digest lists `digest.top_complaints` of them).
-COMPLAINT_SCAN = 50
+#: Negative mentions read, most influential first: the first `domain.digest.THEME_SCAN` give the
+#: list and the themes; all are checked for an answer past its target (the unanswered list).
+COMPLAINT_SCAN = 500
 
 
 @dataclass(frozen=True)

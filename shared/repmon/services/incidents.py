@@ -16,7 +16,9 @@ from repmon.domain.incident import (
     RESOLVED,
     Incident,
     claim,
+    close_quietly,
     due_step,
+    events_only,
     fold,
     hold,
     holds,
@@ -90,6 +92,9 @@ def _email(run: BrandRun, incident: Incident) -> Alert | None:
         if found is None:
             return None
         step = found
+        if step == RESOLVED and events_only(incident):
+            run.ledger.save_incident(close_quietly(incident, run.at))
+            return None
         if holds(step, incident, quiet, woken=quiet and _woken(run, incident)):
             run.ledger.save_incident(hold(incident, step, run.at))
             return None

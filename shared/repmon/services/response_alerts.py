@@ -86,6 +86,13 @@ def apply_unanswered(run: BrandRun) -> None:
         key = mention_key(UNANSWERED_COMPLAINT, sm)
         state = run.ledger.state(brand.id, key)
         _close(run, UNANSWERED_COMPLAINT, key, state)
+    current = run.ledger.incident(brand.id)
+    if waiting and (current is None or current.closed):
+        # No incident open: a late answer is the brand's daily routine, not an alarm; the digest
+        # lists these (domain.digest `unanswered`). Unclaimed, they still fold into an incident
+        # that opens while they wait.
+        run.decisions[UNANSWERED_COMPLAINT] = Decision(UNANSWERED_COMPLAINT, Action.HOLD)
+        return
     _apply_per_mention(
         run, UNANSWERED_COMPLAINT, waiting, lambda fresh: unanswered_complaint(brand, fresh, run.at)
     )
