@@ -15,16 +15,19 @@ pytestmark = pytest.mark.slow
 #: Mon 01:00 to Tue 02:00 hourly (26), then half-hourly to Tue 13:30: the outage and its resolution.
 CYCLES = 49
 #: The outage as one incident, its emails in the order they arrive: (kind, rule it leads with,
-#: severity, what the body's first line says). Before incidents: five emails in its first hour.
+#: severity, what the body's first line says). Before incidents: five emails in its first hour and
+#: none saying it was over.
 EMAILS = (
     (
         "alert",
         "negative_share",
         "critical",
-        "\nOPEN | CRITICAL | 14 of 18 mentions negative (78%, usually 1%)",
+        "\nOPEN | CRITICAL | 26 of 31 mentions negative (84%, usually 0%)",
     ),
-    ("update", "reputation_drop", "critical", "\nWORSE | CRITICAL | reputation down 30 to 30 (was 60)"),
-    ("resolved", "negative_share", "critical", "\nRESOLVED | CRITICAL | over after 9 h 00 min"),
+    ("update", "reputation_low", "critical", "\nWORSE | CRITICAL | reputation 28, under 35"),
+    # A new kind of evidence after the grouping interval: fran's thread spreading (issue 16's demo)
+    ("update", "viral_negative", "critical", "\nWORSE | CRITICAL | negative mention spreading on YouTube"),
+    ("resolved", "reputation_drop", "critical", "\nRESOLVED | CRITICAL | over after 9 h 00 min"),
 )
 SUBJECT = "Subject: [repmon] Acme Air: reputation incident ec4683 (opened Tue 03:30 UTC)"
 
@@ -48,7 +51,7 @@ def test_a_short_demo_polls_every_source_reports_each_section_and_queries_the_ex
     for *_, first_line in EMAILS:
         assert first_line in report
     assert report.count(SUBJECT) == len(EMAILS)
-    assert "Worst point: index 16.6 at its lowest, 43 mentions in an hour at the peak" in report
+    assert "Worst point: index 17.6 at its lowest, 51 mentions in an hour at the peak" in report
     # The export is announced when it runs: after the last cycle (Tue 13:30), not at the end of the
     # full scenario
     assert "BI export (daily in production), run at Tue 14:00Z" in report
