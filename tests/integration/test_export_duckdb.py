@@ -37,6 +37,8 @@ QUERIES = (
     "share_of_voice",
     "mentions_per_source",
     "response_times",
+    "ratings_per_location",
+    "unanswered_low_star_reviews",
 )
 DAYS = [date(2026, 11, 1), date(2026, 11, 2), date(2026, 11, 3)]
 FIRST, LAST = DAYS[0].isoformat(), DAYS[-1].isoformat()
@@ -44,6 +46,7 @@ SINCE, UNTIL = datetime(2026, 11, 1, tzinfo=UTC), datetime(2026, 11, 4, tzinfo=U
 BRANDS = ("acme", "globex")
 LABELS = ("negative", "positive", "neutral", None, "negative")
 SOURCES = ("reddit", "hackernews", "appstore")
+REVIEWS = 12
 
 
 def seed(ddb) -> DynamoMentionStore:
@@ -56,6 +59,20 @@ def seed(ddb) -> DynamoMentionStore:
         sm = mention(n, at, brand=brand, label=label, influence=(n * 37) % 100 + n / 100, source=source)
         # Reddit shows the brand's replies (own accounts listed), the others cannot: reply unknown.
         batch.append(replace(sm, mention=replace(sm.mention, replies_visible=source == "reddit")))
+    # Reviews of two locations on a site that shows the brand's answers (ratings_per_location,
+    # unanswered_low_star_reviews): stars 1 to 5, the first of each brand's low ones answered.
+    for n in range(REVIEWS):
+        sm = mention(90 + n, SINCE + timedelta(hours=5 * n), brand=BRANDS[n % 2], source="trustpilot")
+        where = ("paris", "Acme Paris") if n % 3 else ("lyon", "Acme Lyon")
+        review = replace(
+            sm.mention,
+            rating=n % 5 + 1,
+            location_id=where[0],
+            location_name=where[1],
+            replies_visible=True,
+            reply=Reply(sm.mention.created_at + timedelta(hours=2)) if n in (0, 1) else None,
+        )
+        batch.append(replace(sm, mention=review))
     store.save(batch)
     # Two of three of those answered, after 7 minutes to about 8 hours (response_times).
     store.record_replies(
@@ -67,7 +84,7 @@ def seed(ddb) -> DynamoMentionStore:
                 Reply(sm.mention.created_at + timedelta(minutes=7 + n * 13 % 500)),
             )
             for n, sm in enumerate(batch)
-            if sm.mention.replies_visible and n % 3
+            if sm.mention.replies_visible and n % 3 and sm.mention.source == "reddit"
         ]
     )
     seed_alert(ddb, "acme", SINCE + timedelta(hours=30))
@@ -133,7 +150,7 @@ def day_span(day: date) -> tuple[datetime, datetime]:
 
 def test_given_a_local_export_when_listed_then_every_day_with_data_has_all_three_tables(exported):
     root, _, result, _ = exported
-    assert result.days == DAYS and result.rows["mentions"] == 90 and result.rows["alerts"] == 1
+    assert result.days == DAYS and result.rows["mentions"] == 90 + REVIEWS and result.rows["alerts"] == 1
     for table in COLUMNS:
         assert sorted(p.name for p in (root / "flat" / table).iterdir()) == [f"dt={d}" for d in DAYS]
 
@@ -181,6 +198,38 @@ def test_given_the_per_source_query_when_run_then_it_matches_the_stored_mentions
             assert rows[(brand, source)]["mentions"] == len(mine)
             assert rows[(brand, source)]["unscored"] == sum(sm.sentiment.label is None for sm in mine)
             assert rows[(brand, source)]["negative"] == sum(sm.sentiment.label == "negative" for sm in mine)
+
+
+def test_given_the_ratings_query_when_run_then_it_matches_the_stored_reviews(exported, db):
+    store = exported[1]
+    rows = query(db, "ratings_per_location")
+    expected: dict[tuple[str, str, str], list[int]] = {}
+    for brand in BRANDS:
+        for sm in store.mentions_between(brand, SINCE, UNTIL):
+            m = sm.mention
+            if m.rating is not None and not m.own:
+                expected.setdefault((brand, m.source, m.location_id), []).append(m.rating)
+    got: dict[tuple[str, str, str], list[tuple[int, float]]] = {}
+    for row in rows:
+        key = (row["brand_id"], row["source"], row["location_id"])
+        got.setdefault(key, []).append((row["reviews"], row["average_stars"]))
+    assert set(got) == set(expected)
+    for key, stars in expected.items():
+        assert sum(n for n, _ in got[key]) == len(stars)
+        weighted = sum(n * avg for n, avg in got[key]) / len(stars)
+        assert weighted == pytest.approx(sum(stars) / len(stars), abs=0.01 * len(got[key]))
+
+
+def test_given_the_unanswered_low_star_query_when_run_then_it_lists_exactly_those_oldest_first(exported, db):
+    store = exported[1]
+    rows = query(db, "unanswered_low_star_reviews")
+    expected = sorted(
+        (sm.mention.created_at, sm.key)
+        for brand in BRANDS
+        for sm in store.mentions_between(brand, SINCE, UNTIL)
+        if (sm.mention.rating or 9) <= 2 and sm.mention.replies_visible and sm.mention.reply is None
+    )
+    assert [r["mention_key"] for r in rows] == [key for _, key in expected] != []
 
 
 def test_given_the_query_folders_then_every_example_query_is_checked_here():
