@@ -51,8 +51,9 @@ def test_the_query_matches_the_domains_figures_row_for_row(exported, db) -> None
         for r in rows
     ]  # fmt: skip
     assert sorted(got) == sorted(expected)
-    # The seed answers Reddit only: the other sources are "reply unknown" and appear nowhere.
-    assert {r["source"] for r in rows} == {"reddit", "all"} and any(
+    # The seed shows the brand's answers on Reddit and Trustpilot only: the other sources are
+    # "reply unknown" and appear nowhere.
+    assert {r["source"] for r in rows} == {"reddit", "trustpilot", "all"} and any(
         r["replied"] < r["mentions"] for r in rows
     )
 
