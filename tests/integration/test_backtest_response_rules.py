@@ -42,6 +42,9 @@ def test_reviews_complaints_and_replies_replay(tmp_path: Path, capsys) -> None: 
     brands.write_text(
         "brands:\n  - id: acme\n    name: Acme\n    query: acme\n"
         "    sources: {reddit: {own_accounts: [user_t1_ans]}}\n"
+        # The review's incident stays open through the afternoon, so the complaints fold into it (an
+        # unanswered complaint with no incident open waits for the digest instead)
+        "    incidents: {settle: 6h}\n"
     )
     assert main(["backtest", "--mentions", str(mentions), "--brands", str(brands)]) == 0
     fired = [json.loads(line) for line in capsys.readouterr().out.splitlines() if line.startswith("{")]

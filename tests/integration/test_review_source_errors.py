@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import io
 import json
-from contextlib import redirect_stdout
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager, redirect_stdout
 from pathlib import Path
 
 from pydantic import SecretStr
@@ -52,7 +54,7 @@ def test_an_unknown_location_is_logged_and_counted_and_the_job_succeeds(world, f
     }
     out = io.StringIO()
     env = {"TABLE_NAME": "repmon-test", "JOB_MIN_SECONDS": "1", "JOB_STORE_SECONDS": "0.2"}
-    with environment(env), redirect_stdout(out):
+    with environment(env), redirect_stdout(out), _log_streams_to(out):
         response = load_handler(APP)(
             {"Records": [record]}, LambdaContext("collect_mentions", timeout_seconds=60)
         )
@@ -63,6 +65,23 @@ def test_an_unknown_location_is_logged_and_counted_and_the_job_succeeds(world, f
     [warning] = [m for m in lines if m.get("message") == "source partly unavailable"]
     assert f"trustpilot {UNKNOWN}: not found (404)" in json.dumps(warning)
     assert len(store.items) == 1 and KNOWN in (cursors.get("acme", "trustpilot") or "")
+
+
+@contextmanager
+def _log_streams_to(out: io.StringIO) -> Iterator[None]:
+    """The handler is imported once per worker (its cold start): a test that loaded it first bound
+    its logger's stream to that test's stdout, so point every stream handler at `out` meanwhile."""
+    loggers = [logging.getLogger()] + [
+        lg for lg in logging.Logger.manager.loggerDict.values() if isinstance(lg, logging.Logger)
+    ]
+    handlers = {h for lg in loggers for h in lg.handlers if type(h) is logging.StreamHandler}
+    saved = [(h, h.setStream(out)) for h in handlers]
+    try:
+        yield
+    finally:
+        for handler, stream in saved:
+            if stream is not None:
+                handler.setStream(stream)
 
 
 def _count(metric: dict[str, object], name: str) -> float:
