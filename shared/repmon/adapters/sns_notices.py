@@ -13,22 +13,9 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from botocore.exceptions import BotoCoreError, ClientError, ReadTimeoutError
-
-from repmon.adapters.sns_publisher import (
-    _TRANSIENT,
-    ATTEMPT_SECONDS,
-    DEFAULT_WITHIN,
-    UNCONFIRMED,
-    _describe,
-    _server_fault,
-    sns_client,
-)
+from repmon.adapters.sns_publisher import UNCONFIRMED, publish_with_retries, sns_client
 from repmon.domain.email import to_ascii
-from repmon.domain.errors import PublishFailed
 from repmon.domain.notices import Notice
-
-_FIRST_PAUSE, _MAX_PAUSE = 0.5, 8.0
 
 
 class SnsNoticePublisher:
@@ -46,21 +33,9 @@ class SnsNoticePublisher:
         self.clock, self.sleep = clock, sleep
 
     def publish(self, notice: Notice, within: float | None = None) -> str:
-        deadline = self.clock() + (DEFAULT_WITHIN if within is None else within)
         request = notice_request(self.topic_arn, notice)
-        pause = _FIRST_PAUSE
-        while True:
-            try:
-                return str(self.client.publish(**request)["MessageId"])
-            except ReadTimeoutError:
-                return f"{UNCONFIRMED}:{notice.notice_id}"
-            except (ClientError, BotoCoreError) as exc:
-                code, detail = _describe(exc)
-                retry = isinstance(exc, BotoCoreError) or code in _TRANSIENT or _server_fault(exc)
-                if not retry or self.clock() + pause + ATTEMPT_SECONDS > deadline:
-                    raise PublishFailed(notice.notice_id, detail) from exc
-            self.sleep(pause)
-            pause = min(pause * 2, _MAX_PAUSE)
+        unanswered = lambda exc: f"{UNCONFIRMED}:{notice.notice_id}"  # noqa: E731
+        return publish_with_retries(self, request, notice.notice_id, within, unanswered)
 
 
 def notice_request(topic_arn: str, notice: Notice) -> dict[str, Any]:

@@ -70,21 +70,9 @@ class SnsAlertPublisher:
     def publish(self, alert: Alert, within: float | None = None) -> str:
         """Deliver the alert; returns the SNS message id, raises PublishFailed when SNS refuses or
         `within` seconds would not be enough for another attempt."""
-        deadline = self.clock() + (DEFAULT_WITHIN if within is None else within)
         request = self._request(alert)
-        pause = _FIRST_PAUSE
-        while True:
-            try:
-                return str(self.client.publish(**request)["MessageId"])
-            except ReadTimeoutError as exc:
-                return _unconfirmed(alert, exc)
-            except (ClientError, BotoCoreError) as exc:
-                code, detail = _describe(exc)
-                retry = isinstance(exc, BotoCoreError) or code in _TRANSIENT or _server_fault(exc)
-                if not retry or self.clock() + pause + ATTEMPT_SECONDS > deadline:
-                    raise PublishFailed(alert.alert_id, detail) from exc
-            self.sleep(pause)
-            pause = min(pause * 2, _MAX_PAUSE)
+        unanswered = lambda exc: _unconfirmed(alert, exc)  # noqa: E731
+        return publish_with_retries(self, request, alert.alert_id, within, unanswered)
 
     def _request(self, alert: Alert) -> dict[str, Any]:
         return {
@@ -94,6 +82,33 @@ class SnsAlertPublisher:
             "MessageStructure": "json",
             "MessageAttributes": message_attributes(alert),
         }
+
+
+def publish_with_retries(
+    publisher: Any,
+    request: dict[str, Any],
+    item_id: str,
+    within: float | None,
+    unanswered: Callable[[Exception], str],
+) -> str:
+    """One SNS publish with the retry rules every publisher of the alert topic shares: throttling,
+    5xx and transport errors retried with backoff while `within` seconds allow another attempt, then
+    PublishFailed(item_id); a read timeout is `unanswered` (sent, unconfirmed: never sent twice).
+    `publisher` gives `client`, `clock` and `sleep`."""
+    deadline = publisher.clock() + (DEFAULT_WITHIN if within is None else within)
+    pause = _FIRST_PAUSE
+    while True:
+        try:
+            return str(publisher.client.publish(**request)["MessageId"])
+        except ReadTimeoutError as exc:
+            return unanswered(exc)
+        except (ClientError, BotoCoreError) as exc:
+            code, detail = _describe(exc)
+            retry = isinstance(exc, BotoCoreError) or code in _TRANSIENT or _server_fault(exc)
+            if not retry or publisher.clock() + pause + ATTEMPT_SECONDS > deadline:
+                raise PublishFailed(item_id, detail) from exc
+        publisher.sleep(pause)
+        pause = min(pause * 2, _MAX_PAUSE)
 
 
 def _unconfirmed(alert: Alert, exc: Exception) -> str:
