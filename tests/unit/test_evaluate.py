@@ -321,3 +321,27 @@ def test_a_run_out_of_time_defers_the_rest_and_no_brand_is_always_last():
     assert [r.brand_id for r in run(AT).results] == [r.brand_id for r in first.results]
     reached = {r.brand_id for n in range(40) for r in run(AT + n * MIN5).results}
     assert reached == {b.id for b in brands}
+
+
+def test_a_vip_complaint_under_influencer_min_but_over_the_vip_bar_fires(monkeypatch):
+    # Given influencer_min 70, by_tier.vip.influencer_min 20, and a window already holding more
+    # complaints over the VIP's influence (under the brand's bar) than the evaluator scans for it
+    from dataclasses import replace
+
+    from repmon.domain.brand import Thresholds
+    from repmon.services import alerting
+
+    monkeypatch.setattr(alerting, "INFLUENCER_SCAN", 2)
+    thresholds = Thresholds.model_validate({"by_tier": {"vip": {"influencer_min": 20}}})
+    brand = Brand(id="acme", name="Acme Air", query='"acme air"', thresholds=thresholds)
+    world = World(brand, baseline=False)
+    crowd = [scored_mention("acme", AT - 3 * H, -0.7, 50, native_id=f"c{i}") for i in range(2)]
+    world.store.save(crowd)
+    vip = scored_mention("acme", AT - H, -0.6, 30, native_id="vip", source="bluesky")
+    plain = scored_mention("acme", AT - H, -0.6, 30, native_id="plain", source="bluesky")
+    world.store.save([replace(vip, mention=replace(vip.mention, customer_tier="vip")), plain])
+    # When the evaluator runs
+    result = world.run(AT)
+    # Then the VIP's complaint fires influencer_negative, the unknown author's does not
+    [alert] = [a for a in result.published if a.rule == INFLUENCER_NEGATIVE]
+    assert [m.key for m in alert.top_mentions] == ["bluesky#vip"]

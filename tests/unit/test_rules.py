@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from repmon.domain.brand import Brand, Thresholds
-from repmon.domain.models import Severity
+from repmon.domain.models import ScoredMention, Severity
 from repmon.domain.reputation import Snapshot
 from repmon.domain.rules import (
     Action,
@@ -217,3 +217,19 @@ def test_an_influencer_summary_keeps_a_hostile_handle_on_one_line():
     summary = influencer_negative(BRAND, [loud]).summary
     assert "\n" not in summary and "\u202e" not in summary
     assert "u/bob URGENT: reset your password on Reddit" in summary
+
+
+def _tiered(sm: ScoredMention, tier: str) -> ScoredMention:
+    return replace(sm, mention=replace(sm.mention, customer_tier=tier))
+
+
+def test_a_customer_tier_lowers_the_influencer_bar_for_its_authors_only():
+    # Given influencer_min 70 and a VIP bar of 20
+    t = Thresholds.model_validate({"by_tier": {"vip": {"influencer_min": 20}}})
+    complaint = scored_mention("acme", AT, -0.6, 30)
+    # Then a VIP's complaint at influence 30 is an influencer negative; the same from anyone else is not
+    assert is_influencer_negative(_tiered(complaint, "vip"), t)
+    assert not is_influencer_negative(complaint, t)
+    assert not is_influencer_negative(_tiered(complaint, "customer"), t)
+    # and its severity is judged against the tier's bar (critical halfway from 20 to 100)
+    assert influencer_severity(_tiered(scored_mention("acme", AT, -0.9, 65), "vip"), t) is Severity.CRITICAL

@@ -19,9 +19,10 @@ or not enough data). Only RECOVER re-arms a rule, so a value hovering at its thr
   Recovers when the share is back under half the rise. Critical at twice the rise.
 - Both hold, unmeasured, when the snapshot says they cannot judge (`Snapshot.hold`: no history, an
   implausible count), with the reason as the decision's summary.
-- influencer_negative: one scored mention with influence >= `influencer_min` and sentiment <=
-  `influencer_max_sentiment`. Fires once per mention, never re-arms. Critical when the author is
-  halfway from `influencer_min` to 100 and the score halfway from the threshold to -1.
+- influencer_negative: one scored mention with influence >= `influencer_min` (or the lower bar of
+  its author's customer tier, `by_tier`) and sentiment <= `influencer_max_sentiment`. Fires once per
+  mention, never re-arms. Critical when the author is halfway from that bar to 100 and the score
+  halfway from the threshold to -1.
 """
 
 from __future__ import annotations
@@ -195,16 +196,27 @@ def _volume_severity(snap: Snapshot, bar: float) -> Severity:
     return Severity.WARNING
 
 
+def influencer_bar(mention: ScoredMention, t: Thresholds) -> float:
+    """The influence bar for this mention's author: its customer tier's (`by_tier`), else the brand's."""
+    return t.influencer_min_for(mention.mention.customer_tier)
+
+
+def lowest_influencer_bar(t: Thresholds) -> float:
+    """The lowest bar any author has: what the evaluator must read down to."""
+    tiers = [o.influencer_min for _, o in t.by_tier if o is not None and o.influencer_min is not None]
+    return min([t.influencer_min, *tiers])
+
+
 def is_influencer_negative(mention: ScoredMention, t: Thresholds) -> bool:
     return (
         mention.sentiment.label is not None
-        and mention.influence >= t.influencer_min
+        and mention.influence >= influencer_bar(mention, t)
         and mention.sentiment.score <= t.influencer_max_sentiment
     )
 
 
 def influencer_severity(mention: ScoredMention, t: Thresholds) -> Severity:
-    far_influence = mention.influence >= (t.influencer_min + 100) / 2
+    far_influence = mention.influence >= (influencer_bar(mention, t) + 100) / 2
     far_sentiment = mention.sentiment.score <= (t.influencer_max_sentiment - 1) / 2
     return Severity.CRITICAL if far_influence and far_sentiment else Severity.WARNING
 

@@ -34,6 +34,7 @@ from repmon.domain.rules import (
     at_least,
     influencer_negative,
     is_influencer_negative,
+    lowest_influencer_bar,
 )
 from repmon.ports import AlertLedger, AlertPublisher, MentionStore, RuleState
 from repmon.services.alert_content import (
@@ -46,6 +47,10 @@ from repmon.services.alert_content import (
 
 #: How many candidate influencer mentions one run looks at (most influential first).
 INFLUENCER_SCAN = 50
+#: ...and when a customer tier lowers the bar (`thresholds.by_tier`): the store reads every negative
+#: down to the lowest bar anyway (the limit only trims memory), and a VIP's quiet complaint must not
+#: be crowded out by fifty louder ones already announced.
+TIERED_SCAN = 1000
 #: The longest one publish may take, retries included (a throttled SNS publish took 33 s).
 PUBLISH_MAX = 40.0
 #: Seconds a publish leaves for recording it as sent and returning.
@@ -200,8 +205,7 @@ def _state_alert(run: BrandRun, key: str, state: RuleState) -> Alert:
 def apply_influencers(run: BrandRun) -> None:
     """The influencer rule: the window's negative influencer mentions not yet folded, as one firing."""
     t = run.brand.thresholds
-    since = window_span(run.at, t).since
-    found = run.store.most_negative(run.brand.id, since, run.at, t.influencer_min, INFLUENCER_SCAN)
+    found = _influencer_candidates(run)
     fresh = [
         m
         for m in found
@@ -302,12 +306,16 @@ def lead_alert(run: BrandRun, rule: str, keys: Sequence[str] = ()) -> Alert | No
     )
 
 
-def _influencers_again(run: BrandRun, keys: set[str]) -> Alert | None:
+def _influencer_candidates(run: BrandRun) -> list[ScoredMention]:
+    """The window's negatives down to the lowest influence bar (a tier's, when one is lower)."""
     t = run.brand.thresholds
-    found = run.store.most_negative(
-        run.brand.id, window_span(run.at, t).since, run.at, t.influencer_min, INFLUENCER_SCAN
-    )
-    mentions = [m for m in found if influencer_key(m) in keys]
+    bar = lowest_influencer_bar(t)
+    scan = INFLUENCER_SCAN if bar >= t.influencer_min else TIERED_SCAN
+    return run.store.most_negative(run.brand.id, window_span(run.at, t).since, run.at, bar, scan)
+
+
+def _influencers_again(run: BrandRun, keys: set[str]) -> Alert | None:
+    mentions = [m for m in _influencer_candidates(run) if influencer_key(m) in keys]
     decision = influencer_negative(run.brand, mentions)
     if decision.action is not Action.FIRE:
         return None
