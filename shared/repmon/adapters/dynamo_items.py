@@ -211,7 +211,7 @@ def aggregate_delta(mentions: list[ScoredMention]) -> dict[str, Decimal]:
     for sm in (sm for sm in mentions if not sm.mention.own):
         add("mentions", 1)
         add(sm.sentiment.bucket, 1)
-        add(f"source_{sm.mention.source}", 1)
+        add(f"source_{sm.route or sm.mention.source}", 1)  # the route that stored it first
         if sm.sentiment.label is not None:
             w = weight(sm.influence)
             add("sentiment_sum", sm.sentiment.score)

@@ -155,6 +155,9 @@ class ScoredMention:
     mention: Mention
     sentiment: Sentiment
     influence: float
+    #: The source whose poll read it, when not `mention.source` (App Store Connect's reviews are App
+    #: Store mentions, GDELT's articles feeds mentions): the hourly count counts it there. Not stored.
+    route: str = ""
 
     @property
     def key(self) -> str:

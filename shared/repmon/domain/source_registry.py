@@ -75,8 +75,8 @@ class SourceSpec:
     #: False: never polled (no adapter, fake nor watchlist key); its mentions only come imported
     #: (the backtest/import input), and count in the export and digests like any other.
     polled: bool = True
-    #: Its mentions are stored as this source's (App Store Connect's are App Store reviews): its own
-    #: export column and demo column stay empty, so the demo shows none.
+    #: Its mentions are stored as this source's (App Store Connect's are App Store reviews); the hourly
+    #: count (export column `mentions_<name>`) still counts under it those its polls stored first.
     mentions_as: str = ""
 
     @property

@@ -134,7 +134,9 @@ class Collector:
         marked = [mark(brand, m.capped()) for m in page.mentions]
         matched = [m for m in marked if _about(brand, m)]
         matched, lookup_error = self._tiered(matched)
-        scored = self._score(brand.id, matched, job.scheduled_at, time_left)
+        scored = [
+            routed(sm, job.source) for sm in self._score(brand.id, matched, job.scheduled_at, time_left)
+        ]
         saved = store_scored(self.store, scored)
         if len(scored) < len(matched):  # the cursor covers the whole page: it may not move yet
             raise JobUnfinished(brand.id, job.source, saved.stored, len(matched) - len(scored))
@@ -191,6 +193,12 @@ def store_scored(store: MentionStore, scored: Sequence[ScoredMention]) -> SaveRe
     if answers := replies.links(scored):
         store.record_replies(answers)
     return saved
+
+
+def routed(sm: ScoredMention, source: str) -> ScoredMention:
+    """Read by `source`'s poll: counted there if stored now, though stored as another source's mention
+    (App Store Connect's reviews are App Store mentions, one identity with the RSS feed's)."""
+    return sm if sm.mention.source == source else replace(sm, route=source)
 
 
 def score_mention(brand_id: str, mention: Mention, scorer: SentimentScorer, at: datetime) -> ScoredMention:
