@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from repmon.domain.brand import Brand
+from repmon.domain.digest_replies import LocationStars, ReplyReport, location_stars, reply_report
 from repmon.domain.digest_settings import WEEKDAYS
 from repmon.domain.models import HourlyAggregate, ScoredMention
 from repmon.domain.mutes import Mute
@@ -109,6 +110,10 @@ class DigestFacts:
     #: Complaints of the period still unanswered past their response-time target, oldest first
     #: (issue 16: listed here when no incident was open to fold them into).
     unanswered: tuple[ScoredMention, ...] = ()
+    #: How often and how fast the brand answered in the period (issue 16; domain.digest_replies).
+    replies: ReplyReport = field(default_factory=ReplyReport)
+    #: Per site and location, the period's reviews and stars (issue 15).
+    locations: tuple[LocationStars, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -120,6 +125,8 @@ class DigestInputs:
     complaints: Sequence[ScoredMention]
     alerts: Sequence[LoggedAlert]
     mutes: Sequence[Mute]
+    #: Every mention of the period (the reply figures and locations are counted from them).
+    mentions: Sequence[ScoredMention] = ()
 
 
 def digest_facts(brand: Brand, period: Period, given: DigestInputs) -> DigestFacts:
@@ -136,6 +143,7 @@ def digest_facts(brand: Brand, period: Period, given: DigestInputs) -> DigestFac
     # The most influential complaints give the list and the themes; all that were read are checked
     # for an answer (a small customer's complaint is listed too).
     top = list(given.complaints[:THEME_SCAN])
+    period_mentions = [sm for sm in given.mentions if period.start <= sm.mention.created_at < period.end]
     return DigestFacts(
         brand=brand,
         period=period,
@@ -158,6 +166,8 @@ def digest_facts(brand: Brand, period: Period, given: DigestInputs) -> DigestFac
                 key=lambda sm: (sm.mention.created_at, sm.key),
             )
         ),
+        replies=reply_report(brand, period_mentions),
+        locations=location_stars(brand, period_mentions),
     )
 
 

@@ -6,6 +6,12 @@ from datetime import datetime
 from typing import Any
 
 from repmon.domain.digest import DAILY, DigestFacts
+from repmon.domain.digest_replies_text import (
+    location_lines,
+    locations_document,
+    replies_document,
+    reply_lines,
+)
 from repmon.domain.email import to_ascii
 from repmon.domain.email_mentions import local_time, mention_lines, shorten
 from repmon.domain.notices import DIGEST, Notice, notice_id
@@ -48,6 +54,8 @@ def _subject(facts: DigestFacts) -> str:
 def render_digest(facts: DigestFacts) -> str:
     lines = [*_headline(facts), "", *_volume(facts), *_voices(facts), *_complaints(facts)]
     lines += _unanswered(facts)
+    lines += reply_lines(facts.replies)
+    lines += location_lines(facts.locations, facts.brand.thresholds.low_rating_review.max_stars)
     lines += [*_alerts(facts), *_silent(facts), *_mutes(facts)]
     lines += ["", "--", f"brand: {facts.brand.id} | digest: {facts.period.key}"]
     return "\n".join(lines) + "\n"
@@ -166,6 +174,7 @@ def digest_document(facts: DigestFacts) -> dict[str, Any]:
         "share_of_voice": {v.brand_id: v.mentions for v in facts.voices},
         "complaints": [
             {"id": sm.key, "url": sm.mention.url, "influence": round(sm.influence, 1), "similar": similar}
+            | {"customer_tier": sm.mention.customer_tier or None}
             for sm, similar in facts.complaints
         ],
         "themes": dict(facts.themes),
@@ -178,6 +187,8 @@ def digest_document(facts: DigestFacts) -> dict[str, Any]:
             | ({"incident_id": a.incident_id} if a.incident_id else {})
             for a in facts.alerts
         ],
+        "replies": replies_document(facts.replies),
+        "locations": locations_document(facts.locations),
         "silent_sources": [s for s, _ in facts.silent],
         "mutes": [{"rule": m.rule, "until": iso(m.until)} for m in facts.mutes],
     }

@@ -138,12 +138,22 @@ def _count(n: int, noun: str) -> str:
     return f"{compact(n)} {noun}" if n == 1 else f"{compact(n)} {noun}s"
 
 
+#: How a known customer's tier reads beside the author (README, "Known customers").
+_TIERS = {"vip": "VIP customer", "customer": "customer", "churn-risk": "churn-risk customer"}
+
+
+def tier(m: Mention) -> str:
+    """' (VIP customer)' when the author is in the brand's known-customer table, else ''."""
+    said = _TIERS.get(m.customer_tier, safe_field(m.customer_tier, 20)) if m.customer_tier else ""
+    return f" ({said})" if said else ""
+
+
 def mention_lines(
     rank: int, sm: ScoredMention, *, now: datetime | None = None, zone: tzinfo = UTC, similar: int = 1
 ) -> list[str]:
     """The mention's lines: where, who and how far; what it says; when (with `now`); its link."""
     m = sm.mention
-    by = f" by {author(m)}" if author(m) else ""
+    by = f" by {author(m)}{tier(m)}" if author(m) else tier(m)
     numbers = reach(m)
     behind = f" ({', '.join(numbers)})" if numbers else ""
     scores = f"sentiment {sm.sentiment.score:+.2f} | influence {sm.influence:.0f}{behind}"

@@ -50,6 +50,38 @@ def nearest_rank(ordered: list[float], share: float) -> float | None:
     return ordered[max(1, math.ceil(share * len(ordered) - 1e-9)) - 1]
 
 
+@dataclass(frozen=True, slots=True)
+class ReplyFigures:
+    """Reply rate and time to first reply of one group of answerable mentions (the digest's)."""
+
+    mentions: int
+    replied: int
+    median_minutes: float | None
+    p90_minutes: float | None
+
+    @property
+    def reply_rate(self) -> float:
+        return self.replied / self.mentions if self.mentions else 0.0
+
+
+def answerable(sm: ScoredMention) -> bool:
+    """Replied or unanswered: neither "reply unknown" nor the brand's own post."""
+    return status_of(sm.mention) in ("replied", "unanswered")
+
+
+def minutes_to_reply(sm: ScoredMention) -> float | None:
+    """Minutes from the post to its first reply (never negative); None when unanswered."""
+    reply = sm.mention.reply
+    return max(0.0, (reply.at - sm.mention.created_at).total_seconds() / 60) if reply else None
+
+
+def figures(times: Iterable[float | None]) -> ReplyFigures:
+    """The figures of answerable mentions given their `minutes_to_reply`."""
+    times = list(times)
+    replied = sorted(t for t in times if t is not None)
+    return ReplyFigures(len(times), len(replied), nearest_rank(replied, 0.5), nearest_rank(replied, 0.9))
+
+
 def week_of(sm: ScoredMention) -> date:
     day = sm.mention.created_at.astimezone(UTC).date()
     return day - timedelta(days=day.weekday())
@@ -59,11 +91,9 @@ def response_metrics(mentions: Iterable[ScoredMention]) -> list[ResponseRow]:
     """One row per (source or "all", week, scope) with at least one answerable mention, sorted."""
     groups: dict[tuple[str, date, str], list[float | None]] = defaultdict(list)
     for sm in mentions:
-        status = status_of(sm.mention)
-        if status not in ("replied", "unanswered"):
+        if not answerable(sm):
             continue
-        reply = sm.mention.reply
-        minutes = max(0.0, (reply.at - sm.mention.created_at).total_seconds() / 60) if reply else None
+        minutes = minutes_to_reply(sm)
         scopes = (ALL, COMPLAINTS) if sm.sentiment.label == "negative" else (ALL,)
         for source in (sm.mention.source, ALL):
             for scope in scopes:
@@ -72,11 +102,5 @@ def response_metrics(mentions: Iterable[ScoredMention]) -> list[ResponseRow]:
 
 
 def _row(key: tuple[str, date, str], times: list[float | None]) -> ResponseRow:
-    replied = sorted(t for t in times if t is not None)
-    return ResponseRow(
-        *key,
-        mentions=len(times),
-        replied=len(replied),
-        median_minutes=nearest_rank(replied, 0.5),
-        p90_minutes=nearest_rank(replied, 0.9),
-    )
+    f = figures(times)
+    return ResponseRow(*key, f.mentions, f.replied, f.median_minutes, f.p90_minutes)

@@ -1,7 +1,8 @@
 """Use case: send each brand's digests that are due at a scheduled hour, each once.
 
 Per brand and due period: skip it when the ledger says sent; otherwise read the period (aggregates,
-competitors' volumes, negative mentions, the alert log, mutes), build the digest, and deliver it
+competitors' volumes, negative mentions, its mentions for the reply figures and review locations,
+the alert log, mutes), build the digest, and deliver it
 through `services.notify` (claim, publish, mark sent). One brand failing never stops the others.
 """
 
@@ -86,5 +87,6 @@ def build_digest(
         complaints=store.most_negative(brand.id, period.start, period.end, 0.0, COMPLAINT_SCAN),
         alerts=deps.alert_log.sent_between(brand.id, period.start, period.end),
         mutes=deps.mutes.active(brand.id, at),
+        mentions=store.mentions_between(brand.id, period.start, period.end),
     )
     return digest_notice(digest_facts(brand, period, inputs))
