@@ -237,3 +237,21 @@ def test_reviews_in_an_open_incident_ride_along_but_a_review_alone_opens_one():
     assert [e.kind for e in world.publisher.published] == ["alert"]
     incident = world.ledger.incident("acme")
     assert incident is not None and incident.counts()[LOW_RATING_REVIEW] == 2
+
+
+def test_a_known_customers_review_or_complaint_is_critical_from_the_tiers_influence_bar():
+    from repmon.domain.models import Severity
+    from repmon.domain.response_rules import low_rating_review, unanswered_complaint
+
+    # Given a brand whose VIPs have influence bar 0, and a quiet VIP's 1-star review and complaint
+    brand = _brand(by_tier={"vip": {"influencer_min": 0}})
+
+    def vip(sm: ScoredMention) -> ScoredMention:
+        return dataclasses.replace(sm, mention=dataclasses.replace(sm.mention, customer_tier="vip"))
+
+    quiet_review, quiet_complaint = review(AT, 1, "r1"), complaint(AT - 5 * H, "c1")
+    # Then each is critical from the VIP, a warning from anyone else
+    assert low_rating_review(brand, [vip(quiet_review)]).severity is Severity.CRITICAL
+    assert low_rating_review(brand, [quiet_review]).severity is Severity.WARNING
+    assert unanswered_complaint(brand, [vip(quiet_complaint)], AT).severity is Severity.CRITICAL
+    assert unanswered_complaint(brand, [quiet_complaint], AT).severity is Severity.WARNING

@@ -1,7 +1,8 @@
 """The review and response rules. Pure: a brand's settings and stored mentions in, decisions out.
 
 - low_rating_review: a review at or below `max_stars` (optionally with text only, or only for some
-  locations), not the brand's own. Once per review. Critical from an influential reviewer.
+  locations), not the brand's own. Once per review. Critical from an influential reviewer (at or over
+  `influencer_min`, or the lower bar of the reviewer's customer tier; unanswered_complaint too).
 - unanswered_complaint: a negative mention, not the brand's own, on a source where the brand's
   replies can be seen (`Mention.replies_visible`: "reply unknown" never fires), still without a
   reply `target` after it was posted (`influential_target` for authors at or above `influential_min`),
@@ -23,7 +24,7 @@ from datetime import datetime, timedelta
 from repmon.domain.brand import Brand
 from repmon.domain.email_mentions import author, platform
 from repmon.domain.models import Mention, ScoredMention, Severity, Source
-from repmon.domain.rules import Action, Decision, most_severe
+from repmon.domain.rules import Action, Decision, influencer_bar, most_severe
 from repmon.domain.safe_text import safe_field
 
 LOW_RATING_REVIEW = "low_rating_review"
@@ -134,7 +135,8 @@ def low_rating_review(brand: Brand, found: list[ScoredMention]) -> Decision:
 
 
 def _review_severity(brand: Brand, sm: ScoredMention) -> Severity:
-    return Severity.CRITICAL if sm.influence >= brand.thresholds.influencer_min else Severity.WARNING
+    """Critical from an influential author: at or over the influence bar of the author's tier."""
+    return Severity.CRITICAL if sm.influence >= influencer_bar(sm, brand.thresholds) else Severity.WARNING
 
 
 def unanswered_complaint(brand: Brand, found: list[ScoredMention], at: datetime) -> Decision:
