@@ -172,3 +172,45 @@ def test_the_alert_log_reads_the_evaluators_sent_alerts_of_a_period(stack):
         log_email(stack.ddb, replace(alert, kind="update"), version)
     found = DynamoAlertLog(TABLE, stack.ddb).sent_between("acme", AT - timedelta(days=1), AT)
     assert [(a.alert_id, a.kind) for a in found] == [("in", "update")]
+
+
+def test_the_digest_counts_replies_locations_and_tiers_as_the_dynamo_store_keeps_them(stack):
+    # Given reviews of two Trustpilot locations stored unanswered, one answered later
+    # (record_replies), and a VIP's complaint on Bluesky, all through the DynamoDB store
+    from repmon.domain.models import Reply
+    from repmon.domain.replies import ReplyLink
+
+    DynamoWatchlist(TABLE, stack.ddb).replace([_brand("acme")])
+    store = DynamoMentionStore(TABLE, FixedClock(AT), stack.ddb)
+
+    def stored(hours: int, nid: str, source: str, **fields: Any) -> Any:
+        sm = scored_mention("acme", AT - timedelta(hours=hours), -0.6, 10, native_id=nid, source=source)
+        return replace(sm, mention=replace(sm.mention, replies_visible=True, **fields))
+
+    store.save(
+        [
+            stored(3, "t1", "trustpilot", rating=1, location_id="paris", location_name="Acme Paris"),
+            stored(4, "t2", "trustpilot", rating=2, location_id="lyon", location_name="Acme Lyon"),
+            stored(5, "b1", "bluesky", customer_tier="vip"),
+        ]
+    )
+    store.record_replies([ReplyLink("acme", "trustpilot", "t1", Reply(AT - timedelta(hours=2)))])
+    # When the digest run comes
+    managers = stack.subscribe_queue("managers", {"kind": ["digest"]})
+    _handler().handler({"scheduled_time": "2026-11-02T07:00:00Z"}, LambdaContext())
+    # Then its figures are those the store keeps: one of three answered, after an hour
+    [envelope] = stack.envelopes(managers)
+    document = json.loads(envelope["Message"])
+    overall, *_ = document["replies"]["groups"]
+    assert (overall["mentions"], overall["replied"], overall["median_minutes"]) == (3, 1, 60.0)
+    assert [(g["source"], g["location"]) for g in document["replies"]["groups"][1:]] == [
+        ("trustpilot", ""),
+        ("trustpilot", "Acme Lyon"),
+        ("trustpilot", "Acme Paris"),
+        ("bluesky", ""),
+    ]
+    assert [(loc["location"], loc["reviews"], loc["low_stars"]) for loc in document["locations"]] == [
+        ("Acme Lyon", 1, 1),
+        ("Acme Paris", 1, 1),
+    ]
+    assert {c["id"]: c["customer_tier"] for c in document["complaints"]}["bluesky#b1"] == "vip"
