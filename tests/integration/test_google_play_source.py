@@ -82,7 +82,8 @@ def test_a_review_with_its_stars_title_version_votes_and_the_developers_reply(wo
     m = page.mentions[0]
     assert (m.title, m.text) == ("Check-in broken", "The boarding pass never loads & the app freezes")
     assert (m.rating, m.source, m.created_at) == (1, "google_play", NOW - timedelta(hours=2))
-    assert (m.location_id, m.location_name, m.community) == (PACKAGE, "Acme Air", "v5.1.0 de")
+    assert (m.location_id, m.location_name, m.community) == (PACKAGE, "Acme Air", "de")
+    assert (m.app_version, m.device) == ("5.1.0", "fakephone (Fake Phone)")
     assert m.reply is not None and m.reply.at == NOW - timedelta(hours=1)
     assert (m.engagement.score, m.engagement.votes) == (40, 40)
     assert (

@@ -27,6 +27,8 @@ CREATE EXTERNAL TABLE IF NOT EXISTS repmon.mentions (
   `views` bigint,
   `location_id` string,
   `location_name` string,
+  `app_version` string,
+  `device` string,
   `parent_id` string,
   `own` boolean,
   `replied_at` string,

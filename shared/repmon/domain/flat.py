@@ -58,6 +58,8 @@ COLUMNS: dict[str, dict[str, str]] = {
         "views": BIGINT,
         "location_id": STRING,
         "location_name": STRING,
+        "app_version": STRING,
+        "device": STRING,
         "parent_id": STRING,
         "own": BOOLEAN,
         "replied_at": STRING,

@@ -93,6 +93,10 @@ class Mention:
     #: Review sites: the location (store, hotel, app) the review is about, as the site names it.
     location_id: str = ""
     location_name: str = ""
+    #: App reviews: the app version reviewed (Google Play, App Store feed) and the reviewer's device
+    #: (Google Play), as the store names them; "" when unknown.
+    app_version: str = ""
+    device: str = ""
     #: The native id of the post this one answers, when it is a reply (to match the brand's replies).
     parent_id: str = ""
     #: The brand's answer, when the source shows it (a review's developer or owner response).

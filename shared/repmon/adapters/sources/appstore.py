@@ -180,6 +180,7 @@ def entry_to_review(entry: dict[str, Any], country: str, app_id: str, now: datet
         rating=rating,
         title=title,
         community=country,
+        app_version=_version(entry.get("im:version")),
     )
     return review_id, mention
 
@@ -194,6 +195,14 @@ def _label(value: Any) -> str:
     if isinstance(inner, bool) or not isinstance(inner, str | int | float):
         raise TypeError(f"expected a label, got {type(inner).__name__}")
     return str(inner)
+
+
+def _version(value: Any) -> str:
+    """The app version reviewed ("8.0.9"): it only describes the review, so anything odd is ""."""
+    try:
+        return text(_label(value), 60)
+    except ITEM_ERRORS:
+        return ""
 
 
 def _int(value: Any) -> int:

@@ -8,7 +8,8 @@ its user comment's `lastModified`, which is also the listing's order (newest mod
 
 Malformed reviews (no or an out-of-range rating, no text, an absurd date, an id no Play review has)
 are skipped and counted, never the page. Reviews keep Play's numbers: thumbs up as the score, thumbs
-up and down together as the votes (the influence formula's inputs, domain.influence).
+up and down together as the votes (the influence formula's inputs, domain.influence); and the app
+version and device as they are, only describing the review (an odd one is dropped, not the review).
 """
 
 from __future__ import annotations
@@ -76,10 +77,12 @@ def review_to_mention(review: Any, package: str, app_name: str, now: datetime) -
         author=Author(id=name, handle=name),
         engagement=Engagement(score=max(up, 0), votes=max(up, 0) + max(down, 0)),
         rating=rating,
-        community=_version(user),
+        community=_language(user),
         location_id=package,
         location_name=app_name or package,
         reply=_reply(developer, now),
+        app_version=_plain(user.get("appVersionName"), 60),
+        device=_device(user),
     )
 
 
@@ -118,12 +121,23 @@ def _moment(value: Any) -> datetime:
     return epoch_date(int(str(seconds)))
 
 
-def _version(user: dict[str, Any]) -> str:
-    """Where it was said, as an app team groups reviews: the app version, the reviewer's language."""
-    version = text(user.get("appVersionName"), 60)
+def _language(user: dict[str, Any]) -> str:
+    """Where it was said: the reviewer's language (as the App Store's is its country)."""
     language = text(user.get("reviewerLanguage"), 20)
-    language = language if _LANGUAGE.fullmatch(language) else ""
-    return " ".join(p for p in (f"v{version}" if version else "", language) if p)
+    return language if _LANGUAGE.fullmatch(language) else ""
+
+
+def _device(user: dict[str, Any]) -> str:
+    """The device as people name it (`deviceMetadata.productName`, "Galaxy A52 (a52q)"), else Play's
+    device code ("a52q")."""
+    metadata = user.get("deviceMetadata")
+    product = _plain(metadata.get("productName"), 100) if isinstance(metadata, dict) else ""
+    return product or _plain(user.get("device"), 100)
+
+
+def _plain(value: Any, limit: int) -> str:
+    """Metadata that only describes the review: anything but text is dropped, never the review."""
+    return plain_text(value[: 4 * limit])[:limit] if isinstance(value, str) else ""
 
 
 def _reply(developer: dict[str, Any] | None, now: datetime) -> Reply | None:
