@@ -90,3 +90,13 @@ def test_a_secret_without_the_token_names_the_field_not_the_value(aws) -> None:
 def test_an_unreadable_ledger_stops_the_poll_before_any_read(aws) -> None:
     with pytest.raises(SourceUnavailable, match="spend ledger"):
         DynamoSpendLedger("no-such-table").spent("2026-11")
+
+
+def test_the_rereads_figure_keeps_its_state_beside_it_and_counts_in_the_month(aws) -> None:
+    ledger = DynamoSpendLedger(TABLE)
+    state = {"month": "2026-11", "usd": 0.05, "day": "2026-11-01", "read": ["p1", "p2"]}
+    ledger.record("2026-11", "acme", 1.25)
+    ledger.record("2026-11", "acme#rereads", 0.05, state)
+    assert ledger.spent("2026-11") == {"acme": 1.25, "acme#rereads": pytest.approx(0.05)}
+    assert ledger.state("2026-11", "acme#rereads") == state and ledger.state("2026-11", "acme") is None
+    assert ledger.state("2026-10", "acme#rereads") is None

@@ -26,3 +26,15 @@ def test_a_lazy_source_refreshes_through_its_adapter_and_one_without_refresh_has
     assert reddit.batch == 100 and reddit.refresh(["t3_a"]) == {"t3_a": "read"}
     feeds = _lazy("feeds", object())
     assert feeds.batch == 0 and feeds.refresh(["x"]) == {}
+
+
+class _Scoped(_Refreshing):
+    def for_brand(self, brand: object, now: object) -> tuple[object, object]:
+        return ("scoped", brand)
+
+
+def test_a_lazy_source_scopes_re_reads_to_the_brand_when_its_adapter_does():
+    x = _lazy("x", _Scoped())
+    assert x.for_brand("acme", None) == ("scoped", "acme")  # type: ignore[arg-type]
+    reddit = _lazy("reddit", _Refreshing())
+    assert reddit.for_brand("acme", None) is reddit  # type: ignore[arg-type]

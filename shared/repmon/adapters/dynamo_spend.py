@@ -1,13 +1,16 @@
 """DynamoSpendLedger: every brand's X spend a month, in the single table (the stack's X budget).
 
-    spend   pk=SPEND#x#<yyyy-mm>  sk=BRAND#<brand>   usd, updated
+    spend   pk=SPEND#x#<yyyy-mm>  sk=BRAND#<brand>            usd, updated
+            pk=SPEND#x#<yyyy-mm>  sk=BRAND#<brand>#rereads    usd, updated, state (JSON)
 
-One item per brand and month, written whole (a put): a retried job rewrites its brand's figure, so
-the stack's total (one Query of the month) never counts a job twice.
+One item per brand and month (and one for its engagement re-reads, with the posts read today in
+`state`), written whole (a put): a retried job rewrites its brand's figure, so the stack's total (one
+Query of the month) never counts a job twice.
 """
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from typing import Any
 
@@ -41,10 +44,32 @@ class DynamoSpendLedger:
         except (BotoCoreError, ClientError) as exc:
             raise SourceUnavailable(self.source, f"spend ledger unreadable: {type(exc).__name__}") from exc
 
-    def record(self, month: str, brand_id: str, usd: float) -> None:
+    def state(self, month: str, key: str) -> dict[str, object] | None:
+        """The state kept with `key`'s figure (a Query of its one item: the role may only Query)."""
+        try:
+            items = list(
+                query_all(
+                    self.client,
+                    TableName=self.table,
+                    KeyConditionExpression="pk = :pk AND sk = :sk",
+                    ExpressionAttributeValues=to_wire({":pk": self._pk(month), ":sk": f"BRAND#{key}"}),
+                    ConsistentRead=True,
+                )
+            )
+        except (BotoCoreError, ClientError) as exc:
+            raise SourceUnavailable(self.source, f"spend ledger unreadable: {type(exc).__name__}") from exc
+        try:
+            state = json.loads(str(items[0]["state"])) if items and "state" in items[0] else None
+        except ValueError:
+            return None
+        return state if isinstance(state, dict) else None
+
+    def record(self, month: str, brand_id: str, usd: float, state: dict[str, object] | None = None) -> None:
         item: dict[str, Any] = {"pk": self._pk(month), "sk": f"BRAND#{brand_id}", "type": "spend"}
-        item["brand_id"] = brand_id
+        item["brand_id"] = brand_id.split("#")[0]
         item |= {"source": self.source, "usd": to_decimal(usd), "updated": iso(datetime.now(UTC))}
+        if state is not None:
+            item["state"] = json.dumps(state, sort_keys=True)
         try:
             self.client.put_item(TableName=self.table, Item=to_wire(item))
         except (BotoCoreError, ClientError) as exc:

@@ -18,6 +18,7 @@ from repmon.domain.brand import Brand
 from repmon.domain.errors import SourceNotConfigured
 from repmon.domain.models import Engagement
 from repmon.domain.source_registry import POLLED, SourceSpec
+from repmon.engagement_ports import EngagementReader
 from repmon.ports import MentionSource, SourcePage
 from repmon.runtime.observability import logger
 from repmon.runtime.settings import CollectSettings
@@ -55,6 +56,11 @@ class LazySource:
     def refresh(self, native_ids: Sequence[str]) -> dict[str, Engagement]:
         refresh = getattr(self._built(), "refresh", None)
         return refresh(native_ids) if refresh is not None else {}
+
+    def for_brand(self, brand: Brand, now: datetime) -> EngagementReader:
+        """The adapter's reader for this brand (`BrandScoped`, e.g. X's budget), or this one."""
+        scoped = getattr(self._built(), "for_brand", None)
+        return scoped(brand, now) if scoped is not None else self
 
     def _built(self) -> MentionSource:
         if self._source is None:

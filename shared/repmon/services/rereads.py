@@ -17,7 +17,7 @@ from repmon.domain.brand import Brand
 from repmon.domain.engagement import REREAD_FOR, check, due
 from repmon.domain.models import Engagement, ScoredMention
 from repmon.domain.source_registry import influence
-from repmon.engagement_ports import EngagementReader, EngagementStore
+from repmon.engagement_ports import BrandScoped, EngagementReader, EngagementStore
 from repmon.ports import MentionStore
 
 #: Negatives looked at per run (most influential first) and re-read at most per run: a bound on the
@@ -44,6 +44,8 @@ def reread(
     now: datetime,
     log: Callable[[str], None] = lambda _: None,
 ) -> RereadResult:
+    if isinstance(reader, BrandScoped):  # reads charged to the brand (X)
+        reader = reader.for_brand(brand, now)
     negatives = store.most_negative(brand.id, now - REREAD_FOR, now, 0.0, SCAN)
     mine = [sm for sm in negatives if sm.mention.source == source and not sm.mention.own]
     last = kept.last_reads(brand.id, [sm.key for sm in mine]) if mine else {}

@@ -23,7 +23,7 @@ from __future__ import annotations
 import json
 import logging
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -36,14 +36,16 @@ from repmon.adapters.http_limits import time_left
 from repmon.adapters.item_fields import MalformedPage
 from repmon.adapters.sources.x_parse import SOURCE, SearchPage, parse_search, since_id
 from repmon.adapters.sources.x_query import x_queries
-from repmon.adapters.sources.x_spend import Budget, Prices, Spend, SpendLedger
+from repmon.adapters.sources.x_spend import Budget, Prices, Spend, SpendLedger, shares
 from repmon.domain.brand import Brand
 from repmon.domain.cursor import Advance, Candidate, Cursor, Served, TimeCursor, by_time
 from repmon.domain.errors import InvalidConfig, SourceUnavailable
+from repmon.domain.models import Engagement
 from repmon.domain.sources.handles import is_own
 from repmon.ports import SourcePage
 
 if TYPE_CHECKING:  # the factory reads its settings; adapters never import the runtime
+    from repmon.adapters.sources.x_rereads import XRereads
     from repmon.runtime.settings import CollectSettings
 
 SEARCH = "/2/tweets/search/recent"
@@ -98,6 +100,8 @@ class XSource:
     """`MentionSource` for X recent search (README, "X")."""
 
     name = SOURCE
+    #: `GET /2/tweets?ids=` takes 100 ids a call (engagement re-reads, `x_rereads`).
+    batch = 100
 
     def __init__(
         self,
@@ -117,7 +121,8 @@ class XSource:
         clock: Callable[[], float] = time.time,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
-        self.url = api_url.rstrip("/") + SEARCH
+        self.api_url = api_url.rstrip("/")
+        self.url = self.api_url + SEARCH
         self.token, self.http, self.ledger = token, http, ledger
         self.stack_budget, self.prices = stack_budget, prices or Prices()
         self.log: LogSink = logger or logging.getLogger(__name__)
@@ -154,6 +159,16 @@ class XSource:
         text = dump_cursor(step.cursor, spend)
         return SourcePage(step.page, text, skipped=scan.skipped, truncated=step.truncated, errors=errors)
 
+    def for_brand(self, brand: Brand, now: datetime) -> XRereads:
+        """The brand's engagement re-reads (services.rereads), charged to its spend (`x_rereads`)."""
+        from repmon.adapters.sources.x_rereads import XRereads
+
+        return XRereads(self, brand, now)
+
+    def refresh(self, native_ids: Sequence[str]) -> dict[str, Engagement]:
+        """Never without a brand: every read is charged to one (`for_brand`, which services.rereads uses)."""
+        raise InvalidConfig("x re-reads are charged to a brand's budget: read them through for_brand")
+
     def _account(self, brand: Brand, spend: Spend, scan: _Scan) -> None:
         """What the budget or rate limit left unread (the spend is in the ledger page by page)."""
         if scan.unread:
@@ -186,16 +201,16 @@ class XSource:
         (read once a poll, it was one poll's: up to `max_pages` pages)."""
         token = ""
         for _ in range(self.max_pages):
-            others = sum(usd for b, usd in self.ledger.spent(spend.month).items() if b != brand_id)
-            size = budget.page_size(budget.left(spend, others), self.page_size, self.prices)
+            mine, others = shares(self.ledger.spent(spend.month), brand_id, brand_id)
+            size = budget.page_size(budget.left(spend, others, mine), self.page_size, self.prices)
             if not size:
-                scan.stop(_over_budget(spend, others, budget))
+                scan.stop(over_budget(spend.usd + mine, others + spend.usd, budget))
                 return
             if waited := self._rate_limited():
                 scan.stop(waited)
                 return
             try:
-                page = parse_search(self._get(_params(query, since, size, token)), self.log)
+                page = parse_search(self.get(self.url, _params(query, since, size, token)), self.log)
             except (SourceUnavailable, MalformedPage) as exc:
                 if not scan.pages:
                     raise SourceUnavailable(SOURCE, f"recent search: {exc}") from exc
@@ -223,21 +238,25 @@ class XSource:
         self.remaining = None
         return ""
 
-    def _get(self, params: dict[str, str]) -> Any:
+    def get(self, url: str, params: dict[str, str], what: str = "recent search") -> Any:
+        """GET with the bearer token; 429 and 5xx are retried by the session (adapters.http), which
+        waits for `x-rate-limit-reset`. Only the search's limits are remembered (`_rate_limited`): each
+        endpoint has its own window."""
         headers = {"Authorization": f"Bearer {self.token.get_secret_value()}", "Accept": "application/json"}
         try:
-            response = self.http.get(self.url, params=params, headers=headers)
+            response = self.http.get(url, params=params, headers=headers)
         except requests.RequestException as exc:
-            raise SourceUnavailable(SOURCE, f"{type(exc).__name__} on recent search") from exc
-        self._note_limits(response.headers)
+            raise SourceUnavailable(SOURCE, f"{type(exc).__name__} on {what}") from exc
+        if url == self.url:
+            self._note_limits(response.headers)
         if response.status_code in (401, 403):
-            raise InvalidConfig(f"x refused the bearer token (recent search: HTTP {response.status_code})")
+            raise InvalidConfig(f"x refused the bearer token ({what}: HTTP {response.status_code})")
         if not response.ok:
-            raise SourceUnavailable(SOURCE, f"recent search: HTTP {response.status_code}{_why(response)}")
+            raise SourceUnavailable(SOURCE, f"{what}: HTTP {response.status_code}{_why(response)}")
         try:
             return response.json()
         except ValueError as exc:
-            raise SourceUnavailable(SOURCE, "recent search: invalid JSON") from exc
+            raise SourceUnavailable(SOURCE, f"{what}: invalid JSON") from exc
 
     def _note_limits(self, headers: Any) -> None:
         try:
@@ -265,10 +284,11 @@ def _why(response: requests.Response) -> str:
     return f": {str(detail)[:160]}" if detail else ""
 
 
-def _over_budget(spend: Spend, others: float, budget: Budget) -> str:
+def over_budget(brand: float, stack: float, budget: Budget, what: str = "a page") -> str:
+    """Why reads stop: the brand's figures (searches and re-reads) and every brand's, against budget."""
     return (
-        f"monthly budget reached (brand ${spend.usd:.2f} of ${budget.brand:g}, all brands"
-        f" ${others + spend.usd:.2f} of ${budget.stack:g}); reads skipped until it allows a page"
+        f"monthly budget reached (brand ${brand:.2f} of ${budget.brand:g}, all brands"
+        f" ${stack:.2f} of ${budget.stack:g}); reads skipped until it allows {what}"
     )
 
 

@@ -9,6 +9,10 @@ It is stored with the brand's cursor, which the collector writes only after the 
 a job that fails and is retried starts again from the same spend and the same ids read, so its
 reads are counted once. The stack's total is the sum of every brand's month (`SpendLedger`), each
 brand's written whole (a put, not an add), so a retried job rewrites its own figure, never adds to it.
+
+A brand's engagement re-reads (`x_rereads`) have their own `Spend` and figure in the ledger
+(`reread_key`, its state kept beside it): the brand's budget is its searches' and its re-reads'
+figures together, the stack's every figure.
 """
 
 from __future__ import annotations
@@ -57,6 +61,10 @@ class Spend:
         except (AssertionError, KeyError, TypeError, ValueError):
             return cls(month, 0.0, day)
 
+    def new(self, ids: list[str]) -> list[str]:
+        """The posts of `ids` not yet read today (what X would bill)."""
+        return [i for i in ids if f"p{i}" not in self.read]
+
     def charge(self, posts: frozenset[str], users: frozenset[str], prices: Prices) -> float:
         """Count a page's reads: each post and user not already read today, at its price."""
         new_posts = {f"p{i}" for i in posts} - self.read
@@ -78,9 +86,10 @@ class Budget:
     brand: float
     stack: float
 
-    def left(self, spend: Spend, others: float) -> float:
-        """What the brand may still spend this month; `others`: every other brand's month."""
-        return min(self.brand - spend.usd, self.stack - others - spend.usd)
+    def left(self, spend: Spend, others: float, mine: float = 0.0) -> float:
+        """What the brand may still spend this month; `others`: every other figure of the month, the
+        brand's other ones (`mine`: its re-reads for a search, its searches for re-reads) included."""
+        return min(self.brand - spend.usd - mine, self.stack - others - spend.usd)
 
     def page_size(self, left: float, wanted: int, prices: Prices) -> int:
         """The largest page (at most `wanted`) whose worst cost fits in `left`; 0 when not even X's
@@ -90,15 +99,30 @@ class Budget:
         return size if size >= MIN_PAGE else 0
 
 
+def reread_key(brand_id: str) -> str:
+    """The ledger's key for a brand's re-reads ('#' is never in a brand id)."""
+    return f"{brand_id}#rereads"
+
+
+def shares(spent: dict[str, float], brand_id: str, key: str) -> tuple[float, float]:
+    """(the brand's figures other than `key`, every figure other than `key`) of a month's ledger."""
+    mine = sum(usd for k, usd in spent.items() if k != key and k.split("#")[0] == brand_id)
+    return mine, sum(usd for k, usd in spent.items() if k != key)
+
+
 class SpendLedger(Protocol):
     """Every brand's X spend a month, for the stack's budget."""
 
     def spent(self, month: str) -> dict[str, float]:
-        """{brand id: US dollars} for `month` ("2026-11")."""
+        """{brand id (or `reread_key`): US dollars} for `month` ("2026-11")."""
         ...
 
-    def record(self, month: str, brand_id: str, usd: float) -> None:
-        """Set (not add to) the brand's figure for `month`."""
+    def record(self, month: str, brand_id: str, usd: float, state: dict[str, object] | None = None) -> None:
+        """Set (not add to) the figure for `month`, with `state` (a `Spend.dump()`) beside it if given."""
+        ...
+
+    def state(self, month: str, key: str) -> dict[str, object] | None:
+        """The state recorded with `key`'s figure for `month`; None when none."""
         ...
 
 
@@ -107,9 +131,15 @@ class MemorySpendLedger:
 
     def __init__(self) -> None:
         self.months: dict[str, dict[str, float]] = {}
+        self.states: dict[tuple[str, str], dict[str, object]] = {}
 
     def spent(self, month: str) -> dict[str, float]:
         return dict(self.months.get(month, {}))
 
-    def record(self, month: str, brand_id: str, usd: float) -> None:
+    def record(self, month: str, brand_id: str, usd: float, state: dict[str, object] | None = None) -> None:
         self.months.setdefault(month, {})[brand_id] = usd
+        if state is not None:
+            self.states[(month, brand_id)] = dict(state)
+
+    def state(self, month: str, key: str) -> dict[str, object] | None:
+        return self.states.get((month, key))

@@ -1,4 +1,5 @@
-"""The fake X API v2: `GET /2/tweets/search/recent` (since_id, max_results, next_token, author expansion).
+"""The fake X API v2: `GET /2/tweets/search/recent` (since_id, max_results, next_token, author expansion)
+and the post lookup `GET /2/tweets?ids=` (up to 100, deleted and protected posts in `errors`).
 
 Responses have the shapes of the recorded ones (../shared/fixtures/twitter) with our own texts, ids
 and numbers: `data` (posts with the fields asked for), `includes.users` (their authors), `meta`
@@ -21,6 +22,7 @@ from repmon.localstack.fakes.world import Reply, SourceWorld
 
 _KEY = "x"
 PATH = "/2/tweets/search/recent"
+LOOKUP = "/2/tweets"
 BEARER = "x-demo-bearer-token"
 _EPOCH_MS = 1_288_834_974_657
 _WINDOW = timedelta(minutes=15)
@@ -50,6 +52,8 @@ class XPost:
     quotes: int = 0
     impressions: int = 0
     reply_to: str | None = None
+    #: Its author's posts are protected: searches leave it out, a lookup says "Authorization Error".
+    protected: bool = False
 
 
 @dataclass
@@ -62,6 +66,8 @@ class _State:
     fixed: tuple[int, float] | None = None
     #: Answer 429 (X's "Too Many Requests") while `fixed` says none are left.
     refuse: bool = False
+    #: How many more 429s before the window is served again (None: while `fixed` says so).
+    refusals: int | None = None
     #: X's bill: (UTC day, "post"/"user", id) of every resource returned.
     billed: set[tuple[str, str, str]] = field(default_factory=set)
 
@@ -115,11 +121,24 @@ def delete_x_post(world: SourceWorld, post_id: str) -> None:
     state.posts = [p for p in state.posts if p.id != post_id]
 
 
-def x_rate_limit(world: SourceWorld, remaining: int, reset: float, *, refuse: bool = False) -> None:
+def protect_x_post(world: SourceWorld, post_id: str) -> None:
+    next(p for p in _state(world).posts if p.id == post_id).protected = True
+
+
+def set_x_engagement(world: SourceWorld, post_id: str, **counts: int) -> None:
+    """New public_metrics for a post: likes, retweets, replies, quotes, impressions."""
+    post = next(p for p in _state(world).posts if p.id == post_id)
+    for name, value in counts.items():
+        setattr(post, name, value)
+
+
+def x_rate_limit(
+    world: SourceWorld, remaining: int, reset: float, *, refuse: bool = False, times: int | None = None
+) -> None:
     """Every answer says `remaining` requests are left until `reset` (epoch seconds); `refuse`: with
-    none left, answer 429 instead."""
+    none left, answer 429 instead (only the next `times` requests, when given: then a new window)."""
     state = _state(world)
-    state.fixed, state.refuse = (remaining, reset), refuse
+    state.fixed, state.refuse, state.refusals = (remaining, reset), refuse, times
 
 
 def x_billed(world: SourceWorld, post_usd: float = 0.005, user_usd: float = 0.010) -> float:
@@ -130,20 +149,67 @@ def x_billed(world: SourceWorld, post_usd: float = 0.005, user_usd: float = 0.01
 
 def route(world: SourceWorld, method: str, path: str, query: dict[str, str], headers: Any) -> Reply | None:
     """X's part of the fake server (the registry's `fake`)."""
-    if path != PATH:
+    if path not in (PATH, LOOKUP):
         return None
     state = _state(world)
     limits = _limits(world, state)
     if (headers.get("Authorization") or "") != f"Bearer {BEARER}":
         return 401, {"title": "Unauthorized", "status": 401, "detail": "Unauthorized"}, {}
     if limits["x-rate-limit-remaining"] == "0" and state.refuse:
+        _refused(state)
         return 429, {"title": "Too Many Requests", "detail": "Too Many Requests", "status": 429}, limits
+    if path == LOOKUP:
+        return _lookup(world, state, query, limits)
     size = int(query.get("max_results") or 10)
     if not 10 <= size <= 100:
         detail = f"The `max_results` query parameter value [{size}] is not between 10 and 100"
         error = {"parameters": {"max_results": [str(size)]}, "message": detail}
         return 400, {"errors": [error], "title": "Invalid Request", "detail": detail}, limits
     return 200, _search(world, state, query, size), limits
+
+
+def _refused(state: _State) -> None:
+    if state.refusals is not None:
+        state.refusals -= 1
+        if state.refusals <= 0:
+            state.fixed, state.refuse, state.refusals = None, False, None
+
+
+def _lookup(world: SourceWorld, state: _State, query: dict[str, str], limits: dict[str, str]) -> Reply:
+    """`GET /2/tweets?ids=`: the posts found in `data` (rendered as search renders them), each one not
+    found or not visible in `errors` (X's partial errors, still a 200), authors in `includes` when
+    expanded; X bills what `data` holds."""
+    ids = [i for i in (query.get("ids") or "").split(",") if i]
+    if not 1 <= len(ids) <= 100:
+        detail = f"The `ids` query parameter value [{query.get('ids', '')[:40]}] is not between 1 and 100 ids"
+        error = {"parameters": {"ids": [query.get("ids", "")]}, "message": detail}
+        return 400, {"errors": [error], "title": "Invalid Request", "detail": detail}, limits
+    posts = {p.id: p for p in state.posts if p.created <= world.now}
+    found = [posts[i] for i in ids if i in posts and not posts[i].protected]
+    errors = [_lookup_error(i, i in posts) for i in ids if i not in posts or posts[i].protected]
+    day = f"{world.now:%Y-%m-%d}"
+    state.billed |= {(day, "post", p.id) for p in found}
+    body: dict[str, object] = {"data": [_post(p) for p in found]} if found else {}
+    if found and "author_id" in (query.get("expansions") or ""):
+        body["includes"] = {"users": [_user(state.users[u]) for u in dict.fromkeys(p.author for p in found)]}
+        state.billed |= {(day, "user", p.author) for p in found}
+    return 200, body | ({"errors": errors} if errors else {}), limits
+
+
+def _lookup_error(post_id: str, hidden: bool) -> dict[str, object]:
+    """X's words for a post a lookup cannot return: deleted (or never was), or protected."""
+    error: dict[str, object] = {"value": post_id, "resource_id": post_id, "parameter": "ids"}
+    error |= {"resource_type": "tweet"}
+    if hidden:
+        detail = f"Sorry, you are not authorized to see the Tweet with ids: [{post_id}]."
+        kind = "not-authorized-for-resource"
+        return error | {"section": "data", "title": "Authorization Error", "detail": detail} | _problem(kind)
+    detail = f"Could not find tweet with ids: [{post_id}]."
+    return error | {"title": "Not Found Error", "detail": detail} | _problem("resource-not-found")
+
+
+def _problem(kind: str) -> dict[str, str]:
+    return {"type": f"https://api.twitter.com/2/problems/{kind}"}
 
 
 def _limits(world: SourceWorld, state: _State) -> dict[str, str]:
@@ -186,6 +252,7 @@ def _search(world: SourceWorld, state: _State, query: dict[str, str], size: int)
         p
         for p in state.posts
         if p.created <= world.now
+        and not p.protected
         and _num(p.id) > since
         and (
             any(t in p.text.lower() for t in terms)
