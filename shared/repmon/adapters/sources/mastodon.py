@@ -16,12 +16,14 @@ cursor's floor, as a Mastodon id (`snowflake`: ids are milliseconds shifted left
   `X-RateLimit-Remaining` falls to the reserve is not asked again this poll. An instance that fails
   is noted and skipped (its posts usually reach the others by federation); when all fail the poll
   fails and is retried.
+- `refresh` reads the engagement of stored mentions again (mastodon_reread).
 """
 
 from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -41,9 +43,11 @@ from repmon.adapters.sources.mastodon_parse import (
     status_to_mention,
     timeline_statuses,
 )
+from repmon.adapters.sources.mastodon_reread import BATCH, Rereader, remaining
 from repmon.domain.brand import Brand
 from repmon.domain.cursor import Candidate, Cursor, Served, TimeCursor, by_time
 from repmon.domain.errors import InvalidConfig, SourceUnavailable
+from repmon.domain.models import Engagement
 from repmon.domain.sources.mastodon import HASHTAG
 from repmon.ports import SourcePage
 
@@ -99,6 +103,8 @@ class MastodonSource:
     """`MentionSource` for the Mastodon instances in the brand's `sources.mastodon.instances`."""
 
     name = SOURCE
+    #: Statuses per re-read call (`refresh`: `GET /api/v1/statuses?id[]=` takes 20).
+    batch = BATCH
 
     def __init__(
         self,
@@ -120,6 +126,12 @@ class MastodonSource:
         #: when quiet, 4 x max_pages at most.
         self.max_pages = max_pages
         self.page_size = page_size
+        self.rereads = Rereader(instances, self.session, self.log)
+
+    def refresh(self, native_ids: Sequence[str]) -> dict[str, Engagement]:
+        """The current favourites, boosts and replies of these statuses (by uri), each asked of the
+        instance it lives on when that is one of ours (mastodon_reread); a deleted one is absent."""
+        return self.rereads.refresh(native_ids)
 
     def fetch(self, brand: Brand, cursor: str | None, now: datetime) -> SourcePage:
         settings = brand.sources.mastodon
@@ -256,7 +268,7 @@ class MastodonSource:
             response.raise_for_status()
         except requests.RequestException as exc:
             raise SourceUnavailable(self.name, f"{type(exc).__name__} on {host}{path}") from exc
-        if _remaining(response) <= RATE_RESERVE and host not in poll.spent:
+        if remaining(response) <= RATE_RESERVE and host not in poll.spent:
             poll.spent.add(host)
             reset = response.headers.get("X-RateLimit-Reset", "")[:40]
             poll.errors.append(
@@ -290,13 +302,6 @@ def _dump(cursor: Cursor, resume: dict[str, int]) -> str:
     if resume:
         data["timelines"] = {k: str(v) for k, v in resume.items()}  # not "resume": the Cursor's own
     return json.dumps(data, sort_keys=True)
-
-
-def _remaining(response: requests.Response) -> float:
-    try:
-        return float(response.headers.get("X-RateLimit-Remaining", "inf"))
-    except ValueError:
-        return float("inf")
 
 
 def _link_id(response: requests.Response, rel: str, key: str) -> str | None:

@@ -4,7 +4,10 @@ Each instance lives under `/mastodon/<name>` on the fake server (its base URL in
 is `instance_url(fake, name)`). Every instance sees every post (they federate), each under its own
 local id but one canonical `uri`, as real instances do. Timelines page by `min_id` / `max_id` with
 a Link header (`rel="next"`: older, `rel="prev"`: newer), search by `offset`; search finds only
-posts whose authors opted in (`indexable`). Every answer carries `X-RateLimit-*` headers; a test
+posts whose authors opted in (`indexable`), or with `resolve=true` and a post's `uri` as `q`, that
+post. `GET /api/v1/statuses?id[]=` (Mastodon 4.3+, 20 ids) answers the posts it knows, in no order;
+an instance made older (`set_old_instance`) answers it 404. A post's `uri` carries its home
+instance's local id, as Mastodon's do. Every answer carries `X-RateLimit-*` headers; a test
 may set what is left (`set_rate_remaining`). A request without a bearer token gets 401, as an
 instance that refuses anonymous timeline reads. All texts, ids and numbers are our own.
 """
@@ -14,7 +17,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -24,11 +27,14 @@ from repmon.localstack.fakes.world import Reply, SourceWorld
 PREFIX = "/mastodon/"
 _PATH = re.compile(
     r"^/mastodon/([a-z0-9-]+)(/api/v1/timelines/tag/[^/]+|/api/v2/search|/api/v1/accounts/lookup"
-    r"|/api/v1/accounts/\d+/statuses|/api/v1/statuses/\d+)$"
+    r"|/api/v1/accounts/\d+/statuses|/api/v1/statuses(?:/\d+)?)$"
 )
 _NOT_FOUND = {"error": "Record not found"}
 _KEY = "mastodon"
 _RATE = "mastodon:rate"
+_OLD = "mastodon:old"
+#: Mastodon's cap on `id[]` (DEFAULT_STATUSES_LIMIT); it reads the first 20.
+_MANY = 20
 _LIMIT = 300
 _ACCOUNT_EPOCH = datetime(2019, 5, 1, tzinfo=UTC)
 
@@ -106,6 +112,16 @@ def delete_toot(world: SourceWorld, uri: str) -> None:
     world.stock[_KEY] = [t for t in world.stock.get(_KEY, []) if _uri(t) != uri]
 
 
+def set_toot_engagement(world: SourceWorld, uri: str, **counts: int) -> None:
+    """The post's counts grow (or shrink): favourites, boosts, replies."""
+    world.stock[_KEY] = [replace(t, **counts) if _uri(t) == uri else t for t in world.stock.get(_KEY, [])]
+
+
+def set_old_instance(world: SourceWorld, instance: str) -> None:
+    """The instance runs Mastodon before 4.3: `GET /api/v1/statuses?id[]=` is no route there (404)."""
+    world.stock.setdefault(_OLD, []).append(instance)
+
+
 def set_rate_remaining(world: SourceWorld, instance: str, remaining: int) -> None:
     """What the instance's window has left (for the rest of this five-minute window)."""
     _rates(world)[instance] = (_window(world), remaining)
@@ -121,12 +137,21 @@ def route(world: SourceWorld, method: str, path: str, query: dict[str, str], hea
     if not str(headers.get("Authorization") or "").startswith("Bearer "):
         return 401, {"error": "This API requires an authenticated user"}, rate
     visible = sorted(_visible(world), key=lambda t: _local_id(t, instance), reverse=True)
+    if endpoint == "/api/v1/statuses":
+        if instance in world.stock.get(_OLD, []):
+            return 404, _NOT_FOUND, rate
+        wanted = query.get("id[][]", query.get("id[]", "")).split("\n")[:_MANY]
+        found = [t for t in visible if str(_local_id(t, instance)) in wanted]
+        return 200, _faulted(world, path, [_status(t, instance, visible) for t in found]), rate
     if endpoint.startswith(("/api/v1/accounts", "/api/v1/statuses")):
         return _by_account(visible, instance, endpoint, query, rate)
     if endpoint == "/api/v2/search":
-        terms = search_terms(query.get("q", ""))
-        found = [t for t in visible if t.indexable and any_term(terms, t.html, t.spoiler)]
-        found = _after(found, instance, query)
+        if query.get("resolve") == "true" and query.get("q", "").startswith("https://"):
+            found = [t for t in visible if _uri(t) == query["q"]]  # a post looked up by its address
+        else:
+            terms = search_terms(query.get("q", ""))
+            found = [t for t in visible if t.indexable and any_term(terms, t.html, t.spoiler)]
+            found = _after(found, instance, query)
         offset, limit = int(query.get("offset", "0")), _limit(query)
         page = found[offset : offset + limit]
         statuses: list[object] = [_status(t, instance) for t in page]
@@ -216,8 +241,14 @@ def _local_id(toot: Toot, instance: str) -> int:
     return (int(toot.created.timestamp() * 1000) << 16) + toot.number * 64 + (sum(map(ord, instance)) % 64)
 
 
+def _home_id(toot: Toot) -> int:
+    """The post's local id on its home instance (named as the fake names instances: `alpha.example`
+    is `alpha`): what its `uri` and `url` end with."""
+    return _local_id(toot, toot.home.split(".")[0])
+
+
 def _uri(toot: Toot) -> str:
-    return toot.uri or f"https://{toot.home}/users/{toot.author}/statuses/{9_100_000 + toot.number}"
+    return toot.uri or f"https://{toot.home}/users/{toot.author}/statuses/{_home_id(toot)}"
 
 
 def _status(toot: Toot, instance: str, visible: Sequence[Toot] = ()) -> dict[str, Any]:
@@ -242,7 +273,7 @@ def _status(toot: Toot, instance: str, visible: Sequence[Toot] = ()) -> dict[str
         "visibility": "public",
         "language": "en",
         "uri": _uri(toot),
-        "url": f"https://{toot.home}/@{toot.author}/{9_100_000 + toot.number}",
+        "url": f"https://{toot.home}/@{toot.author}/{_home_id(toot)}",
         "replies_count": toot.replies,
         "reblogs_count": toot.boosts,
         "favourites_count": toot.favourites,

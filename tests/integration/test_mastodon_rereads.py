@@ -1,0 +1,159 @@
+"""Engagement re-reads of Mastodon (MastodonSource.refresh) through a real session against two fake
+instances: a status is read on the instance it lives on (20 a call, or one by one on an instance
+before 4.3), any other by its address; deleted ones are absent, 429s retried, the budget kept."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from pydantic import SecretStr
+
+from repmon.adapters.memory import MemoryMentionStore
+from repmon.adapters.memory_engagement import MemoryEngagementStore
+from repmon.adapters.sources.mastodon import Instance, MastodonSource
+from repmon.domain.errors import SourceUnavailable
+from repmon.domain.models import Engagement
+from repmon.localstack.fakes.mastodon import (
+    add_toot,
+    delete_toot,
+    instance_url,
+    set_old_instance,
+    set_rate_remaining,
+    set_toot_engagement,
+)
+from repmon.ports import PollJob
+from repmon.services.collect import Collector
+from tests.fakes import InMemoryCursorStore, InMemoryWatchlist, KeywordScorer
+from tests.integration.conftest import NOW
+
+HOSTS = ("alpha.example", "beta.example")
+BATCH_PATH = "/api/v1/statuses"
+
+
+@pytest.fixture
+def source(fake, session):
+    instances = {
+        h: Instance(url=instance_url(fake.base_url, h.split(".")[0]), token=SecretStr(f"tok-{h}"))
+        for h in HOSTS
+    }
+    return MastodonSource(instances, session)
+
+
+def _toot(
+    world, n: int = 0, *, home: str = "alpha.example", favourites: int = 0, boosts: int = 0, replies: int = 0
+) -> str:
+    return add_toot(
+        world,
+        html=f"Acme Air lost my bag, awful {n}",
+        home=home,
+        created=NOW - timedelta(hours=1, minutes=n),
+        favourites=favourites,
+        boosts=boosts,
+        replies=replies,
+    )
+
+
+def _batches(world, instance: str) -> list[list[str]]:
+    """The id[] of each batch call made of the instance."""
+    calls = [r for r in world.requests_to(f"/mastodon/{instance}") if r.path.endswith(BATCH_PATH)]
+    return [r.query.get("id[][]", r.query.get("id[]", "")).split("\n") for r in calls]
+
+
+def test_statuses_of_an_instance_are_read_there_20_a_call_with_their_counts(world, source):
+    uris = [_toot(world, n, favourites=n, boosts=2 * n, replies=3) for n in range(20)]
+    found = source.refresh(uris)
+    assert source.batch == 20 and len(found) == 20
+    assert found[uris[7]] == Engagement(score=7, comments=3, shares=14)
+    [ids] = _batches(world, "alpha")
+    assert sorted(ids) == sorted(u.rsplit("/", 1)[1] for u in uris)  # the uri's own local id
+    assert world.requests_to("/mastodon/beta") == []
+
+
+def test_a_deleted_status_is_absent_and_the_others_read(world, source):
+    kept, gone = _toot(world, 1, favourites=5), _toot(world, 2, favourites=9)
+    delete_toot(world, gone)
+    assert source.refresh([kept, gone]) == {kept: Engagement(score=5)}
+
+
+def test_a_status_of_the_second_instance_is_asked_of_that_instance(world, source):
+    here, there = _toot(world, 1, favourites=4), _toot(world, 2, home="beta.example", boosts=6)
+    found = source.refresh([here, there])
+    assert found == {here: Engagement(score=4), there: Engagement(shares=6)}
+    assert [len(b) for b in _batches(world, "alpha")] == [1] and [
+        len(b) for b in _batches(world, "beta")
+    ] == [1]
+
+
+def test_an_instance_before_4_3_is_asked_one_by_one_from_then_on(world, source):
+    uris = [_toot(world, n, replies=n) for n in range(3)]
+    delete_toot(world, uris[2])
+    set_old_instance(world, "alpha")
+    assert source.refresh(uris) == {uris[0]: Engagement(), uris[1]: Engagement(comments=1)}
+    source.refresh(uris[:1])
+    paths = [r.path.removeprefix("/mastodon/alpha") for r in world.requests_to("/mastodon/alpha")]
+    singles = [f"{BATCH_PATH}/{u.rsplit('/', 1)[1]}" for u in uris]
+    assert paths == [BATCH_PATH, *singles, singles[0]]  # the 404 once, then one by one
+
+
+def test_a_status_from_an_instance_without_a_token_is_looked_up_by_its_address(world, source):
+    uri = _toot(world, 1, home="social.example", favourites=12, boosts=3)
+    assert source.refresh([uri]) == {uri: Engagement(score=12, shares=3)}
+    [lookup] = world.requests_to("/mastodon/alpha/api/v2/search")
+    assert (lookup.query["q"], lookup.query["resolve"], lookup.query["type"]) == (uri, "true", "statuses")
+
+
+def test_429_then_success(world, source):
+    uri = _toot(world, 1, favourites=3)
+    world.fail_next(1, status=429, retry_after=0, path="/mastodon/alpha")
+    assert source.refresh([uri]) == {uri: Engagement(score=3)}
+    assert [r.status for r in world.requests_to("/mastodon/alpha")] == [429, 200]
+
+
+def test_an_instance_down_to_the_polls_reserve_is_not_asked_again(world, source):
+    a, b = _toot(world, 1, home="social.example"), _toot(world, 2, home="social.example")
+    set_rate_remaining(world, "alpha", 101)  # this call leaves 100: the polls' share
+    set_rate_remaining(world, "beta", 101)
+    assert source.refresh([a, b]) == {a: Engagement(), b: Engagement()}  # one on each
+    assert source.refresh([a]) == {}  # both spent: it waits for the next window
+    assert len(world.requests_to("/mastodon/alpha")) == 1 and len(world.requests_to("/mastodon/beta")) == 1
+
+
+def test_a_malformed_status_is_skipped_and_the_rest_read(world, source):
+    uri = _toot(world, 1, favourites=2)
+    world.malform_next(path=BATCH_PATH)
+    assert source.refresh([uri]) == {uri: Engagement(score=2)}
+
+
+def test_the_collector_reads_a_mastodon_complaint_again_and_it_grows(world, source, make_brand):
+    uri = add_toot(
+        world, html="Acme lost my bag, awful", home="beta.example", created=NOW - timedelta(hours=1)
+    )
+    store = MemoryMentionStore()
+    brand = make_brand(mastodon={"instances": list(HOSTS)})
+    collector = Collector(
+        InMemoryWatchlist([brand]),
+        {"mastodon": source},
+        InMemoryCursorStore(),
+        store,
+        KeywordScorer(),
+        engagement=MemoryEngagementStore(store),
+    )
+    collector.collect(PollJob("acme", "mastodon", NOW))
+    before = store.items[("acme", f"mastodon#{uri}")]
+    set_toot_engagement(world, uri, favourites=900, boosts=300, replies=120)
+    result = collector.collect(PollJob("acme", "mastodon", NOW + timedelta(minutes=5)))
+    grown = store.items[("acme", f"mastodon#{uri}")]
+    assert (grown.mention.engagement.score, grown.mention.engagement.shares) == (900, 300)
+    assert grown.mention.engagement.comments == 120 and grown.influence > before.influence
+    assert result.rereads == 1 and result.reread_updated == 1
+    assert [len(b) for b in _batches(world, "beta")] == [1]
+
+
+def test_a_failing_instance_is_skipped_the_other_read_and_all_failing_is_an_error(world, source):
+    here, there = _toot(world, 1, favourites=1), _toot(world, 2, home="beta.example", favourites=2)
+    world.fail_next(6, status=503, path="/mastodon/alpha")
+    assert source.refresh([here, there]) == {there: Engagement(score=2)}
+    world.fail_next(6, status=503, path="/mastodon/beta")
+    with pytest.raises(SourceUnavailable):
+        source.refresh([there])
