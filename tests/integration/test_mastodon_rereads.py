@@ -103,6 +103,14 @@ def test_a_status_from_an_instance_without_a_token_is_looked_up_by_its_address(w
     assert (lookup.query["q"], lookup.query["resolve"], lookup.query["type"]) == (uri, "true", "statuses")
 
 
+def test_address_lookups_stop_at_their_bound_for_five_minutes(world, source):
+    uris = [_toot(world, n, home="social.example", favourites=n) for n in range(3)]
+    source.rereads.max_lookups = 2
+    assert source.refresh(uris) == {uris[0]: Engagement(), uris[1]: Engagement(score=1)}
+    assert source.refresh(uris[2:]) == {}
+    assert len(world.requests_to("/api/v2/search")) == 2
+
+
 def test_429_then_success(world, source):
     uri = _toot(world, 1, favourites=3)
     world.fail_next(1, status=429, retry_after=0, path="/mastodon/alpha")

@@ -8,8 +8,9 @@ where it is read:
   404 for it is older and is asked `GET /api/v1/statuses/:id` one by one from then on. The author's
   instance is the one every favourite and boost is sent to: its counts are the true ones.
 - Any other uri is looked up on the first instance in the secret with budget left, by its address
-  (`GET /api/v2/search?q=<uri>&type=statuses&resolve=true`, one call a status): that instance's copy,
-  whose counts are its own plus what the author's instance last told it, so they may lag.
+  (`GET /api/v2/search?q=<uri>&type=statuses&resolve=true`, one call a status, MAX_LOOKUPS per 5
+  minutes): that instance's copy, whose counts are its own plus what the author's instance last told
+  it, so they may lag.
 A deleted status (404, or missing from the answer) is absent; 429/5xx are retried by the session; a
 malformed status is skipped and logged. Re-reads leave the polls REREAD_RESERVE of each instance's 300
 calls per 5 minutes: an instance at or below it is not asked again for re-reads for 5 minutes.
@@ -40,6 +41,9 @@ BATCH = 20
 #: Calls of an instance's 5-minute window kept for the polls: re-reads stop at this many left.
 REREAD_RESERVE = 100
 WINDOW_SECONDS = 300.0
+#: Address lookups (one call each, the instance fetching the post from its author's) per 5 minutes:
+#: bounds the time they take before the poll (some 0.3-1 s each) whatever the storm.
+MAX_LOOKUPS = 50
 #: The path of a Mastodon status uri, ending with its local id.
 _LOCAL = re.compile(r"/(?:users/[^/]+|ap/users/[0-9]+)/statuses/([0-9]{1,20})")
 
@@ -53,6 +57,7 @@ class Rereader:
         session: requests.Session,
         log: LogSink,
         clock: Callable[[], float] = time.monotonic,
+        max_lookups: int = MAX_LOOKUPS,
     ) -> None:
         self.instances = instances
         self.session = session
@@ -62,6 +67,9 @@ class Rereader:
         self.older: set[str] = set()
         #: When each instance's window was found spent down to the reserve.
         self.spent: dict[str, float] = {}
+        self.max_lookups = max_lookups
+        #: When each address lookup of the last 5 minutes was made.
+        self.lookups: list[float] = []
 
     def refresh(self, uris: Sequence[str]) -> dict[str, Engagement]:
         homes: dict[str, dict[str, str]] = {}  # host -> its local id -> uri
@@ -78,8 +86,11 @@ class Rereader:
             self._each(host, partial(self._by_ids, host, ids), found, failed)
         for uri in elsewhere:
             host = next((h for h in self.instances if self._open(h)), "")
-            if not host:
-                break  # every instance spent: these wait for the next run
+            now = self.clock()
+            self.lookups = [at for at in self.lookups if now - at < WINDOW_SECONDS]
+            if not host or len(self.lookups) >= self.max_lookups:
+                break  # every instance spent, or enough lookups: these wait for a later run
+            self.lookups.append(now)
             self._each(host, partial(self._resolve, host, uri), found, failed)
         if failed and not found:
             raise SourceUnavailable(SOURCE, failed[0])
