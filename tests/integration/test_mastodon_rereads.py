@@ -165,3 +165,16 @@ def test_a_failing_instance_is_skipped_the_other_read_and_all_failing_is_an_erro
     world.fail_next(6, status=503, path="/mastodon/beta")
     with pytest.raises(SourceUnavailable):
         source.refresh([there])
+
+
+def test_a_non_mastodon_uri_on_one_of_our_hosts_is_looked_up_by_its_address(world, source):
+    # Another server's software (a Misskey note) carries no Mastodon status id in its uri.
+    uri = add_toot(
+        world,
+        html="Acme lost my bag, awful",
+        uri="https://alpha.example/notes/9xk2",
+        created=NOW - timedelta(hours=1),
+        favourites=8,
+    )
+    assert source.refresh([uri]) == {uri: Engagement(score=8)}
+    assert _batches(world, "alpha") == [] and len(world.requests_to("/api/v2/search")) == 1
