@@ -3,16 +3,18 @@ review read by it and by the public RSS feed stored as one mention."""
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from typing import Any
 
 import pytest
+import requests
 
 from repmon.adapters.sources.apple_token import AppleToken, AppStoreConnectKey
 from repmon.adapters.sources.appstore import RssAppStoreSource
 from repmon.adapters.sources.appstore_connect import AppStoreConnectSource
 from repmon.domain.brand import Brand
-from repmon.domain.errors import InvalidConfig
+from repmon.domain.errors import InvalidConfig, SourceUnavailable
 from repmon.localstack.fakes.appstore_connect import add_connect_review, new_api_key
 from repmon.ports import PollJob
 from repmon.services.collect import Collector
@@ -115,6 +117,25 @@ def test_an_app_the_key_does_not_know_is_a_clear_error(world, source, asc_brand)
     _reviews(world, 1)
     with pytest.raises(InvalidConfig, match="does not know app '999999999'"):
         source.fetch(asc_brand(app_id="999999999"), None, NOW)
+
+
+class _Elsewhere(requests.Session):
+    """A session whose answers' next links point at another host (a tampered or misrouted page)."""
+
+    def get(self, url: str | bytes, **kwargs: Any) -> requests.Response:  # type: ignore[override]
+        response = super().get(url, **kwargs)
+        body = response.json()
+        body["links"]["next"] = f"https://elsewhere.example{PATH}?cursor=10"
+        response._content = json.dumps(body).encode()
+        return response
+
+
+def test_a_next_link_off_the_apis_host_is_not_followed(fake, world, key, asc_brand):
+    _reviews(world, 12)
+    source = AppStoreConnectSource(AppleToken(key), _Elsewhere(), fake.base_url, page_size=10)
+    with pytest.raises(SourceUnavailable, match=r"links\.next points off the API's host; not followed"):
+        source.fetch(asc_brand(max_pages=5), None, NOW)
+    assert len(world.requests_to(PATH)) == 1  # the bearer token went nowhere else
 
 
 def test_malformed_reviews_are_skipped_and_counted(world, source, asc_brand):

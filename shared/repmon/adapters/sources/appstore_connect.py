@@ -10,16 +10,16 @@ the territory, and the app as the location.
 
 Apple allows about 3,500 requests an hour per key (`X-Rate-Limit`); a poll makes a few. A 429 or
 5xx is retried by the shared session with `Retry-After`; a 401 makes a new token once (clock skew);
-a 403 or an app id the key does not know (404) is a clear error on the job, and the cursor stays.
+a 403 or an app id the key does not know (404) is a clear error on the job, and the cursor stays
+(the token and the page loop are Google Play's too: `owner_api`).
 Reviews are about the app itself: the brand query does not filter them.
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import requests
 
@@ -27,10 +27,11 @@ from repmon.adapters.http import LogSink
 from repmon.adapters.item_fields import MalformedPage, path_segment
 from repmon.adapters.sources.apple_token import AppleToken, AppStoreConnectKey
 from repmon.adapters.sources.appstore_connect_parse import page_items, parse_reviews
+from repmon.adapters.sources.owner_api import Endpoint, OwnerApi, PageScan, advance, read_newest_first
 from repmon.domain.brand import Brand
-from repmon.domain.cursor import Candidate, NewestFirstScan, Served, TimeCursor, by_time
-from repmon.domain.errors import InvalidConfig, SourceUnavailable
-from repmon.domain.models import Source
+from repmon.domain.cursor import TimeCursor
+from repmon.domain.errors import SourceUnavailable
+from repmon.domain.models import Mention, Source
 from repmon.domain.sources.appstore import APP_ID
 from repmon.ports import SourcePage
 
@@ -38,14 +39,6 @@ if TYPE_CHECKING:  # the factory reads its settings; adapters never import the r
     from repmon.runtime.settings import CollectSettings
 
 PAGE_SIZE = 200
-
-
-@dataclass
-class _Scan:
-    found: list[Candidate] = field(default_factory=list)
-    read: list[float] = field(default_factory=list)
-    skipped: int = 0
-    complete: bool = True
 
 
 class AppStoreConnectSource:
@@ -78,16 +71,9 @@ class AppStoreConnectSource:
             return SourcePage([], cursor)
         app_id = path_segment(settings.app_id, APP_ID, "app_id")
         mark = TimeCursor.parse(cursor, now, self.lookback)
-        overlap = self.overlap.total_seconds()
-        scan = self._scan(app_id, settings.location_name, mark.floor(overlap), settings.max_pages, now)
-        step = mark.advance(
-            scan.found,
-            limit=settings.max_items,
-            overlap=overlap,
-            settled=(now - self.overlap).timestamp() if scan.complete else None,
-            served=Served.of(scan.read),
-            now=now.timestamp(),
-        )
+        floor = mark.floor(self.overlap.total_seconds())
+        scan = self._scan(app_id, settings.location_name, floor, settings.max_pages, now)
+        step = advance(mark, scan, settings.max_items, self.overlap, now)
         errors = [f"{self.name}: {note}" for note in step.notes]
         if not scan.complete:
             errors.append(
@@ -95,62 +81,34 @@ class AppStoreConnectSource:
             )
         return SourcePage(step.page, TimeCursor.dump(step.cursor), scan.skipped, step.truncated, errors)
 
-    def _scan(self, app_id: str, app_name: str, floor: float, max_pages: int, now: datetime) -> _Scan:
-        scan, old = _Scan(), NewestFirstScan(floor)
-        url = f"{self.api_url}/v1/apps/{app_id}/customerReviews"
-        params: dict[str, str] | None = {
-            "sort": "-createdDate",
-            "limit": str(self.page_size),
-            "include": "response",
-        }
-        for _ in range(max_pages):
+    def _scan(self, app_id: str, app_name: str, floor: float, max_pages: int, now: datetime) -> PageScan:
+        api = OwnerApi(self.session, self.token, self._endpoint(app_id))
+        first = f"{self.api_url}/v1/apps/{app_id}/customerReviews"
+        query = {"sort": "-createdDate", "limit": str(self.page_size), "include": "response"}
+
+        def read(next_link: str) -> tuple[list[Mention], int, str]:
+            # The bearer token goes to the API's own host only; the next link carries the query.
+            if next_link and not next_link.startswith(f"{self.api_url}/"):
+                raise SourceUnavailable(self.name, "links.next points off the API's host; not followed")
             try:
-                items, responses, after = page_items(self._get(url, params, app_id))
+                items, responses, after = page_items(
+                    api.get(next_link or first, None if next_link else query)
+                )
             except MalformedPage as exc:
                 raise SourceUnavailable(self.name, f"customerReviews: {exc}") from exc
             mentions, bad = parse_reviews(items, responses, app_id, app_name, now, self.log)
-            scan.skipped += bad
-            for mention in mentions:
-                candidate = by_time(mention, now)
-                scan.read.append(candidate.position)
-                if not old.is_old(candidate.position):
-                    scan.found.append(candidate)
-            if old.done or not after or not items:
-                return scan
-            if not after.startswith(f"{self.api_url}/"):
-                raise SourceUnavailable(self.name, "links.next points off the API's host; not followed")
-            url, params = after, None  # the next link carries the query
-        scan.complete = False
-        return scan
+            return mentions, bad, after
 
-    def _get(self, url: str, params: dict[str, str] | None, app_id: str) -> Any:
-        response = self._call(url, params)
-        if response.status_code == 401:
-            self.token.forget()
-            response = self._call(url, params)
-        if response.status_code in (401, 403):
-            raise InvalidConfig(
-                f"{self.name}: the API key may not read app {app_id}'s reviews ({response.status_code});"
-                " check the key's role and the secret's issuer_id and key_id"
-            )
-        if response.status_code == 404:
-            raise InvalidConfig(
-                f"{self.name}: App Store Connect does not know app {app_id!r}; fix the watchlist"
-            )
-        try:
-            response.raise_for_status()
-            return response.json()
-        except requests.RequestException as exc:
-            raise SourceUnavailable(self.name, f"{type(exc).__name__} on customerReviews") from exc
-        except ValueError as exc:
-            raise SourceUnavailable(self.name, "invalid JSON from customerReviews") from exc
+        return read_newest_first(read, floor, max_pages, now)
 
-    def _call(self, url: str, params: dict[str, str] | None) -> requests.Response:
-        headers = {"Authorization": f"Bearer {self.token.bearer()}", "Accept": "application/json"}
-        try:
-            return self.session.get(url, params=params, headers=headers)
-        except requests.RequestException as exc:
-            raise SourceUnavailable(self.name, f"{type(exc).__name__} on customerReviews") from exc
+    def _endpoint(self, app_id: str) -> Endpoint:
+        return Endpoint(
+            self.name,
+            "customerReviews",
+            refused=f"the API key may not read app {app_id}'s reviews",
+            fix="check the key's role and the secret's issuer_id and key_id",
+            unknown=f"App Store Connect does not know app {app_id!r}",
+        )
 
 
 def build_source(settings: CollectSettings, session: requests.Session, log: LogSink) -> AppStoreConnectSource:

@@ -14,17 +14,17 @@ tools, a reply bot): repmon counts its own reads of the app in the cursor and ta
 and says so, and the next hour reads on. At the default 15-minute polls and 5 pages, it uses 20.
 A 429 or 5xx is retried by the shared session with `Retry-After`; a 401 drops the cached token and
 retries once with a new one. A package Play does not know (404), or one the service account may not
-read (403), is a clear error on the job, and the cursor stays. Reviews are about the app itself:
-the brand query does not filter them.
+read (403), is a clear error on the job, and the cursor stays (the token and the page loop are App
+Store Connect's too: `owner_api`). Reviews are about the app itself: the brand query does not
+filter them.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import requests
 
@@ -32,9 +32,11 @@ from repmon.adapters.http import LogSink
 from repmon.adapters.item_fields import MalformedPage, path_segment
 from repmon.adapters.sources.google_play_parse import SOURCE, page_reviews, parse_reviews
 from repmon.adapters.sources.google_token import GoogleToken, ServiceAccount
+from repmon.adapters.sources.owner_api import Endpoint, OwnerApi, PageScan, advance, read_newest_first
 from repmon.domain.brand import Brand
-from repmon.domain.cursor import Candidate, NewestFirstScan, Served, TimeCursor, by_time
-from repmon.domain.errors import InvalidConfig, SourceUnavailable
+from repmon.domain.cursor import TimeCursor
+from repmon.domain.errors import SourceUnavailable
+from repmon.domain.models import Mention
 from repmon.domain.sources.google_play import PACKAGE_NAME
 from repmon.ports import SourcePage
 
@@ -46,14 +48,6 @@ WINDOW = timedelta(days=7)
 PAGE_SIZE = 100
 #: Of Play's 200 reads an hour per app, what repmon takes: the rest is left to the owner's other tools.
 HOURLY_BUDGET = 150
-
-
-@dataclass
-class _Scan:
-    found: list[Candidate] = field(default_factory=list)
-    read: list[float] = field(default_factory=list)
-    skipped: int = 0
-    complete: bool = True
 
 
 class GooglePlaySource:
@@ -93,19 +87,11 @@ class GooglePlaySource:
         if left <= 0:
             note = f"google_play: {used} reads of {package} this hour, its budget; the rest next hour"
             return SourcePage([], cursor, errors=[note])
-        overlap = self.overlap.total_seconds()
         self.calls = 0
         pages = min(settings.max_pages, left)
-        scan = self._scan(package, settings.location_name, mark.floor(overlap), pages, now)
-        settled = (now - self.overlap).timestamp() if scan.complete else None
-        step = mark.advance(
-            scan.found,
-            limit=settings.max_items,
-            overlap=overlap,
-            settled=settled,
-            served=Served.of(scan.read),
-            now=now.timestamp(),
-        )
+        floor = mark.floor(self.overlap.total_seconds())
+        scan = self._scan(package, settings.location_name, floor, pages, now)
+        step = advance(mark, scan, settings.max_items, self.overlap, now)
         errors = [f"google_play: {note}" for note in step.notes]
         if cursor and mark.at < (now - WINDOW).timestamp():
             errors.append(
@@ -124,56 +110,32 @@ class GooglePlaySource:
         text = json.dumps(data, sort_keys=True)
         return SourcePage(step.page, text, scan.skipped, step.truncated, errors)
 
-    def _scan(self, package: str, app_name: str, floor: float, max_pages: int, now: datetime) -> _Scan:
-        """Pages newest first down to `floor`, or `max_pages`."""
-        scan, old, token = _Scan(), NewestFirstScan(floor), ""
-        for _ in range(max_pages):
+    def _scan(self, package: str, app_name: str, floor: float, max_pages: int, now: datetime) -> PageScan:
+        """Pages newest first down to `floor`, or `max_pages`; `calls` counts the requests."""
+        api = OwnerApi(self.session, self.token, self._endpoint(package))
+        url = f"{self.api_url}/androidpublisher/v3/applications/{package}/reviews"
+
+        def read(page_token: str) -> tuple[list[Mention], int, str]:
+            params = {"maxResults": str(self.page_size)} | ({"token": page_token} if page_token else {})
             try:
-                items, next_token = page_reviews(self._get(package, token))
+                items, next_token = page_reviews(api.get(url, params))
             except MalformedPage as exc:
                 raise SourceUnavailable(self.name, f"reviews.list: {exc}") from exc
+            finally:
+                self.calls = api.calls
             mentions, bad = parse_reviews(items, package, app_name, now, self.log)
-            scan.skipped += bad
-            for mention in mentions:
-                candidate = by_time(mention, now)
-                scan.read.append(candidate.position)
-                if not old.is_old(candidate.position):
-                    scan.found.append(candidate)
-            if old.done or not next_token or next_token == token or not items:
-                return scan
-            token = next_token
-        scan.complete = False
-        return scan
+            return mentions, bad, next_token
 
-    def _get(self, package: str, page_token: str) -> Any:
-        url = f"{self.api_url}/androidpublisher/v3/applications/{package}/reviews"
-        params = {"maxResults": str(self.page_size)} | ({"token": page_token} if page_token else {})
-        response = self._call(url, params)
-        if response.status_code == 401:  # expired or revoked early: one new token, once
-            self.token.forget()
-            response = self._call(url, params)
-        if response.status_code in (401, 403):
-            raise InvalidConfig(
-                f"google_play: the service account may not read {package}'s reviews ({response.status_code});"
-                " grant it 'Reply to reviews' in Play Console"
-            )
-        if response.status_code == 404:
-            raise InvalidConfig(f"google_play: Play does not know the package {package!r}; fix the watchlist")
-        try:
-            response.raise_for_status()
-            return response.json()
-        except requests.RequestException as exc:
-            raise SourceUnavailable(self.name, f"{type(exc).__name__} on reviews.list") from exc
-        except ValueError as exc:
-            raise SourceUnavailable(self.name, "invalid JSON from reviews.list") from exc
+        return read_newest_first(read, floor, max_pages, now)
 
-    def _call(self, url: str, params: dict[str, str]) -> requests.Response:
-        headers = {"Authorization": f"Bearer {self.token.bearer()}", "Accept": "application/json"}
-        self.calls += 1
-        try:
-            return self.session.get(url, params=params, headers=headers)
-        except requests.RequestException as exc:
-            raise SourceUnavailable(self.name, f"{type(exc).__name__} on reviews.list") from exc
+    def _endpoint(self, package: str) -> Endpoint:
+        return Endpoint(
+            SOURCE,
+            "reviews.list",
+            refused=f"the service account may not read {package}'s reviews",
+            fix="grant it 'Reply to reviews' in Play Console",
+            unknown=f"Play does not know the package {package!r}",
+        )
 
 
 def _quota(cursor: str | None, now: datetime) -> tuple[int, int]:
