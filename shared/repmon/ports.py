@@ -72,6 +72,10 @@ class MentionStore(Protocol):
         """Mentions of a brand created in [since, until), oldest first."""
         ...
 
+    def rated_between(self, brand_id: str, since: datetime, until: datetime) -> list[ScoredMention]:
+        """The mentions with a star rating (reviews) among `mentions_between`'s, oldest first."""
+        ...
+
     def most_negative(
         self, brand_id: str, since: datetime, until: datetime, min_influence: float, limit: int
     ) -> list[ScoredMention]:

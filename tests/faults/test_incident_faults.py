@@ -2,8 +2,9 @@
 SnsAlertPublisher on moto, the evaluator every five minutes through one incident.
 
 The incident (fault-free): the index under its floor at 12:00 (OPEN), a volume spike at 13:00
-(WORSE), still open an hour later (REMINDER, repeat_interval 1 h), recovered at 15:00 and settled an
-hour later (RESOLVED at 16:00); with quiet hours 11:00-13:00, the opening is held and summarised at
+critical at once (WORSE: the severity rises; the index rules are one kind of evidence, so a warning
+spike would ride along), still open an hour later (REMINDER, repeat_interval 1 h), recovered at
+15:00 and settled an hour later (RESOLVED at 16:00); with quiet hours 11:00-13:00, the opening is held and summarised at
 13:00 (HELD). At each step's time in turn one fault is injected: SNS down for ten minutes, the writes
 recording it sent throttled five times, every run retried by Lambda, a second delivery of the run
 overlapping the first while it publishes. Invariant: the same emails, each once, under one id each.
@@ -42,13 +43,14 @@ QUIET = [("alert", "HELD", 1), ("update", "REMINDER", 2), ("resolved", "RESOLVED
 
 
 class Incident(ScriptedIndex):
-    """Index 29 from 12:00 to 15:00, 59 otherwise; 30 mentions in the 13:00-15:00 hours (a spike)."""
+    """Index 29 from 12:00 to 15:00, 59 otherwise; 60 mentions in the 13:00-15:00 hours (a critical
+    spike)."""
 
     def __init__(self) -> None:
         super().__init__(crisis=lambda at: AT <= at < AT + 3 * HOUR)
 
     def hourly(self, brand_id: str, since: datetime, until: datetime) -> list[HourlyAggregate]:
-        self.volume = 30 if AT + HOUR <= self.now < AT + 3 * HOUR else 12
+        self.volume = 60 if AT + HOUR <= self.now < AT + 3 * HOUR else 12
         return super().hourly(brand_id, since, until)
 
 

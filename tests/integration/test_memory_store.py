@@ -27,7 +27,10 @@ def _mentions(rng: random.Random, count: int) -> list[ScoredMention]:
         score = rng.choice([-0.9, -0.5123456789, -0.2, 0.0, 0.33333333, 0.8])
         label = "negative" if score <= -0.05 else "positive" if score >= 0.05 else "neutral"
         native = f"t3_{rng.randint(0, count // 2)}"  # about half are duplicates of another
-        mention = Mention("reddit", native, at, f"post {n}", author=Author(f"u{n}", f"user{n}"))
+        rating = rng.choice([None, None, 1, 5])  # some reviews, for the RatedByTime index
+        mention = Mention(
+            "reddit", native, at, f"post {n}", author=Author(f"u{n}", f"user{n}"), rating=rating
+        )
         sentiment = Sentiment(label if n % 17 else None, score if n % 17 else 0.0)  # type: ignore[arg-type]
         found.append(
             ScoredMention("acme", mention, sentiment, rng.choice([0.0, 12.3456789, 70.0, 69.996, 88.1]))
@@ -52,6 +55,10 @@ def test_the_memory_store_answers_as_the_dynamo_store_after_the_same_saves(dynam
     since, until = T0 + timedelta(hours=3, minutes=17), T0 + timedelta(hours=26, minutes=5)
     assert memory.hourly("acme", since, until) == dynamo.hourly("acme", since, until)
     assert memory.mentions_between("acme", since, until) == dynamo.mentions_between("acme", since, until)
+    rated = memory.rated_between("acme", since, until)
+    assert rated == dynamo.rated_between("acme", since, until)
+    assert rated == [sm for sm in memory.mentions_between("acme", since, until) if sm.mention.rating]
+    assert 0 < len(rated) < len(memory.mentions_between("acme", since, until))
     for bar in (0.0, 70.0):
         assert memory.most_negative("acme", since, until, bar, 50) == dynamo.most_negative(
             "acme", since, until, bar, 50

@@ -135,6 +135,7 @@ EXPECTED_GRANTS: dict[str, set[Grant]] = {
         ("dynamodb:Query", "RepmonTable", _WATCHLIST_OR_BRANDS),
         ("dynamodb:Query", "RepmonTable/index/ByTime", _ANY_KEY),  # DynamoMentionStore.mentions_between
         ("dynamodb:Query", "RepmonTable/index/NegativeByInfluence", _ANY_KEY),  # .most_negative
+        ("dynamodb:Query", "RepmonTable/index/RatedByTime", _ANY_KEY),  # .rated_between (rating_drop)
         ("dynamodb:PutItem", "RepmonTable", _BRANDS),  # DynamoAlertLedger.mark_sent (the alert log)
         ("dynamodb:UpdateItem", "RepmonTable", _BRANDS),  # DynamoAlertLedger.claim, mark_sent, rearm
         ("sns:Publish", "AlertTopic", _ANY_KEY),  # sns_publisher.SnsAlertPublisher.publish

@@ -52,3 +52,20 @@ def test_a_rule_muted_while_its_incident_is_open_does_not_email_its_escalation_u
     assert [e.kind for e in world.publisher.published] == ["alert"]
     _run(world, mutes, AT + timedelta(hours=1))
     assert [e.kind for e in world.publisher.published] == ["alert", "update"]
+
+
+def test_a_brand_muted_while_its_incident_is_open_hears_its_end_once_when_the_mute_ends():
+    # Given an open incident (reputation_low, index 30) and the brand muted for three hours
+    world = World(baseline=False)
+    world.set_index(AT, 30.0)
+    _run(world, MemoryMuteStore([]), AT)
+    mutes = MemoryMuteStore([Mute("acme", ALL_RULES, AT + timedelta(hours=3), AT + MIN5, "ana")])
+    # When it recovers at once (index 60) and stays so past the settle time, inside the mute
+    world.set_index(AT + MIN5, 60.0)
+    for n in range(1, 36):
+        _run(world, mutes, AT + n * MIN5)
+    # Then the all-clear waits for the mute to end, and goes once then
+    assert [e.kind for e in world.publisher.published] == ["alert"]
+    for n in range(36, 40):
+        _run(world, mutes, AT + n * MIN5)
+    assert [e.kind for e in world.publisher.published] == ["alert", "resolved"]

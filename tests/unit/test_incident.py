@@ -71,13 +71,36 @@ def test_a_firing_folded_twice_changes_nothing():
         incident.firing,
         40.0,
     )
-    assert more is not None and more.counts() == {"influencer_negative": 2} and more.unannounced
+    # Another influencer's complaint is more of the kind the opening email told of: it rides along
+    # with the next email rather than sending one of its own (issue 8: folded, not an update)
+    assert more is not None and more.counts() == {"influencer_negative": 2} and not more.unannounced
+    # A post spreading fast asks the same of the manager (answer it): more of the same kind
+    viral = fold(more, "acme", AT + 2 * MIN, [ev("viral_negative", W, AT, "viral#x")], more.firing, 40.0)
+    assert viral is not None and not viral.unannounced
+    # A 1-star wave of ratings is a new kind of evidence: it calls for an update
+    rating = fold(viral, "acme", AT + 3 * MIN, [ev("rating_drop", W)], viral.firing, 40.0)
+    assert rating is not None and rating.unannounced
+
+
+def test_the_index_rules_are_one_kind_of_evidence_so_the_floor_after_the_share_is_no_update():
+    incident = opened(ev("negative_share", C))
+    # An hour later the index falls under its floor: the same news in another figure, no email
+    low = fold(
+        incident, "acme", AT + 60 * MIN, [ev("reputation_low", C)], frozenset({"reputation_low"}), 28.0
+    )
+    assert low is not None and not low.unannounced
+    assert due_step(low, AT + 120 * MIN, SETTINGS, False) is None
+    # A 1-star wave of ratings is not the index: a kind of its own
+    rating = fold(low, "acme", AT + 70 * MIN, [ev("rating_drop", C)], low.firing | {"rating_drop"}, 28.0)
+    assert rating is not None and rating.unannounced
+    assert due_step(rating, AT + 120 * MIN, SETTINGS, False) == "update-1"
 
 
 def test_a_rise_in_severity_is_an_update_at_once_and_new_evidence_waits_for_the_group_interval():
     incident = opened(ev("reputation_drop", W))
-    # A new rule of the same severity ten minutes later: folded, emailed only after the interval
-    later = fold(incident, "acme", AT + 10 * MIN, [ev("volume_spike", W)], frozenset({"volume_spike"}), 36.0)
+    # A new kind of evidence of the same severity ten minutes later: folded, emailed only after the
+    # interval
+    later = fold(incident, "acme", AT + 10 * MIN, [ev("rating_drop", W)], frozenset({"rating_drop"}), 36.0)
     assert later is not None and due_step(later, AT + 10 * MIN, SETTINGS, False) is None
     assert due_step(later, AT + 60 * MIN, SETTINGS, False) == "update-1"
     # A critical firing: the update goes now

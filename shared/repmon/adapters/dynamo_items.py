@@ -4,6 +4,7 @@ Keys (README, "Data model"):
     mention    pk=BRAND#<brand>  sk=MENTION#<source>#<native id>
                gsi1pk=BRAND#<brand>#MENTIONS  gsi1sk=<created_at>#<source>#<id>      (by time)
                gsi2pk=BRAND#<brand>#NEG#<day> gsi2sk=<influence 000.00>#<created_at>  (negative only)
+               gsi3pk=BRAND#<brand>#RATED     gsi3sk=<created_at>#<source>#<id>      (rated only)
     aggregate  pk=BRAND#<brand>  sk=HOUR#<YYYY-MM-DDTHH>
     cursor     pk=BRAND#<brand>  sk=CURSOR#<source>
     rule state pk=BRAND#<brand>  sk=RULE#<rule key>
@@ -35,7 +36,11 @@ Item = dict[str, Any]
 #: DynamoDB refuses an item over 400 KB (names and values, as `wire_size` counts them).
 ITEM_MAX_BYTES = 400 * 1024
 #: ...and a key attribute, of the table or an index, longer than these (partition 2 KB, sort 1 KB).
-_KEY_MAX_BYTES = {"pk": 2048, "sk": 1024, "gsi1pk": 2048, "gsi1sk": 1024, "gsi2pk": 2048, "gsi2sk": 1024}
+_KEY_MAX_BYTES = {
+    "pk": 2048,
+    "sk": 1024,
+    **{f"gsi{n}{part}": size for n in (1, 2, 3) for part, size in (("pk", 2048), ("sk", 1024))},
+}
 
 
 def brand_pk(brand_id: str) -> str:
@@ -142,6 +147,9 @@ def mention_to_item(sm: ScoredMention, polled_at: datetime, retention_days: int 
     if s.label == "negative" and not m.own:
         item["gsi2pk"] = f"{brand_pk(sm.brand_id)}#NEG#{created[:10]}"
         item["gsi2sk"] = f"{sm.influence:06.2f}#{created}"
+    if m.rating is not None:
+        item["gsi3pk"] = f"{brand_pk(sm.brand_id)}#RATED"
+        item["gsi3sk"] = item["gsi1sk"]
     if retention_days > 0:
         item["expires_at"] = int((m.created_at + timedelta(days=retention_days)).timestamp())
     return item

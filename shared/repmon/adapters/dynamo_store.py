@@ -56,18 +56,20 @@ class DynamoMentionStore:
         return {(i["pk"], i["sk"]) for i in batch_get(self.client, self.table, list(map(_key, mentions)))}
 
     def mentions_between(self, brand_id: str, since: datetime, until: datetime) -> list[ScoredMention]:
+        return self._by_time("ByTime", "gsi1", f"{items.brand_pk(brand_id)}#MENTIONS", since, until)
+
+    def rated_between(self, brand_id: str, since: datetime, until: datetime) -> list[ScoredMention]:
+        return self._by_time("RatedByTime", "gsi3", f"{items.brand_pk(brand_id)}#RATED", since, until)
+
+    def _by_time(
+        self, index: str, prefix: str, pk: str, since: datetime, until: datetime
+    ) -> list[ScoredMention]:
         found = query_all(
             self.client,
             TableName=self.table,
-            IndexName="ByTime",
-            KeyConditionExpression="gsi1pk = :pk AND gsi1sk BETWEEN :lo AND :hi",
-            ExpressionAttributeValues=to_wire(
-                {
-                    ":pk": f"{items.brand_pk(brand_id)}#MENTIONS",
-                    ":lo": items.iso(since),
-                    ":hi": items.iso(until),
-                }
-            ),
+            IndexName=index,
+            KeyConditionExpression=f"{prefix}pk = :pk AND {prefix}sk BETWEEN :lo AND :hi",
+            ExpressionAttributeValues=to_wire({":pk": pk, ":lo": items.iso(since), ":hi": items.iso(until)}),
         )
         return [items.item_to_mention(i) for i in found]
 

@@ -124,6 +124,8 @@ class MemoryMentionStore:
         # The negatives alone, as the sparse NegativeByInfluence index holds them: the influencer
         # rule reads them every run, and they are a few of the window's mentions.
         self._negative_by_time: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        # The reviews alone, as the sparse RatedByTime index holds them (rating_drop reads weeks).
+        self._rated_by_time: dict[str, list[tuple[str, str]]] = defaultdict(list)
         #: Replies read before their parent, by the parent's (brand, key).
         self._pending: dict[tuple[str, str], Reply] = {}
 
@@ -149,6 +151,8 @@ class MemoryMentionStore:
             self.items[key] = stored
             if stored.sentiment.label == "negative" and not stored.mention.own:
                 insort(self._negative_by_time[sm.brand_id], (_time_key(stored), sm.key))
+            if stored.mention.rating is not None:
+                insort(self._rated_by_time[sm.brand_id], (_time_key(stored), sm.key))
         # From the scores as computed, as the Dynamo store's transaction adds them; an hour of own
         # posts alone gets no aggregate, as there (dynamo_writes._by_hour).
         if delta := aggregate_delta(group):
@@ -187,20 +191,29 @@ class MemoryMentionStore:
         for _, key in index[:cut]:
             del self.items[(brand_id, key)]
         del index[:cut]
-        negatives = self._negative_by_time[brand_id]
-        del negatives[: bisect_left(negatives, (iso(before),))]
+        for sparse in (self._negative_by_time[brand_id], self._rated_by_time[brand_id]):
+            del sparse[: bisect_left(sparse, (iso(before),))]
         return cut
 
     def _between(
-        self, brand_id: str, since: datetime, until: datetime, negative: bool = False
+        self,
+        brand_id: str,
+        since: datetime,
+        until: datetime,
+        negative: bool = False,
+        rated: bool = False,
     ) -> list[ScoredMention]:
         # The ByTime query is `BETWEEN iso(since) AND iso(until)` on created#source#id: [since, until).
-        index = (self._negative_by_time if negative else self._by_time).get(brand_id, [])
+        by = self._negative_by_time if negative else self._rated_by_time if rated else self._by_time
+        index = by.get(brand_id, [])
         lo, hi = bisect_left(index, (iso(since),)), bisect_left(index, (iso(until),))
         return [self.items[(brand_id, key)] for _, key in index[lo:hi]]
 
     def mentions_between(self, brand_id: str, since: datetime, until: datetime) -> list[ScoredMention]:
         return self._between(brand_id, since, until)
+
+    def rated_between(self, brand_id: str, since: datetime, until: datetime) -> list[ScoredMention]:
+        return self._between(brand_id, since, until, rated=True)
 
     def most_negative(
         self, brand_id: str, since: datetime, until: datetime, min_influence: float, limit: int

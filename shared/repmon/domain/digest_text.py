@@ -31,14 +31,16 @@ def sparkline(points: tuple[float | None, ...]) -> str:
 
 
 def digest_notice(facts: DigestFacts) -> Notice:
-    brand, period = facts.brand, facts.period
+    brand, period, text = facts.brand, facts.period, render_digest(facts)
     return Notice(
         notice_id=notice_id(brand.id, period.key),
         kind=DIGEST,
         brand_id=brand.id,
         subject=_subject(facts),
-        text=render_digest(facts),
-        document=digest_document(facts),
+        text=text,
+        # The email's text too, as an alert's document carries it: a machine subscriber (a chat
+        # relay, a ticket) posts what the manager reads.
+        document=digest_document(facts) | {"text": text},
         rule=period.kind,
     )
 

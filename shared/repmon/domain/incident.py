@@ -46,6 +46,20 @@ RIDES_ALONG = frozenset({"low_rating_review", "unanswered_complaint"})
 #: Evidence about single mentions, not a condition of the brand: an incident of these alone has
 #: nothing whose end could be announced, so it closes after its settle time without an email.
 EVENTS = RIDES_ALONG | {"influencer_negative", "viral_negative"}
+#: Kinds of evidence, for "a new kind of evidence calls for an update". The index rules read one
+#: thing, the brand's figures of the hour: a share of negatives that crosses its bar pulls the index
+#: under its floor within the hour, the same news, not worse news. A post with a big audience and a
+#: post spreading fast ask the same of the manager (answer that post, now), and are often one post
+#: read twice: a complaint by an account with 500k karma is spreading an hour later. Every other rule
+#: is a kind of its own.
+KINDS_OF_EVIDENCE = {
+    **dict.fromkeys(("reputation_low", "reputation_drop", "volume_spike", "negative_share"), "figures"),
+    **dict.fromkeys(("influencer_negative", "viral_negative"), "reach"),
+}
+
+
+def evidence_kind(rule: str) -> str:
+    return KINDS_OF_EVIDENCE.get(rule, rule)
 
 
 @dataclass(frozen=True)
@@ -109,10 +123,11 @@ class Incident:
 
     @property
     def unannounced(self) -> bool:
-        """New evidence not yet emailed that calls for an update (see RIDES_ALONG)."""
-        return any(
-            count > self.told.get(rule, 0) for rule, count in self.counts().items() if rule not in RIDES_ALONG
-        )
+        """A new kind of evidence (evidence_kind) no email has told of yet, which calls for an update;
+        more of a kind already told (another influencer's complaint, the index's floor after its
+        share of negatives) rides with the next email, as RIDES_ALONG's rules always do."""
+        told = {evidence_kind(rule) for rule, count in self.told.items() if count}
+        return any(evidence_kind(e.rule) not in told for e in self.evidence if e.rule not in RIDES_ALONG)
 
 
 def incident_id(brand_id: str, opened_at: datetime) -> str:

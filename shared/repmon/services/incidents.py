@@ -28,6 +28,7 @@ from repmon.domain.incident import (
     withdraw,
 )
 from repmon.domain.models import Alert
+from repmon.domain.mutes import ALL_RULES, muted
 from repmon.services.alerting import BrandRun, Firing, ensure_time, publish, retrying
 from repmon.services.incident_email import incident_email, incident_subject
 
@@ -95,6 +96,8 @@ def _email(run: BrandRun, incident: Incident) -> Alert | None:
         if step == RESOLVED and events_only(incident):
             run.ledger.save_incident(close_quietly(incident, run.at))
             return None
+        if muted(run.mutes, ALL_RULES, run.at) is not None:
+            return None  # the whole brand is muted: its reminder or all-clear goes when the mute ends
         if holds(step, incident, quiet, woken=quiet and _woken(run, incident)):
             run.ledger.save_incident(hold(incident, step, run.at))
             return None

@@ -145,8 +145,8 @@ def apply_rating_drops(run: BrandRun) -> None:
     s = run.brand.thresholds.rating_drop
     if not s.enabled:
         return
-    mentions = run.store.mentions_between(run.brand.id, run.at - s.window - s.baseline, run.at)
-    for group in rating_groups(run.brand, (sm for sm in mentions if sm.mention.rating), run.at):
+    reviews = run.store.rated_between(run.brand.id, run.at - s.window - s.baseline, run.at)
+    for group in rating_groups(run.brand, reviews, run.at):
         _apply_rating_group(run, group.key, rating_drop(run.brand, group))
 
 
