@@ -4,10 +4,10 @@ SnsAlertPublisher on moto, the evaluator every five minutes through one incident
 The incident (fault-free): the index under its floor at 12:00 (OPEN), a volume spike at 13:00
 critical at once (WORSE: the severity rises; the index rules are one kind of evidence, so a warning
 spike would ride along), still open an hour later (REMINDER, repeat_interval 1 h), recovered at
-15:00 and settled an hour later (RESOLVED at 16:00); with quiet hours 11:00-13:00, the opening is held and summarised at
-13:00 (HELD). At each step's time in turn one fault is injected: SNS down for ten minutes, the writes
-recording it sent throttled five times, every run retried by Lambda, a second delivery of the run
-overlapping the first while it publishes. Invariant: the same emails, each once, under one id each.
+15:00 and settled an hour later (RESOLVED at 16:00); with quiet hours 11:00-13:00, the opening is
+held and summarised at 13:00 (HELD). At each step's time in turn one fault is injected: SNS down for
+ten minutes, the writes recording it sent throttled five times, every run retried by Lambda, a
+second delivery of the run overlapping the first while it publishes. Invariant: the same emails, each once, under one id each.
 """
 
 from __future__ import annotations
