@@ -7,7 +7,8 @@ spike would ride along), still open an hour later (REMINDER, repeat_interval 1 h
 15:00 and settled an hour later (RESOLVED at 16:00); with quiet hours 11:00-13:00, the opening is
 held and summarised at 13:00 (HELD). At each step's time in turn one fault is injected: SNS down for
 ten minutes, the writes recording it sent throttled five times, every run retried by Lambda, a
-second delivery of the run overlapping the first while it publishes. Invariant: the same emails, each once, under one id each.
+second delivery of the run overlapping the first while it publishes. Invariant: the same emails,
+each once, under one id each.
 """
 
 from __future__ import annotations
