@@ -50,3 +50,9 @@ from hypothesis import settings as _hypothesis_settings  # noqa: E402
 
 _hypothesis_settings.register_profile("repmon", deadline=None, derandomize=True, print_blob=True)
 _hypothesis_settings.load_profile("repmon")
+
+# moto's transactions at the cost of what they touch, as the local stack's moto server runs them
+# (repmon.localstack.moto_speed): the in-process fault suites store thousands of items.
+from repmon.localstack.moto_speed import install as _install_moto_speed  # noqa: E402
+
+_install_moto_speed()

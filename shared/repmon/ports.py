@@ -77,9 +77,16 @@ class MentionStore(Protocol):
         ...
 
     def most_negative(
-        self, brand_id: str, since: datetime, until: datetime, min_influence: float, limit: int
+        self,
+        brand_id: str,
+        since: datetime,
+        until: datetime,
+        min_influence: float,
+        limit: int,
+        source: str | None = None,
     ) -> list[ScoredMention]:
-        """Negative mentions in [since, until) with influence >= min_influence, most influential first."""
+        """Negative mentions in [since, until) with influence >= min_influence, most influential first;
+        with `source`, that source's alone."""
         ...
 
     def hourly(self, brand_id: str, since: datetime, until: datetime) -> list[HourlyAggregate]:

@@ -1,5 +1,5 @@
-"""`repmon demo`, shortened to the hour after the crisis is over: every section of the report appears,
-from the real handlers' work, with the incident's emails the README's Quickstart describes."""
+"""`repmon demo` as `make demo` runs it: every section of the report appears, from the real handlers'
+work, with the incident's emails and the digest the README's Quickstart describes."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from repmon.cli.demo import run
+from repmon.cli.demo import cycle_times, run
 
 pytestmark = pytest.mark.slow
 
@@ -16,7 +16,7 @@ pytestmark = pytest.mark.slow
 CYCLES = 49
 #: The outage as one incident, its emails in the order they arrive: (kind, rule it leads with,
 #: severity, what the body's first line says). Before incidents: five emails in its first hour and
-#: none saying it was over.
+#: none saying it was over; then four (the index's floor and fran's thread spreading were two updates).
 EMAILS = (
     (
         "alert",
@@ -24,15 +24,17 @@ EMAILS = (
         "critical",
         "\nOPEN | CRITICAL | 26 of 31 mentions negative (84%, usually 0%)",
     ),
-    ("update", "reputation_low", "critical", "\nWORSE | CRITICAL | reputation 28, under 35"),
-    # A new kind of evidence after the grouping interval: fran's thread spreading (issue 16's demo)
-    ("update", "viral_negative", "critical", "\nWORSE | CRITICAL | negative mention spreading on YouTube"),
+    # A new kind of evidence after the grouping interval: the complaint by an account with 508k
+    # karma; its thread spreading later is the same kind (reach) and rides along, as the index's floor
+    # rides with the negative share (figures)
+    ("update", "reputation_low", "critical", "\nWORSE | CRITICAL | reputation 26, under 35"),
     ("resolved", "reputation_drop", "critical", "\nRESOLVED | CRITICAL | over after 9 h 00 min"),
 )
 SUBJECT = "Subject: [repmon] Acme Air: reputation incident ec4683 (opened Tue 03:30 UTC)"
 
 
-def test_a_short_demo_polls_every_source_reports_each_section_and_queries_the_export():
+def test_the_demo_polls_every_source_reports_each_section_and_queries_the_export():
+    assert len(list(cycle_times(None))) == CYCLES  # the whole demo, as `make demo` runs it
     out = io.StringIO()
     assert run(cycles=CYCLES, out=out) == 0
     report = out.getvalue()
@@ -44,14 +46,22 @@ def test_a_short_demo_polls_every_source_reports_each_section_and_queries_the_ex
         assert section in report
     # The emails the Quickstart promises: one incident, opened, worse once, resolved, one subject
     assert f"Alert emails as a subscriber received them ({len(EMAILS)}):" in report
+    alerts = report[: report.index("Digests sent at")]
     attributes = re.findall(
-        r"^Attributes: brand=acme-air kind=(\w+) rule=(\w+) severity=(\w+)$", report, re.M
+        r"^Attributes: brand=acme-air kind=(\w+) rule=(\w+) severity=(\w+)$", alerts, re.M
     )
     assert attributes == [(kind, rule, severity) for kind, rule, severity, _ in EMAILS]
     for *_, first_line in EMAILS:
         assert first_line in report
     assert report.count(SUBJECT) == len(EMAILS)
     assert "Worst point: index 17.6 at its lowest, 51 mentions in an hour at the peak" in report
+    # Then the day's digest, after the all-clear: the incident, the replies, the reviews by location
+    assert "Digests sent at Tue 14:00Z, as a subscriber received them (2):" in report
+    digest = report[report.index("[DIGEST] Acme Air: Daily digest to 2026-11-03") :]
+    assert "Attributes: brand=acme-air kind=digest rule=daily severity=info" in digest
+    for block in ("Top complaints by influence:", "Your replies", "Reviews by location:"):
+        assert block in digest
+    assert "Incidents and alerts (1 incident, 3 emails):" in digest
     # The export is announced when it runs: after the last cycle (Tue 13:30), not at the end of the
     # full scenario
     assert "BI export (daily in production), run at Tue 14:00Z" in report

@@ -63,13 +63,17 @@ def test_outputs_name_every_resource_the_functions_need(local_stack: LocalStack)
     assert all(local_stack.outputs[key] for key in expected)
 
 
-def test_table_has_both_indexes(local_stack: LocalStack) -> None:
+def test_table_has_its_three_indexes(local_stack: LocalStack) -> None:
     table = local_stack.client("dynamodb").describe_table(TableName=local_stack.outputs["TableName"])["Table"]
     indexes = {
         gsi["IndexName"]: [k["AttributeName"] for k in gsi["KeySchema"]]
         for gsi in table["GlobalSecondaryIndexes"]
     }
-    assert indexes == {"ByTime": ["gsi1pk", "gsi1sk"], "NegativeByInfluence": ["gsi2pk", "gsi2sk"]}
+    assert indexes == {
+        "ByTime": ["gsi1pk", "gsi1sk"],
+        "NegativeByInfluence": ["gsi2pk", "gsi2sk"],
+        "RatedByTime": ["gsi3pk", "gsi3sk"],
+    }
     assert [k["AttributeName"] for k in table["KeySchema"]] == ["pk", "sk"]
 
 

@@ -29,7 +29,12 @@ def _mentions(rng: random.Random, count: int) -> list[ScoredMention]:
         native = f"t3_{rng.randint(0, count // 2)}"  # about half are duplicates of another
         rating = rng.choice([None, None, 1, 5])  # some reviews, for the RatedByTime index
         mention = Mention(
-            "reddit", native, at, f"post {n}", author=Author(f"u{n}", f"user{n}"), rating=rating
+            "reddit" if n % 3 else "hackernews",
+            native,
+            at,
+            f"post {n}",
+            author=Author(f"u{n}", f"user{n}"),
+            rating=rating,
         )
         sentiment = Sentiment(label if n % 17 else None, score if n % 17 else 0.0)  # type: ignore[arg-type]
         found.append(
@@ -63,6 +68,11 @@ def test_the_memory_store_answers_as_the_dynamo_store_after_the_same_saves(dynam
         assert memory.most_negative("acme", since, until, bar, 50) == dynamo.most_negative(
             "acme", since, until, bar, 50
         )
+    # One source's alone (a re-read): the same as the whole list filtered
+    hn = dynamo.most_negative("acme", since, until, 0.0, 500, source="hackernews")
+    assert hn == memory.most_negative("acme", since, until, 0.0, 500, source="hackernews")
+    every = dynamo.most_negative("acme", since, until, 0.0, 500)
+    assert hn == [sm for sm in every if sm.mention.source == "hackernews"] and 0 < len(hn) < len(every)
 
 
 def test_forgotten_mentions_stay_known_so_a_late_copy_is_still_a_duplicate():

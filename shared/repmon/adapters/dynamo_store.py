@@ -74,28 +74,42 @@ class DynamoMentionStore:
         return [items.item_to_mention(i) for i in found]
 
     def most_negative(
-        self, brand_id: str, since: datetime, until: datetime, min_influence: float, limit: int
+        self,
+        brand_id: str,
+        since: datetime,
+        until: datetime,
+        min_influence: float,
+        limit: int,
+        source: str | None = None,
     ) -> list[ScoredMention]:
         found: list[ScoredMention] = []
         for day in _days(since, until):
             found += [
                 sm
-                for sm in map(items.item_to_mention, self._negative_on(brand_id, day, min_influence))
+                for sm in map(items.item_to_mention, self._negative_on(brand_id, day, min_influence, source))
                 if since <= sm.mention.created_at < until
             ]
         return sorted(found, key=lambda sm: (-sm.influence, sm.sentiment.score))[:limit]
 
-    def _negative_on(self, brand_id: str, day: str, min_influence: float) -> list[dict[str, Any]]:
+    def _negative_on(
+        self, brand_id: str, day: str, min_influence: float, source: str | None
+    ) -> list[dict[str, Any]]:
+        values = {":pk": f"{items.brand_pk(brand_id)}#NEG#{day}", ":lo": f"{min_influence:06.2f}"}
+        # One source's (a re-read of its engagement): filtered in DynamoDB, so a poll of one source
+        # does not carry every source's complaints of the day back to the Lambda.
+        by_source: dict[str, Any] = {}
+        if source is not None:
+            values[":src"] = source
+            by_source = {"FilterExpression": "#src = :src", "ExpressionAttributeNames": {"#src": "source"}}
         return list(
             query_all(
                 self.client,
                 TableName=self.table,
                 IndexName="NegativeByInfluence",
                 KeyConditionExpression="gsi2pk = :pk AND gsi2sk >= :lo",
-                ExpressionAttributeValues=to_wire(
-                    {":pk": f"{items.brand_pk(brand_id)}#NEG#{day}", ":lo": f"{min_influence:06.2f}"}
-                ),
+                ExpressionAttributeValues=to_wire(values),
                 ScanIndexForward=False,
+                **by_source,
             )
         )
 

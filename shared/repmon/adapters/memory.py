@@ -216,7 +216,13 @@ class MemoryMentionStore:
         return self._between(brand_id, since, until, rated=True)
 
     def most_negative(
-        self, brand_id: str, since: datetime, until: datetime, min_influence: float, limit: int
+        self,
+        brand_id: str,
+        since: datetime,
+        until: datetime,
+        min_influence: float,
+        limit: int,
+        source: str | None = None,
     ) -> list[ScoredMention]:
         # NegativeByInfluence: per day, sort key `influence 000.00#created` read descending, kept
         # when that text is >= the bar's; then the same stable sort as the Dynamo store.
@@ -224,7 +230,9 @@ class MemoryMentionStore:
         found = [
             sm
             for sm in self._between(brand_id, since, until, negative=True)
-            if sm.sentiment.label == "negative" and f"{sm.influence:06.2f}" >= bar
+            if sm.sentiment.label == "negative"
+            and f"{sm.influence:06.2f}" >= bar
+            and source in (None, sm.mention.source)
         ]
         found.sort(key=lambda sm: f"{sm.influence:06.2f}#{iso(sm.mention.created_at)}", reverse=True)
         found.sort(key=lambda sm: sm.mention.created_at.date())

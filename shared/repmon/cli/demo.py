@@ -52,7 +52,7 @@ def mastodon_secret(base_url: str) -> dict[str, object]:
 QUIET = {"POWERTOOLS_LOG_LEVEL": "WARNING"}
 #: The demo runs the BI export once, this long after its last cycle.
 EXPORT_AFTER = timedelta(minutes=30)
-FUNCTIONS = ("plan_polls", "collect_mentions", "evaluate_reputation", "export_for_bi")
+FUNCTIONS = ("plan_polls", "collect_mentions", "evaluate_reputation", "export_for_bi", "send_digest")
 
 
 @dataclass
@@ -66,7 +66,7 @@ class DemoState:
 def cycle_times(limit: int | None) -> Iterator[datetime]:
     """Hourly through the quiet day, every 30 minutes from an hour before the crisis."""
     at, count = START + timedelta(hours=1), 0
-    while at <= END and (limit is None or count < limit):
+    while at < END and (limit is None or count < limit):
         yield at
         at += timedelta(minutes=30) if at >= CRISIS - timedelta(hours=1) else timedelta(hours=1)
         count += 1
@@ -107,7 +107,9 @@ def run(cycles: int | None = None, out: TextIO | None = None) -> int:
         say.mentions(store, state.brands, START, last)
         say.index_history(state.index_history)
         say.emails(state.envelopes)
-        # Once, half an hour after the last cycle (daily in production), over the days simulated.
+        # Half an hour after the last cycle: the digests due then (hourly in production), and the
+        # BI export (daily in production) over the days simulated.
+        say.digests(_digests(runtime, inbox, last + EXPORT_AFTER), last + EXPORT_AFTER)
         show_export(runtime, last + EXPORT_AFTER, START.date(), (last + EXPORT_AFTER).date(), say)
     return 0
 
@@ -138,6 +140,12 @@ def _run_cycle(runtime: LocalRuntime, at: datetime) -> None:
     runtime.drain("RedditPollJobQueueUrl", "collect_mentions")
     runtime.drain("PollJobQueueUrl", "collect_mentions")
     runtime.run_schedule("evaluate_reputation", at)
+
+
+def _digests(runtime: LocalRuntime, inbox: AlertInbox, at: datetime) -> list[dict[str, object]]:
+    with redirect_stdout(io.StringIO()):  # the handler's EMF metric lines
+        runtime.run_schedule("send_digest", at)
+    return inbox.receive()
 
 
 def _tally(store: DynamoMentionStore, state: DemoState, at: datetime) -> dict[str, int]:

@@ -112,6 +112,13 @@ class Printer:
 
     def emails(self, envelopes: list[dict[str, Any]]) -> None:
         self.line(f"\nAlert emails as a subscriber received them ({len(envelopes)}):")
+        self._envelopes(envelopes)
+
+    def digests(self, envelopes: list[dict[str, Any]], at: datetime) -> None:
+        self.line(f"\nDigests sent at {at:%a %H:%M}Z, as a subscriber received them ({len(envelopes)}):")
+        self._envelopes(envelopes)
+
+    def _envelopes(self, envelopes: list[dict[str, Any]]) -> None:
         for envelope in envelopes:
             document = json.loads(str(envelope["Message"]))
             self.line("-" * 78)

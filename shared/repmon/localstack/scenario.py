@@ -37,11 +37,12 @@ from repmon.localstack.scenario_youtube import add_youtube
 START = datetime(2026, 11, 2, 0, 0, tzinfo=UTC)
 CRISIS = START + timedelta(hours=27)  # day two, 03:00
 RECOVERY = START + timedelta(hours=33)
-END = START + timedelta(hours=40)
+#: The demo stops here: half an hour after its outage is announced over, when the digest goes out.
+END = START + timedelta(hours=38)
 ACME_APP = "1234567890"
 #: The Hacker News thread the comments go to: an outage thread from the crisis on.
 _HN_THREADS = {True: "Ask HN: Which US airline do you trust?", False: "Acme Air outage grounds flights"}
-#: Short windows so a 40-hour demo shows every rule; production defaults are 24 h and 7 days.
+#: Short windows so a 38-hour demo shows every rule; production defaults are 24 h and 7 days.
 _DEMO_THRESHOLDS = {"window_hours": 4, "baseline_hours": 24, "volume_spike_min": 12}
 
 
@@ -134,6 +135,8 @@ def demo_brands(feeds_url: str | None = None) -> list[Brand]:
                 "sources": acme_sources,
                 "thresholds": _DEMO_THRESHOLDS,
                 "notifications": {"min_severity": "info"},
+                # The day's digest at the demo's end (14:00; production's default is 08:00 local)
+                "digest": {"hour": 14},
             }
         ),
         Brand.model_validate(

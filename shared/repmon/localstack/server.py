@@ -17,6 +17,8 @@ import warnings
 
 from moto.server import ThreadedMotoServer
 
+from repmon.localstack.moto_speed import install as install_moto_speed
+
 _READY_TIMEOUT_SECONDS = 30.0
 #: The child's entry point: moto.server's own, plus a thread that ends the child once its stdin, a
 #: pipe from the parent, reaches end of file. The kernel closes that pipe when the parent exits in
@@ -31,6 +33,8 @@ _CHILD = (
     "    sys.stdin.buffer.read()\n"
     "    os._exit(0)\n"
     "threading.Thread(target=_orphaned, daemon=True).start()\n"
+    "from repmon.localstack.moto_speed import install\n"
+    "install()\n"
     "from moto.server import main\n"
     "main(sys.argv[1:])\n"
 )
@@ -68,6 +72,7 @@ class MotoServer:
         # moto warns for each resource type it only records (schedules, event-invoke configs);
         # the template tests check those on the transformed template instead
         warnings.filterwarnings("ignore", message="Tried to parse AWS::", category=UserWarning)
+        install_moto_speed()  # transactions at the cost of what they touch (moto_speed)
         self._thread_server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
         self._thread_server.start()
         host, port = self._thread_server.get_host_and_port()
