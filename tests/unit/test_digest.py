@@ -197,3 +197,14 @@ def test_given_complaints_past_their_target_without_an_answer_then_the_digest_li
     assert "Still unanswered past their response-time target (1, oldest first):" in digest.text
     assert "https://example.test/reddit/late" in digest.text
     assert [u["id"] for u in digest.document["unanswered"]] == ["reddit#late"]
+
+
+def test_app_store_connect_is_not_silent_when_the_feed_stored_the_reviews_it_also_read():
+    app = {"app_id": "123456789"}
+    acme = _brand(sources={"appstore": app, "appstore_connect": app})
+    store, deps, publisher, _ = _world([acme])
+    # Every review of the day came first through the RSS feed (App Store Connect read the same ones)
+    store.save([scored_mention("acme", AT - timedelta(hours=h), 0.5, source="appstore") for h in (2, 3)])
+    send_digests([acme], AT, deps)
+    [silent] = [line for line in publisher.published[0].text.splitlines() if line.startswith("Silent")]
+    assert "Hacker News" in silent and "App Store" not in silent  # silent: only those truly so

@@ -217,3 +217,22 @@ def test_a_health_store_that_fails_never_fails_the_poll():
     result = _collector(source, Broken()).collect(PollJob("acme", "reddit", T0 + HOUR))
     assert result.stored == 1
     assert result.errors == ("poll health not recorded: RuntimeError: throttled",)
+
+
+def test_an_app_store_feed_whose_reviews_app_store_connect_stored_first_is_not_silent():
+    app = {"app_id": "123456789"}
+    brand = Brand.model_validate(
+        {
+            "id": "acme",
+            "name": "Acme Air",
+            "query": "acme",
+            "sources": {"appstore": app, "appstore_connect": app},
+        }
+    )
+    world = World(brand)
+    world.every(HOUR, AT - 7 * HOUR, source="appstore")  # two weeks through the RSS feed first
+    # Then the owner's API reads each review first: counted under it, the feed's copy a duplicate
+    for n in range(7):
+        sm = scored_mention("acme", AT - (7 - n) * HOUR, 0.3, source="appstore", native_id=f"c{n}")
+        world.store.save([replace(sm, route="appstore_connect")])
+    assert world.run(AT) == []  # one review identity: neither route went quiet

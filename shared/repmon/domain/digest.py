@@ -22,6 +22,7 @@ from repmon.domain.notices import LoggedAlert
 from repmon.domain.reputation import index
 from repmon.domain.response_rules import awaiting_answer
 from repmon.domain.similar import group_similar
+from repmon.domain.source_registry import same_mentions
 from repmon.domain.themes import themes
 
 DAILY, WEEKLY = "daily", "weekly"
@@ -158,7 +159,11 @@ def digest_facts(brand: Brand, period: Period, given: DigestInputs) -> DigestFac
         complaints=tuple(group_similar(top)[: brand.digest.top_complaints]),
         themes=tuple((t.phrase, t.mentions) for t in themes(top, brand)),
         alerts=tuple(given.alerts),
-        silent=tuple((s, recent[s]) for s in brand.sources.enabled() if by_source[s] == 0),
+        silent=tuple(
+            (s, sum(recent[t] for t in same_mentions(s)))
+            for s in brand.sources.enabled()
+            if not any(by_source[t] for t in same_mentions(s))
+        ),
         mutes=tuple(given.mutes),
         unanswered=tuple(
             sorted(

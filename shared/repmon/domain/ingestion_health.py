@@ -22,6 +22,7 @@ from itertools import pairwise
 
 from repmon.domain.brand import Brand
 from repmon.domain.models import HourlyAggregate
+from repmon.domain.source_registry import same_mentions
 from repmon.domain.timeutil import floor_hour, iso
 
 LOOKBACK = timedelta(days=14)
@@ -75,7 +76,10 @@ def silence_threshold(brand: Brand, active: Sequence[datetime]) -> timedelta | N
 
 
 def active_hours(buckets: Sequence[HourlyAggregate], source: str) -> list[datetime]:
-    return sorted(b.hour for b in buckets if b.by_source.get(source, 0) > 0)
+    """Hours with mentions of `source`, or of a source sharing its mentions (same_mentions: a review
+    App Store Connect stored first is the RSS feed's too, and its feed is not silent)."""
+    group = same_mentions(source)
+    return sorted(b.hour for b in buckets if any(b.by_source.get(s, 0) > 0 for s in group))
 
 
 def check_source(

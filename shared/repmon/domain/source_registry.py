@@ -265,6 +265,14 @@ def spec(name: str) -> SourceSpec | None:
     return SOURCES.get(name)
 
 
+def same_mentions(name: str) -> tuple[str, ...]:
+    """The sources whose mentions are one identity with `name`'s (App Store and App Store Connect;
+    GDELT and feeds): a review both read counts under the one that stored it first, so whether
+    `name` went quiet is judged on their counts together."""
+    shared = SOURCES[name].mentions_as or name if name in SOURCES else name
+    return tuple(s for s, sp in SOURCES.items() if (sp.mentions_as or s) == shared) or (name,)
+
+
 if set(SourceSettings.model_fields) != set(POLLED) or set(SOURCES) != {s.value for s in Source}:
     raise RuntimeError(
         "source_registry: SOURCES and models.Source must name the same sources,"
