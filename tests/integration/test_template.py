@@ -72,7 +72,11 @@ def test_table_keys_and_indexes(cfn: Template) -> None:
         gsi["IndexName"]: [key["AttributeName"] for key in gsi["KeySchema"]]
         for gsi in props["GlobalSecondaryIndexes"]
     }
-    assert indexes == {"ByTime": ["gsi1pk", "gsi1sk"], "NegativeByInfluence": ["gsi2pk", "gsi2sk"]}
+    assert indexes == {
+        "ByTime": ["gsi1pk", "gsi1sk"],
+        "NegativeByInfluence": ["gsi2pk", "gsi2sk"],
+        "RatedByTime": ["gsi3pk", "gsi3sk"],
+    }
     assert all(attr["AttributeType"] == "S" for attr in props["AttributeDefinitions"])
 
 
