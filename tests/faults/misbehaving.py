@@ -9,6 +9,7 @@ hang ends when the test stops the server (or after `give_up` seconds).
 from __future__ import annotations
 
 import http.client
+import socket
 import threading
 import time
 from dataclasses import dataclass
@@ -91,6 +92,12 @@ class _Server(ThreadingHTTPServer):
 
 class _Handler(BaseHTTPRequestHandler):
     server: _Server
+
+    def setup(self) -> None:
+        super().setup()
+        # Each write leaves at once (a trickle byte by byte, headers then body): no Nagle delay
+        # waiting on the client's delayed ACK (as the fake sources' server, localstack.fakes.server).
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
     def log_message(self, format: str, *args: Any) -> None:  # why: keep test output clean
         return

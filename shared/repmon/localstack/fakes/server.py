@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import socket
 import threading
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -113,6 +114,13 @@ class _Server(ThreadingHTTPServer):
 class _Handler(BaseHTTPRequestHandler):
     server: _Server
     protocol_version = "HTTP/1.1"
+
+    def setup(self) -> None:
+        super().setup()
+        # The headers and the body go out as two writes: with Nagle's algorithm the body waits for
+        # the client's ACK of the headers, which the client delays (40 ms on Linux) on a kept-alive
+        # connection. Every request paid it: 43 ms for an empty answer, 1 ms without.
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
     def log_message(self, format: str, *args: Any) -> None:  # why: keep test output clean
         return
