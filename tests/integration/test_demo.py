@@ -24,10 +24,15 @@ EMAILS = (
         "critical",
         "\nOPEN | CRITICAL | 26 of 31 mentions negative (84%, usually 0%)",
     ),
-    # A new kind of evidence after the grouping interval: the complaint by an account with 508k
-    # karma; its thread spreading later is the same kind (reach) and rides along, as the index's floor
-    # rides with the negative share (figures)
-    ("update", "reputation_low", "critical", "\nWORSE | CRITICAL | reputation 26, under 35"),
+    # A new kind of evidence after the grouping interval, which the email leads with: the complaint
+    # by an account with 508k karma, spreading (the same kind, reach: one line under the incident);
+    # the index's floor at 04:00 rode along, the same kind as the negative share (figures)
+    (
+        "update",
+        "influencer_negative",
+        "critical",
+        "\nWORSE | CRITICAL | negative mention by u/frequent_flyer_fran on Reddit (influence 75)",
+    ),
     ("resolved", "reputation_drop", "critical", "\nRESOLVED | CRITICAL | over after 9 h 00 min"),
 )
 SUBJECT = "Subject: [repmon] Acme Air: reputation incident ec4683 (opened Tue 03:30 UTC)"
@@ -55,6 +60,9 @@ def test_the_demo_polls_every_source_reports_each_section_and_queries_the_export
         assert first_line in report
     assert report.count(SUBJECT) == len(EMAILS)
     assert "Worst point: index 17.6 at its lowest, 51 mentions in an hour at the peak" in report
+    # Issue 16: fran's thread spreading, and a complaint answered hours late, closed by the reply
+    assert "- negative mention spreading fast: warning, since Tue 05:00 UTC" in report
+    assert "complaint without an answer (45, 1 answered since)" in report
     # Then the day's digest, after the all-clear: the incident, the replies, the reviews by location
     assert "Digests sent at Tue 14:00Z, as a subscriber received them (2):" in report
     digest = report[report.index("[DIGEST] Acme Air: Daily digest to 2026-11-03") :]
@@ -62,6 +70,7 @@ def test_the_demo_polls_every_source_reports_each_section_and_queries_the_export
     for block in ("Top complaints by influence:", "Your replies", "Reviews by location:"):
         assert block in digest
     assert "Incidents and alerts (1 incident, 3 emails):" in digest
+    assert "Still unanswered past their response-time target (44, oldest first):" in digest
     # The export is announced when it runs: after the last cycle (Tue 13:30), not at the end of the
     # full scenario
     assert "BI export (daily in production), run at Tue 14:00Z" in report

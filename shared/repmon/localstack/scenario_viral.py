@@ -1,5 +1,5 @@
 """The demo's complaint going viral: frequent_flyer_fran's thread (scenario.Scenario.fill_hour) is
-first read with about ten upvotes and doubles every 15 minutes to 20,000, so the collector's
+first read with about ten upvotes and doubles every 10 minutes to 20,000, so the collector's
 engagement re-reads see it spread and `viral_negative` fires before its reach is in any volume."""
 
 from __future__ import annotations
@@ -18,6 +18,6 @@ def spread(world: SourceWorld, at: datetime) -> None:
     for key, post in list(world.posts.items()):
         if post.author != AUTHOR or post.created > at:
             continue
-        doublings = (at - post.created) / timedelta(minutes=15)
+        doublings = (at - post.created) / timedelta(minutes=10)
         score = min(PEAK, int(8 * 2**doublings))
         world.posts[key] = dataclasses.replace(post, score=score, num_comments=score // 6)

@@ -44,7 +44,7 @@ def add_x(world: SourceWorld, hour: datetime, crisis: bool, recovered: bool) -> 
     """The hour's X posts, from a generator of their own (the other platforms' draws stay)."""
     phase = "crisis" if crisis else "recovered" if recovered else "calm"
     rng = random.Random(f"x {hour.isoformat()}")
-    for _ in range(rng.randint(2, 5) if crisis else int(rng.random() < 0.4)):
+    for n in range(rng.randint(2, 5) if crisis else int(rng.random() < 0.4)):
         at = hour + timedelta(minutes=rng.randint(0, 50))
         post = add_x_post(
             world,
@@ -58,12 +58,18 @@ def add_x(world: SourceWorld, hour: datetime, crisis: bool, recovered: bool) -> 
             impressions=rng.randint(200, 6000),
         )
         if crisis and rng.random() < 0.3:  # support answers some complaints, minutes later
-            add_x_post(
-                world,
-                text=_ANSWER,
-                username="acmeair",
-                created=at + timedelta(minutes=rng.randint(3, 9)),
-                followers=182_000,
-                verified=True,
-                reply_to=post,
-            )
+            _answer(world, post, at + timedelta(minutes=rng.randint(3, 9)))
+        elif crisis and hour.hour == LATE_HOUR and n == 0:
+            # ...and one of the outage's first, hours late: past its response-time target (4 h), it
+            # is an unanswered complaint until then, and the reply closes it
+            _answer(world, post, at + LATE)
+
+
+#: The crisis hour whose first complaint the support account answers LATE after it was posted.
+LATE_HOUR, LATE = 3, timedelta(hours=5, minutes=10)
+
+
+def _answer(world: SourceWorld, post: str, at: datetime) -> None:
+    add_x_post(
+        world, text=_ANSWER, username="acmeair", created=at, followers=182_000, verified=True, reply_to=post
+    )
