@@ -167,6 +167,8 @@ EXPECTED_GRANTS: dict[str, set[Grant]] = {
         # DynamoWatchlist.brands; DynamoMentionStore.hourly, DynamoMuteStore.active, DynamoAlertLog
         ("dynamodb:Query", "RepmonTable", _WATCHLIST_OR_BRANDS),
         ("dynamodb:Query", "RepmonTable/index/NegativeByInfluence", _ANY_KEY),  # .most_negative
+        # .mentions_between: the period's mentions for the reply figures and review locations
+        ("dynamodb:Query", "RepmonTable/index/ByTime", _ANY_KEY),
         ("dynamodb:GetItem", "RepmonTable", _BRANDS),  # DynamoNoticeLedger.state
         ("dynamodb:UpdateItem", "RepmonTable", _BRANDS),  # DynamoNoticeLedger.claim, mark_sent
         ("sns:Publish", "AlertTopic", _ANY_KEY),  # sns_notices.SnsNoticePublisher.publish
