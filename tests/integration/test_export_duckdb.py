@@ -39,6 +39,7 @@ QUERIES = (
     "response_times",
     "ratings_per_location",
     "unanswered_low_star_reviews",
+    "replies_per_location",
 )
 DAYS = [date(2026, 11, 1), date(2026, 11, 2), date(2026, 11, 3)]
 FIRST, LAST = DAYS[0].isoformat(), DAYS[-1].isoformat()
@@ -235,6 +236,16 @@ def test_given_the_unanswered_low_star_query_when_run_then_it_lists_exactly_thos
 def test_given_the_query_folders_then_every_example_query_is_checked_here():
     assert {p.stem for p in (ATHENA / "queries").glob("*.sql")} == set(QUERIES)
     assert {p.stem for p in (ATHENA / "duckdb" / "queries").glob("*.sql")} == set(QUERIES)
+
+
+@pytest.mark.parametrize(
+    ("readme", "heading"),
+    [("README.md", "**Example queries**"), ("infra/athena/README.md", "## Example queries")],
+)
+def test_given_the_readmes_then_their_list_of_example_queries_names_every_one(readme, heading):
+    text = (ATHENA.parents[1] / readme).read_text()
+    listed = text[text.index(heading) :].split("\n## ", 1)[0]
+    assert [name for name in QUERIES if f"`{name}.sql`" not in listed] == []
 
 
 @pytest.mark.parametrize("name", QUERIES)
