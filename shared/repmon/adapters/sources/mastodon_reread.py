@@ -19,7 +19,6 @@ calls per 5 minutes: an instance at or below it is not asked again for re-reads 
 from __future__ import annotations
 
 import re
-import time
 from collections.abc import Callable, Sequence
 from functools import partial
 from typing import TYPE_CHECKING, Any
@@ -40,9 +39,9 @@ if TYPE_CHECKING:
 BATCH = 20
 #: Calls of an instance's 5-minute window kept for the polls: re-reads stop at this many left.
 REREAD_RESERVE = 100
-WINDOW_SECONDS = 300.0
-#: Address lookups (one call each, the instance fetching the post from its author's) per 5 minutes:
-#: bounds the time they take before the poll (some 0.3-1 s each) whatever the storm.
+#: Address lookups (one call each, the instance fetching the post from its author's) per re-read
+#: (a brand's poll): bounds the time they take (some 0.3-1 s each) whatever the storm. Per call, not
+#: per 5 minutes of the wall clock, so a replay on a simulated clock reads what production would.
 MAX_LOOKUPS = 50
 #: The path of a Mastodon status uri, ending with its local id.
 _LOCAL = re.compile(r"/(?:users/[^/]+|ap/users/[0-9]+)/statuses/([0-9]{1,20})")
@@ -56,22 +55,20 @@ class Rereader:
         instances: dict[str, Instance],
         session: requests.Session,
         log: LogSink,
-        clock: Callable[[], float] = time.monotonic,
         max_lookups: int = MAX_LOOKUPS,
     ) -> None:
         self.instances = instances
         self.session = session
         self.log = log
-        self.clock = clock
-        #: Instances that answered 404 for the batch call (before Mastodon 4.3).
+        #: Instances that answered 404 for the batch call (before Mastodon 4.3): kept.
         self.older: set[str] = set()
-        #: When each instance's window was found spent down to the reserve.
-        self.spent: dict[str, float] = {}
+        #: Instances found down to the reserve, or failing, in this call: not asked again in it (the
+        #: next call asks once, and the answer's X-RateLimit-Remaining says whether to go on).
+        self.spent: set[str] = set()
         self.max_lookups = max_lookups
-        #: When each address lookup of the last 5 minutes was made.
-        self.lookups: list[float] = []
 
     def refresh(self, uris: Sequence[str]) -> dict[str, Engagement]:
+        self.spent.clear()
         homes: dict[str, dict[str, str]] = {}  # host -> its local id -> uri
         elsewhere: list[str] = []
         for uri in uris:
@@ -84,13 +81,10 @@ class Rereader:
         failed: list[str] = []
         for host, ids in homes.items():
             self._each(host, partial(self._by_ids, host, ids), found, failed)
-        for uri in elsewhere:
+        for uri in elsewhere[: self.max_lookups]:  # the rest wait for a later run
             host = next((h for h in self.instances if self._open(h)), "")
-            now = self.clock()
-            self.lookups = [at for at in self.lookups if now - at < WINDOW_SECONDS]
-            if not host or len(self.lookups) >= self.max_lookups:
-                break  # every instance spent, or enough lookups: these wait for a later run
-            self.lookups.append(now)
+            if not host:
+                break  # every instance spent
             self._each(host, partial(self._resolve, host, uri), found, failed)
         if failed and not found:
             raise SourceUnavailable(SOURCE, failed[0])
@@ -103,13 +97,13 @@ class Rereader:
         found: dict[str, Engagement],
         failed: list[str],
     ) -> None:
-        """One instance's reads into `found`; an instance that fails is not asked again this window."""
+        """One instance's reads into `found`; an instance that fails is not asked again in this call."""
         if not self._open(host):
             return
         try:
             found.update(read())
         except SourceUnavailable as exc:
-            self.spent[host] = self.clock()
+            self.spent.add(host)
             failed.append(str(exc))
             self.log.warning("mastodon re-read failed", extra={"instance": host, "error": str(exc)[:200]})
 
@@ -123,8 +117,7 @@ class Rereader:
         return "", ""
 
     def _open(self, host: str) -> bool:
-        at = self.spent.get(host)
-        return at is None or self.clock() - at >= WINDOW_SECONDS
+        return host not in self.spent
 
     def _by_ids(self, host: str, ids: dict[str, str]) -> dict[str, Engagement]:
         if host not in self.older:
@@ -169,7 +162,7 @@ class Rereader:
         except requests.RequestException as exc:
             raise SourceUnavailable(SOURCE, f"{type(exc).__name__} on {host}{path}") from exc
         if remaining(response) <= REREAD_RESERVE:
-            self.spent[host] = self.clock()
+            self.spent.add(host)
         return response
 
 
