@@ -3,6 +3,7 @@ moto's own does, without copying the whole table for it."""
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import boto3
@@ -77,3 +78,33 @@ def test_a_table_is_never_deep_copied_for_a_transaction(ddb):
     assert models.copy.deepcopy(table) is table
     item = {"a": [1, 2]}
     assert models.copy.deepcopy(item) == item and models.copy.deepcopy(item) is not item
+
+
+def test_conditional_writes_racing_on_one_item_never_both_win(ddb):
+    """DynamoDB's conditional write is atomic; moto's is a check then a write, made one at a time."""
+    ddb.put_item(TableName="repmon-test", Item={"pk": {"S": "G"}, "sk": {"S": "gate"}, "n": {"N": "0"}})
+    won: list[int] = []
+
+    def bump() -> None:
+        for _ in range(25):
+            n = int(_get(ddb, "G", "gate")["n"]["N"])  # type: ignore[index]
+            try:
+                ddb.update_item(
+                    TableName="repmon-test",
+                    Key={"pk": {"S": "G"}, "sk": {"S": "gate"}},
+                    UpdateExpression="SET n = :new",
+                    ConditionExpression="n = :old",
+                    ExpressionAttributeValues={":new": {"N": str(n + 1)}, ":old": {"N": str(n)}},
+                )
+                won.append(n)
+            except ClientError:
+                pass  # lost the race: another writer moved it first
+
+    threads = [threading.Thread(target=bump) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    # Each value was won once, and the item holds as many increments as there were wins
+    assert len(won) == len(set(won)) and int(_get(ddb, "G", "gate")["n"]["N"]) == len(won)  # type: ignore[index]
+    assert hasattr(models.DynamoDBBackend.update_item, "__wrapped__")

@@ -1,4 +1,9 @@
-"""moto's TransactWriteItems at the cost of what it touches, not of the whole table.
+"""moto's DynamoDB writes made atomic, and its TransactWriteItems at the cost of what it touches.
+
+DynamoDB applies a conditional write atomically: two writers racing on one item, one wins and the
+other's condition fails. moto checks the condition and writes in two steps of Python, and its server
+answers each request on a thread of its own, so two racing writers can both pass (seen as two GDELT
+collectors given one slot, under load). `install()` runs moto's writes one at a time.
 
 moto (5.x) takes a rollback snapshot of a transaction by deep-copying the whole table, once per item
 of the transaction, before any write. A store that grows to a few thousand items (a demo's second
@@ -15,6 +20,9 @@ Dev tooling: moto is not in the Lambda layer.
 from __future__ import annotations
 
 import copy
+import functools
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,6 +31,9 @@ from moto.dynamodb.models.dynamo_type import DynamoType
 from moto.dynamodb.models.table import Item, Table
 
 _INSTALLED = "_repmon_item_snapshots"
+#: The backend's writes, each a read-check-write that DynamoDB does atomically.
+_WRITES = ("put_item", "update_item", "delete_item", "transact_write_items", "batch_write_item")
+_WRITING = threading.RLock()
 
 
 class _TablesUncopied:
@@ -77,7 +88,19 @@ def install() -> bool:
     setattr(transact_write_items, _INSTALLED, True)
     models.copy = _TablesUncopied()  # type: ignore[assignment]
     backend.transact_write_items = transact_write_items
+    for name in _WRITES:
+        if hasattr(backend, name):
+            setattr(backend, name, _one_at_a_time(getattr(backend, name)))
     return True
+
+
+def _one_at_a_time(write: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(write)
+    def atomic(*args: Any, **kwargs: Any) -> Any:
+        with _WRITING:
+            return write(*args, **kwargs)
+
+    return atomic
 
 
 def _snapshots(backend: Any, transact_items: list[dict[str, Any]]) -> list[_Touched]:
