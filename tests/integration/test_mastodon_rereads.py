@@ -103,13 +103,35 @@ def test_a_status_from_an_instance_without_a_token_is_looked_up_by_its_address(w
     assert (lookup.query["q"], lookup.query["resolve"], lookup.query["type"]) == (uri, "true", "statuses")
 
 
-def test_address_lookups_stop_at_their_bound_in_one_poll(world, source):
+def test_address_lookups_stop_at_their_bound_in_one_poll(world, source, make_brand):
     uris = [_toot(world, n, home="social.example", favourites=n) for n in range(3)]
     source.rereads.max_lookups = 2
     assert source.refresh(uris) == {uris[0]: Engagement(), uris[1]: Engagement(score=1)}
     assert len(world.requests_to("/api/v2/search")) == 2
-    # The next poll has a bound of its own (per call, never the wall clock: replays read the same)
-    assert source.refresh(uris[2:]) == {uris[2]: Engagement(score=2)}
+    # The next poll (`for_brand`) has a bound of its own (never the wall clock: replays read the same)
+    reader = source.for_brand(make_brand(mastodon={"instances": list(HOSTS)}), NOW)
+    assert reader.refresh(uris[2:]) == {uris[2]: Engagement(score=2)}
+
+
+def test_the_lookup_bound_and_the_spent_instances_are_a_polls_whatever_its_batches(world, source, make_brand):
+    # services.rereads asks `for_brand` once a poll, then `refresh` for each batch of `batch` posts
+    # (400 a poll, 20 calls of 20): the poll's bound of 50 lookups would otherwise be 20 x 20
+    brand = make_brand(mastodon={"instances": list(HOSTS)})
+    uris = [_toot(world, n, home="social.example", favourites=n) for n in range(4)]
+    source.rereads.max_lookups = 3
+    reader = source.for_brand(brand, NOW)
+    found = reader.refresh(uris[:2]) | reader.refresh(uris[2:])
+    assert found == {uris[n]: Engagement(score=n) for n in range(3)}
+    assert len(world.requests_to("/api/v2/search")) == 3
+    # An instance down to the polls' reserve is not asked again in that poll, whatever the batch
+    set_rate_remaining(world, "alpha", 101)
+    set_rate_remaining(world, "beta", 101)
+    reader = source.for_brand(brand, NOW + timedelta(minutes=5))  # the next poll: a bound of its own
+    assert reader.refresh(uris[3:]) == {uris[3]: Engagement(score=3)}
+    assert reader.refresh(uris[:1]) == {uris[0]: Engagement()}  # beta, once
+    assert reader.refresh(uris[1:2]) == {}  # both spent: it waits for a later poll
+    assert len(world.requests_to("/mastodon/alpha/api/v2/search")) == 4
+    assert len(world.requests_to("/mastodon/beta/api/v2/search")) == 1
 
 
 def test_429_then_success(world, source):

@@ -128,6 +128,11 @@ class MastodonSource:
         self.page_size = page_size
         self.rereads = Rereader(instances, self.session, self.log)
 
+    def for_brand(self, brand: Brand, now: datetime) -> MastodonSource:
+        """Itself, for a new re-read (services.rereads, once a poll): its bounds start again."""
+        self.rereads.start()
+        return self
+
     def refresh(self, native_ids: Sequence[str]) -> dict[str, Engagement]:
         """The current favourites, boosts and replies of these statuses (by uri), each asked of the
         instance it lives on when that is one of ours (mastodon_reread); a deleted one is absent."""

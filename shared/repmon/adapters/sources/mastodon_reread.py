@@ -8,8 +8,8 @@ where it is read:
   404 for it is older and is asked `GET /api/v1/statuses/:id` one by one from then on. The author's
   instance is the one every favourite and boost is sent to: its counts are the true ones.
 - Any other uri is looked up on the first instance in the secret with budget left, by its address
-  (`GET /api/v2/search?q=<uri>&type=statuses&resolve=true`, one call a status, MAX_LOOKUPS per 5
-  minutes): that instance's copy, whose counts are its own plus what the author's instance last told
+  (`GET /api/v2/search?q=<uri>&type=statuses&resolve=true`, one call a status, MAX_LOOKUPS a poll's
+  re-read): that instance's copy, whose counts are its own plus what the author's instance last told
   it, so they may lag.
 A deleted status (404, or missing from the answer) is absent; 429/5xx are retried by the session; a
 malformed status is skipped and logged. Re-reads leave the polls REREAD_RESERVE of each instance's 300
@@ -40,8 +40,9 @@ BATCH = 20
 #: Calls of an instance's 5-minute window kept for the polls: re-reads stop at this many left.
 REREAD_RESERVE = 100
 #: Address lookups (one call each, the instance fetching the post from its author's) per re-read
-#: (a brand's poll): bounds the time they take (some 0.3-1 s each) whatever the storm. Per call, not
-#: per 5 minutes of the wall clock, so a replay on a simulated clock reads what production would.
+#: (a brand's poll, `start` to `start`, whatever its number of `refresh` batches): bounds the time they
+#: take (some 0.3-1 s each) whatever the storm. Not per 5 minutes of the wall clock, so a replay on a
+#: simulated clock reads what production would.
 MAX_LOOKUPS = 50
 #: The path of a Mastodon status uri, ending with its local id.
 _LOCAL = re.compile(r"/(?:users/[^/]+|ap/users/[0-9]+)/statuses/([0-9]{1,20})")
@@ -62,13 +63,19 @@ class Rereader:
         self.log = log
         #: Instances that answered 404 for the batch call (before Mastodon 4.3): kept.
         self.older: set[str] = set()
-        #: Instances found down to the reserve, or failing, in this call: not asked again in it (the
-        #: next call asks once, and the answer's X-RateLimit-Remaining says whether to go on).
+        #: Instances found down to the reserve, or failing, in this re-read: not asked again in it
+        #: (the next one asks once, and the answer's X-RateLimit-Remaining says whether to go on).
         self.spent: set[str] = set()
         self.max_lookups = max_lookups
+        self.lookups = 0
+
+    def start(self) -> None:
+        """A new re-read (a brand's poll): its own lookups and instances to ask. Not each `refresh`:
+        a re-read is up to 20 batches (services.rereads), and a bound per batch would be 20 times it."""
+        self.spent.clear()
+        self.lookups = 0
 
     def refresh(self, uris: Sequence[str]) -> dict[str, Engagement]:
-        self.spent.clear()
         homes: dict[str, dict[str, str]] = {}  # host -> its local id -> uri
         elsewhere: list[str] = []
         for uri in uris:
@@ -81,10 +88,11 @@ class Rereader:
         failed: list[str] = []
         for host, ids in homes.items():
             self._each(host, partial(self._by_ids, host, ids), found, failed)
-        for uri in elsewhere[: self.max_lookups]:  # the rest wait for a later run
+        for uri in elsewhere:
             host = next((h for h in self.instances if self._open(h)), "")
-            if not host:
-                break  # every instance spent
+            if not host or self.lookups >= self.max_lookups:
+                break  # every instance spent, or the re-read's lookups: the rest wait for a later run
+            self.lookups += 1
             self._each(host, partial(self._resolve, host, uri), found, failed)
         if failed and not found:
             raise SourceUnavailable(SOURCE, failed[0])
@@ -97,7 +105,7 @@ class Rereader:
         found: dict[str, Engagement],
         failed: list[str],
     ) -> None:
-        """One instance's reads into `found`; an instance that fails is not asked again in this call."""
+        """One instance's reads into `found`; an instance that fails is not asked again in this re-read."""
         if not self._open(host):
             return
         try:
