@@ -53,7 +53,8 @@ def test_nothing_firing_opens_nothing_and_a_first_firing_opens_an_incident_with_
 
 
 def test_a_firing_folded_twice_changes_nothing():
-    incident = opened(ev("influencer_negative", W, AT, "influencer_negative#reddit#a"))
+    # An outage (the index under its floor) with one influencer's complaint
+    incident = opened(ev("reputation_low"), ev("influencer_negative", W, AT, "influencer_negative#reddit#a"))
     once = fold(
         incident,
         "acme",
@@ -72,14 +73,51 @@ def test_a_firing_folded_twice_changes_nothing():
         40.0,
     )
     # Another influencer's complaint is more of the kind the opening email told of: it rides along
-    # with the next email rather than sending one of its own (issue 8: folded, not an update)
-    assert more is not None and more.counts() == {"influencer_negative": 2} and not more.unannounced
+    # with the next email (at the latest the resolved one) rather than sending one of its own (issue
+    # 8: folded, not an update)
+    assert more is not None and more.counts()["influencer_negative"] == 2 and not more.unannounced
     # A post spreading fast asks the same of the manager (answer it): more of the same kind
     viral = fold(more, "acme", AT + 2 * MIN, [ev("viral_negative", W, AT, "viral#x")], more.firing, 40.0)
     assert viral is not None and not viral.unannounced
     # A 1-star wave of ratings is a new kind of evidence: it calls for an update
     rating = fold(viral, "acme", AT + 3 * MIN, [ev("rating_drop", W)], viral.firing, 40.0)
     assert rating is not None and rating.unannounced
+
+
+def test_an_incident_of_events_alone_hears_of_each_new_post_as_it_would_close_without_an_email():
+    # Opened by one influencer's complaint: events alone, closed without an email once settled
+    incident = opened(ev("influencer_negative", W, AT, "influencer_negative#reddit#a"), firing=frozenset())
+    # The same post, now spreading fast: read twice, not news
+    same = fold(
+        incident,
+        "acme",
+        AT + 5 * MIN,
+        [ev("viral_negative", W, AT, "viral_negative#reddit#a")],
+        frozenset(),
+        40.0,
+    )
+    assert same is not None and not same.unannounced
+    # Another post goes viral (issue 16: it must reach the manager before it spreads further): there
+    # is no next email for it to ride with, so it is an update after the group interval, not a
+    # quiet close with the incident
+    other = fold(
+        same, "acme", AT + 10 * MIN, [ev("viral_negative", W, AT, "viral_negative#x#b")], frozenset(), 40.0
+    )
+    assert other is not None and other.unannounced
+    assert due_step(other, AT + 60 * MIN, SETTINGS, False) == "update-1"
+    told = sent(claim(other, "update-1", AT + 60 * MIN), "update-1", AT + 60 * MIN)
+    assert not told.unannounced and due_step(told, AT + 61 * MIN, SETTINGS, False) is None
+    # As is another influencer's complaint, whatever the severity already told
+    critical = opened(ev("influencer_negative", C, AT, "influencer_negative#reddit#a"), firing=frozenset())
+    more = fold(
+        critical,
+        "acme",
+        AT + 10 * MIN,
+        [ev("influencer_negative", W, AT, "influencer_negative#x#c")],
+        frozenset(),
+        40.0,
+    )
+    assert more is not None and due_step(more, AT + 60 * MIN, SETTINGS, False) == "update-1"
 
 
 def test_the_index_rules_are_one_kind_of_evidence_so_the_floor_after_the_share_is_no_update():

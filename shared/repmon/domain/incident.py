@@ -4,7 +4,8 @@ Pure state and transitions; `services.incidents` stores them through the alert l
 conditional writes. The lifecycle:
 - the first firing opens an incident (id from brand and opening time) and its email (`open`);
 - later firings are folded in; an update (`update-N`) goes out when the severity rises, or when new
-  evidence (another rule, more influencer complaints) has waited `group_interval` since the last email;
+  evidence (`Incident.news`: a kind no email told of; in an incident of events alone, a post no email
+  told of) has waited `group_interval` since the last email; more of a kind told rides along;
 - one `reminder` when it is still open `repeat_interval` after its last email;
 - once every rule has re-armed and stayed so for `settle`, one `resolved` email, and it closes;
 - inside quiet hours only critical opens and updates go out: the others are held (their effect
@@ -60,6 +61,11 @@ KINDS_OF_EVIDENCE = {
 
 def evidence_kind(rule: str) -> str:
     return KINDS_OF_EVIDENCE.get(rule, rule)
+
+
+def _post(key: str) -> str:
+    """The mention a per-mention rule key is about: 'viral_negative#reddit#abc' -> 'reddit#abc'."""
+    return key.partition("#")[2] or key
 
 
 @dataclass(frozen=True)
@@ -123,11 +129,32 @@ class Incident:
 
     @property
     def unannounced(self) -> bool:
-        """A new kind of evidence (evidence_kind) no email has told of yet, which calls for an update;
-        more of a kind already told (another influencer's complaint, the index's floor after its
-        share of negatives) rides with the next email, as RIDES_ALONG's rules always do."""
+        """New evidence that calls for an update (`news`); more of a kind already told (another
+        influencer's complaint, the index's floor after its share of negatives) rides with the next
+        email, as RIDES_ALONG's rules always do."""
+        return any(self.news(e) for e in self.evidence)
+
+    def news(self, evidence: Evidence) -> bool:
+        """A kind of evidence (evidence_kind) no email told of yet. In an incident of events alone,
+        also a post no email told of: such an incident closes without an email (close_quietly), so
+        more of a kind told has no next email to ride with, and another influencer's complaint or
+        another post going viral would never be heard of. The same post read twice (a complaint,
+        then spreading) is not news."""
+        if evidence.rule in RIDES_ALONG:
+            return False
         told = {evidence_kind(rule) for rule, count in self.told.items() if count}
-        return any(evidence_kind(e.rule) not in told for e in self.evidence if e.rule not in RIDES_ALONG)
+        kind = evidence_kind(evidence.rule)
+        if kind not in told:
+            return True
+        if not events_only(self):
+            return False  # more of a kind told rides along with the next email, the resolved one at last
+        posts = {
+            _post(k)
+            for e in self.evidence
+            if evidence_kind(e.rule) == kind
+            for k in e.keys[: self.told.get(e.rule, 0)]
+        }
+        return any(_post(k) not in posts for k in evidence.keys[self.told.get(evidence.rule, 0) :])
 
 
 def incident_id(brand_id: str, opened_at: datetime) -> str:

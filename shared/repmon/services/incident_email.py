@@ -18,7 +18,6 @@ from repmon.domain.incident import (
     Evidence,
     Incident,
     email_id,
-    evidence_kind,
     kind_of,
 )
 from repmon.domain.models import Alert, IncidentNote, Severity
@@ -79,14 +78,14 @@ def clock(at: datetime, zone: ZoneInfo) -> str:
 
 
 def _lead(run: BrandRun, incident: Incident, news: bool) -> Alert:
-    """The alert the email leads with: the worst new evidence (`news`) of a kind no email told of yet
-    (what called for this update), else the worst new evidence, else the worst firing now."""
+    """The alert the email leads with: the worst new evidence (`news`) that called for this update
+    (Incident.news: a kind no email told of yet, a post newly spreading), else the worst new
+    evidence, else the worst firing now."""
     told = incident.told
     ranked = sorted(incident.evidence, key=lambda e: (-_RANK[e.severity], e.at))
     # Evidence that rides along is listed, never the news an email leads with.
     fresh = [e for e in ranked if e.count > told.get(e.rule, 0) and e.rule not in RIDES_ALONG] if news else []
-    told_kinds = {evidence_kind(rule) for rule, count in told.items() if count}
-    fresh.sort(key=lambda e: evidence_kind(e.rule) in told_kinds)  # stable: worst first within each
+    fresh.sort(key=lambda e: not incident.news(e))  # stable: worst first within each
     firing = [e for e in ranked if e.rule in incident.firing]
     for evidence in (*fresh, *firing, *ranked):
         alert = lead_alert(run, evidence.rule, evidence.keys)
