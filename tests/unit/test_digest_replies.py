@@ -13,8 +13,17 @@ from repmon.adapters.memory_notices import (
     MemoryNoticePublisher,
 )
 from repmon.domain.brand import Brand
-from repmon.domain.digest_replies import duration, location_stars, reply_report
+from repmon.domain.digest_replies import (
+    ALL_SOURCES,
+    ReplyGroup,
+    ReplyReport,
+    duration,
+    location_stars,
+    reply_report,
+)
+from repmon.domain.digest_replies_text import reply_lines
 from repmon.domain.models import Reply, ScoredMention
+from repmon.domain.response_metrics import ReplyFigures
 from repmon.services.digests import DigestDeps, send_digests
 from tests.fakes import FixedClock, InMemoryMentionStore, scored_mention
 
@@ -230,3 +239,19 @@ def test_an_email_names_a_known_customers_tier_beside_the_author() -> None:
         "1. Bluesky by @someone (churn-risk customer) | sentiment -0.60"
     )
     assert mention_lines(1, post(1, source="bluesky"))[0].startswith("1. Bluesky by @someone | sentiment")
+
+
+def test_a_rate_short_of_all_or_above_none_never_rounds_to_100_or_0_percent():
+    def line(replied: int, mentions: int) -> str:
+        figures = ReplyFigures(mentions, replied, None, None)
+        report = ReplyReport((ReplyGroup("", "", ALL_SOURCES, figures, ReplyFigures(0, 0, None, None)),))
+        return reply_lines(report)[2]
+
+    # One complaint of 200 left unanswered is not "100%"; one answer of 300 is not "0%"
+    assert line(199, 200) == "  All sources: 199 of 200 answered (>99%)"
+    assert line(1, 300) == "  All sources: 1 of 300 answered (<1%)"
+    assert (line(200, 200), line(0, 300), line(2, 3)) == (
+        "  All sources: 200 of 200 answered (100%)",
+        "  All sources: 0 of 300 answered (0%)",
+        "  All sources: 2 of 3 answered (67%)",
+    )

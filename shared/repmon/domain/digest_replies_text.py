@@ -40,10 +40,19 @@ def _source_lines(groups: list[ReplyGroup]) -> list[str]:
 
 
 def _answered(f: ReplyFigures, short: bool = False) -> str:
-    said = f"{f.replied} of {f.mentions}{'' if short else ' answered'} ({100 * f.reply_rate:.0f}%)"
+    said = f"{f.replied} of {f.mentions}{'' if short else ' answered'} ({_percent(f.replied, f.mentions)})"
     if f.median_minutes is None or f.p90_minutes is None:
         return said
     return f"{said}, median {duration(f.median_minutes)}, 90% within {duration(f.p90_minutes)}"
+
+
+def _percent(part: int, whole: int) -> str:
+    """'67%'; never '100%' while one is left unanswered, nor '0%' once one was answered (issue 8:
+    rounding never contradicts what it rounds)."""
+    share = 100 * part / whole if whole else 0.0
+    if 0 < part < whole and round(share) in (0, 100):
+        return "<1%" if share < 50 else ">99%"
+    return f"{share:.0f}%"
 
 
 def location_lines(stars: tuple[LocationStars, ...], max_stars: int) -> list[str]:
