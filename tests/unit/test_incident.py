@@ -120,6 +120,21 @@ def test_an_incident_of_events_alone_hears_of_each_new_post_as_it_would_close_wi
     assert more is not None and due_step(more, AT + 60 * MIN, SETTINGS, False) == "update-1"
 
 
+def test_an_incident_of_events_alone_settled_before_its_group_interval_tells_its_news_before_closing():
+    fast = IncidentSettings(settle=parse_duration("10m"))  # settles sooner than the group interval
+    incident = opened(ev("influencer_negative", W, AT, "influencer_negative#reddit#a"), firing=frozenset())
+    other = fold(
+        incident, "acme", AT + 5 * MIN, [ev("viral_negative", W, AT, "viral_negative#x#b")], frozenset(), 40.0
+    )
+    assert other is not None
+    settled = fold(other, "acme", AT + 10 * MIN, [], frozenset(), 40.0)
+    assert settled is not None and settled.clear_since == AT + 10 * MIN
+    # Closing now would close it quietly, the post spreading never told: its last email tells it
+    assert due_step(settled, AT + 20 * MIN, fast, False) == "update-1"
+    told = sent(claim(settled, "update-1", AT + 20 * MIN), "update-1", AT + 20 * MIN)
+    assert due_step(told, AT + 25 * MIN, fast, False) == "resolved"  # then closed (quietly)
+
+
 def test_the_index_rules_are_one_kind_of_evidence_so_the_floor_after_the_share_is_no_update():
     incident = opened(ev("negative_share", C))
     # An hour later the index falls under its floor: the same news in another figure, no email

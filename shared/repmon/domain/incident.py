@@ -259,6 +259,9 @@ def due_step(incident: Incident, at: datetime, settings: IncidentSettings, quiet
     if incident.emails_sent == 0 and not incident.held:
         return OPEN
     if incident.clear_since is not None and at - incident.clear_since >= settings.settle:
+        if events_only(incident) and incident.unannounced:
+            # It closes without an email: its news (settled before the group interval) goes now.
+            return f"{UPDATE}-{incident.updates + 1}"
         return RESOLVED
     if incident.told_severity is None or _RANK[incident.severity] > _RANK[incident.told_severity]:
         return f"{UPDATE}-{incident.updates + 1}"
