@@ -15,6 +15,7 @@ from repmon.domain.engagement import check, due, interactions, percentile
 from repmon.domain.models import Author, Engagement, ScoredMention
 from repmon.domain.reputation import weight
 from repmon.domain.response_rules import VIRAL_NEGATIVE
+from repmon.domain.rules import INFLUENCER_NEGATIVE
 from repmon.services.rereads import reread
 from tests.fakes import scored_mention
 from tests.unit.test_evaluate import AT, MIN5, World, fired
@@ -102,3 +103,23 @@ def test_a_complaint_spreading_fast_fires_viral_negative_once_and_an_absurd_read
     assert "is spreading: 550 interactions in 1 h (550 an hour" in text
     assert "https://example.test/reddit/hot" in text and email.incident is not None
     assert interactions(world.store.items[("acme", "reddit#liar")].mention.engagement) == 1
+
+
+def test_an_update_for_a_post_gone_viral_in_an_earlier_run_leads_with_that_post():
+    # Given an incident opened by one influencer's complaint (events alone)
+    world = World(Brand(id="acme", name="Acme Air", query='"acme air"'), baseline=False)
+    world.store.save([post(AT - 20 * H + n * MIN5, f"old{n}", score=20) for n in range(25)])
+    world.store.save([post(AT - 10 * MIN5, "loud", influence=90.0)])
+    assert fired(world.run(AT)) == [INFLUENCER_NEGATIVE]
+    # When another post goes viral ten minutes later (folded: no email yet, the group interval runs)
+    world.store.save([post(AT - H, "hot")])
+    kept, reader = MemoryEngagementStore(world.store), FakeReader()
+    reader.now = {"hot": Engagement(score=400, comments=150)}
+    reread(world.brand, "reddit", reader, world.store, kept, AT + 2 * MIN5)
+    assert fired(world.run(AT + 2 * MIN5)) == [VIRAL_NEGATIVE] and len(world.publisher.published) == 1
+    world.run(AT + 12 * MIN5)
+    # Then the update an hour after the opening email leads with the post spreading, and links it
+    opening, update = world.publisher.published
+    assert (opening.rule, update.rule, update.kind) == (INFLUENCER_NEGATIVE, VIRAL_NEGATIVE, "update")
+    assert [sm.mention.native_id for sm in update.top_mentions] == ["hot"]
+    assert "https://example.test/reddit/hot" in render_text(update)

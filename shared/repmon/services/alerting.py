@@ -27,6 +27,7 @@ from repmon.domain.incident import Evidence
 from repmon.domain.models import Alert, ScoredMention, Severity
 from repmon.domain.mutes import Mute, muted
 from repmon.domain.reputation import Snapshot, window_span
+from repmon.domain.response_rules import VIRAL_NEGATIVE, mention_key
 from repmon.domain.rules import (
     INFLUENCER_NEGATIVE,
     Action,
@@ -36,6 +37,7 @@ from repmon.domain.rules import (
     is_influencer_negative,
     lowest_influencer_bar,
 )
+from repmon.domain.viral_rule import viral_negative
 from repmon.ports import AlertLedger, AlertPublisher, MentionStore, RuleState
 from repmon.services.alert_content import (
     alert_id,
@@ -294,6 +296,8 @@ def lead_alert(run: BrandRun, rule: str, keys: Sequence[str] = ()) -> Alert | No
         return run.rule_alerts[rule]
     if rule == INFLUENCER_NEGATIVE and keys:
         return _influencers_again(run, set(keys))
+    if rule == VIRAL_NEGATIVE and keys:
+        return _viral_again(run, set(keys))
     decision = run.decisions.get(rule)
     if decision is None or not decision.details:
         return None
@@ -304,6 +308,18 @@ def lead_alert(run: BrandRun, rule: str, keys: Sequence[str] = ()) -> Alert | No
         the_id,
         run.at,
     )
+
+
+def _viral_again(run: BrandRun, keys: set[str]) -> Alert | None:
+    """Posts gone viral in an earlier run (an update leads with them after the group interval): found
+    again among the negatives this run's per-mention rules read (services.response_alerts)."""
+    negatives = run.negatives or []
+    found = [sm for sm in negatives if mention_key(VIRAL_NEGATIVE, sm) in keys]
+    if not found:
+        return None
+    decision = viral_negative(run.brand, found, negatives, run.at)
+    the_id = alert_id(run.brand.id, VIRAL_NEGATIVE, ",".join(sorted(sm.key for sm in found)))
+    return build_alert(run.brand, run.at, run.snap, decision, the_id, found)
 
 
 def _influencer_candidates(run: BrandRun) -> list[ScoredMention]:
