@@ -69,3 +69,31 @@ def test_a_brand_muted_while_its_incident_is_open_hears_its_end_once_when_the_mu
     for n in range(36, 40):
         _run(world, mutes, AT + n * MIN5)
     assert [e.kind for e in world.publisher.published] == ["alert", "resolved"]
+
+
+def test_an_all_clear_claimed_before_a_brand_mute_and_not_sent_waits_for_the_mute_to_end():
+    # Given an incident that recovered, whose all-clear was claimed but failed to publish
+    world = World(baseline=False)
+    world.set_index(AT, 30.0)
+    none = MemoryMuteStore([])
+    _run(world, none, AT)
+    world.set_index(AT + MIN5, 60.0)
+    world.publisher.fail_next = 100
+    n = 1
+    while world.publisher.fail_next == 100 and n < 30:  # until a publish is tried (and fails)
+        _run(world, none, AT + n * MIN5)
+        n += 1
+    world.publisher.fail_next = 0
+    assert [e.kind for e in world.publisher.published] == ["alert"]
+    assert (incident := world.ledger.incident("acme")) is not None and incident.outbox is not None
+    assert incident.outbox.step == "resolved"
+    # When the brand is muted for two hours before the claim's lease runs out
+    start = AT + n * MIN5
+    mutes = MemoryMuteStore([Mute("acme", ALL_RULES, start + timedelta(hours=2), start, "ana")])
+    for k in range(0, 24):
+        _run(world, mutes, start + k * MIN5)
+    # Then it is not sent under the mute, and goes once when the mute ends
+    assert [e.kind for e in world.publisher.published] == ["alert"]
+    for k in range(24, 28):
+        _run(world, mutes, start + k * MIN5)
+    assert [e.kind for e in world.publisher.published] == ["alert", "resolved"]

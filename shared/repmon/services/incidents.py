@@ -96,11 +96,13 @@ def _email(run: BrandRun, incident: Incident) -> Alert | None:
         if step == RESOLVED and events_only(incident):
             run.ledger.save_incident(close_quietly(incident, run.at))
             return None
-        if muted(run.mutes, ALL_RULES, run.at) is not None:
-            return None  # the whole brand is muted: its reminder or all-clear goes when the mute ends
-        if holds(step, incident, quiet, woken=quiet and _woken(run, incident)):
-            run.ledger.save_incident(hold(incident, step, run.at))
-            return None
+    if muted(run.mutes, ALL_RULES, run.at) is not None:
+        # The whole brand is muted: its reminder or all-clear goes when the mute ends, also one
+        # claimed before the mute whose publish failed (the claim waits, the same email id).
+        return None
+    if box is None and holds(step, incident, quiet, woken=quiet and _woken(run, incident)):
+        run.ledger.save_incident(hold(incident, step, run.at))
+        return None
     ensure_time(run)
     claimed = claim(incident, step, now)
     if not run.ledger.save_incident(claimed):
