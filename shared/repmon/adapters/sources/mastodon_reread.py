@@ -13,7 +13,7 @@ where it is read:
   it, so they may lag.
 A deleted status (404, or missing from the answer) is absent; 429/5xx are retried by the session; a
 malformed status is skipped and logged. Re-reads leave the polls REREAD_RESERVE of each instance's 300
-calls per 5 minutes: an instance at or below it is not asked again for re-reads for 5 minutes.
+calls per 5 minutes: an instance at or below it is not asked again in that re-read (a brand's poll).
 """
 
 from __future__ import annotations
