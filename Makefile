@@ -34,7 +34,7 @@ $(CHECKOV): | $(STAMP)
 	$(VENV)/checkov/bin/python -m pip install --quiet --upgrade pip 'checkov>=3.2'
 
 test: dev
-	$(BIN)/python -m pytest -n 2 -q
+	$(BIN)/python -m pytest -n 2 --dist worksteal -q
 
 # The fuzz tests at the fault audit's bar: 10,000 inputs per parser (`make test` draws fewer).
 # Every test file that draws from tests/fuzz_budget.py, so a new parser's fuzz test is in by itself.

@@ -56,3 +56,19 @@ _hypothesis_settings.load_profile("repmon")
 from repmon.localstack.moto_speed import install as _install_moto_speed  # noqa: E402
 
 _install_moto_speed()
+
+
+#: The longest test files (the whole demo, some three minutes), started first.
+_LONGEST = ("tests/integration/test_demo.py",)
+
+
+def pytest_collection_modifyitems(items: list) -> None:  # type: ignore[type-arg]
+    """The longest tests first, then the other slow suites, each in its own order (a stable sort):
+    the demo starts at once on one worker while the other takes the rest. Started late, it was a
+    tail of minutes with one worker idle. `make test` lets an idle worker steal (worksteal)."""
+    items.sort(
+        key=lambda item: (
+            not item.nodeid.startswith(_LONGEST),
+            item.get_closest_marker("slow") is None,
+        )
+    )
