@@ -71,7 +71,7 @@ def _authors(export: Path) -> set[str]:
 
 def test_backtest_prints_each_alert_once_as_a_json_line_and_reports_bad_lines(files, tmp_path, capsys):
     brands, mentions = files
-    args = ["backtest", "--brands", str(brands), "--mentions", str(mentions), "--step-minutes", "30"]
+    args = ["backtest", "--brands", str(brands), "--mentions", str(mentions), "--step-minutes", "60"]
     assert main([*args, "--export-dir", str(tmp_path / "export")]) == 0
     out, err = capsys.readouterr()
     alerts = [json.loads(line) for line in out.splitlines()]
