@@ -74,17 +74,9 @@ def due(brand: Brand, sm: ScoredMention) -> datetime:
 
 
 def is_unanswered(brand: Brand, sm: ScoredMention, at: datetime) -> bool:
-    """Past its target without a reply, and not yet expired."""
-    s, m = brand.thresholds.unanswered_complaint, sm.mention
-    return (
-        s.enabled
-        and sm.sentiment.label == "negative"
-        and not m.own
-        and not theirs(brand, m)
-        and m.replies_visible
-        and m.reply is None
-        and due(brand, sm) <= at < m.created_at + s.expire
-    )
+    """Past its target without a reply, and not yet expired (what the rule fires on)."""
+    expire = brand.thresholds.unanswered_complaint.expire
+    return awaiting_answer(brand, sm, at) and at < sm.mention.created_at + expire
 
 
 def awaiting_answer(brand: Brand, sm: ScoredMention, at: datetime) -> bool:

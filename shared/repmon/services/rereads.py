@@ -46,8 +46,8 @@ def reread(
 ) -> RereadResult:
     if isinstance(reader, BrandScoped):  # reads charged to the brand (X)
         reader = reader.for_brand(brand, now)
-    negatives = store.most_negative(brand.id, now - REREAD_FOR, now, 0.0, SCAN, source=source)
-    mine = [sm for sm in negatives if not sm.mention.own]
+    # The brand's own posts are never in the negatives (NegativeByInfluence leaves them out).
+    mine = store.most_negative(brand.id, now - REREAD_FOR, now, 0.0, SCAN, source=source)
     last = kept.last_reads(brand.id, [sm.key for sm in mine]) if mine else {}
     wanted = [sm for sm in mine if due(sm.mention.created_at, last.get(sm.key), now)][:MAX_PER_RUN]
     calls, updated, problems = 0, 0, []
