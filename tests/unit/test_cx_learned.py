@@ -1,7 +1,8 @@
 """The learned layer: review misfires gone, rules in their context, reasons kept, any input scored.
 
-The weights file must be what `python -m repmon.cli.sentiment_train` builds from GoEmotions: the slow
-test rebuilds it and compares bytes (it needs ../shared/data/goemotions; CI has it).
+The weights file must be what `python -m repmon.cli.sentiment_train` builds from GoEmotions and our
+own messages: the slow test rebuilds it and compares bytes (it needs ../shared/data/goemotions; CI
+has it).
 """
 
 from __future__ import annotations
@@ -153,5 +154,40 @@ def test_the_committed_weights_are_what_the_training_builds(tmp_path: Path) -> N
     assert sentiment_train.main(["--data", str(GOEMOTIONS), "--out", str(rebuilt)]) == 0
     assert rebuilt.read_bytes() == WEIGHTS_FILE.read_bytes(), (
         "cx_weights.json differs from a rebuild: run python -m repmon.cli.sentiment_train "
-        "--data ../shared/data/goemotions and commit it (README: Sentiment)"
+        "--data ../shared/data/goemotions (or make sentiment-model) and commit it (README: Sentiment)"
     )
+
+
+#: Plain statements about a company: plans, errands, news, logistics. They fill a brand's feed between
+#: complaints, and the reputation index is their mean score: a scorer that leans them negative pulls a
+#: calm brand's index toward its floor (the second fit, on messages that are 43 % complaints, did so
+#: until it was given statements and balanced classes, and kept its bias and signals from GoEmotions).
+PLAIN_STATEMENTS = (
+    "Acme flight 212 boards at gate 4",
+    "Globex branch opens at nine",
+    "Heading to Oslo with Fjordline on the 14th",
+    "Corvid Telecom will raise its prices in April, says the press release",
+    "The Minster Street branch of Halden Bank has moved to number 40",
+    "Got the Tamsin desk lamp from Brightway, it arrives Thursday",
+    "Tallis Air adds three weekly flights between Boston and Halifax",
+    "My train is the 07:42 from platform 6",
+    "Staying at the Marlowe Inn for the wedding this weekend",
+    "Renewed the car insurance with Perrin online this morning",
+    "Dinner reservation at Osteria Nove, 7:30, party of six",
+    "Moving my broadband to Kestrel Fibre when the contract ends",
+    "Verity Foods announced a new CEO today",
+    "Collecting a prescription from Hollis Pharmacy after work",
+    "We are flying Meridian to the trade show in Denver",
+    "Pembury Outlet opens its second store in Cardiff next spring",
+    "How do I add a second card holder to the account?",
+    "The Northgate lounge is on the upper level past security",
+    "Order 55120 from Larkspur Home was shipped on Monday",
+    "Our office switched payroll to Tessera last quarter",
+)
+
+
+def test_plain_statements_are_neutral_and_lean_nowhere(cx: CxVaderScorer) -> None:
+    verdicts = [cx.score(text) for text in PLAIN_STATEMENTS]
+    assert [v.label for v in verdicts] == ["neutral"] * len(PLAIN_STATEMENTS), verdicts
+    mean = sum(v.score for v in verdicts) / len(verdicts)
+    assert abs(mean) < 0.05, mean

@@ -181,8 +181,8 @@ class CxVaderScorer(_VaderScorer):
     # With the learned layer: its share of the score and the label bars, calibrated (three numbers,
     # nothing trained) on the airline tweets reweighted to a 46/30/24 negative/neutral/positive mix.
     LEARNED_WEIGHT = 0.35
-    LEARNED_NEGATIVE_BELOW = -0.11
-    LEARNED_POSITIVE_ABOVE = 0.55
+    LEARNED_NEGATIVE_BELOW = -0.20
+    LEARNED_POSITIVE_ABOVE = 0.45
 
     def __init__(self, model: LearnedModel | None = None, *, learned: bool = True) -> None:
         super().__init__(_Analyzer(CX_LEXICON, REQUEST_WORDS))

@@ -198,5 +198,13 @@ BROKEN: tuple[Rule, ...] = (
         -1.2,
         "long wait",
     ),
-    Rule(r"\bnever\b", -0.8, "never"),
+    # "never" is a complaint ("never again", "never got my refund") unless it denies a failure: "never
+    # crashes", "never had a problem", "never once late" are praise.
+    Rule(
+        r"\bnever\b(?! (?:\w+ ){0,3}(?:crash\w*|fail\w*|lag\w*|freez\w*|glitch\w*|broke\w*|late\b"
+        r"|delayed|lost\b|disappoint\w*|let (?:me|us) down|lets (?:me|us) down|problems?\b|issues?\b"
+        r"|trouble\b|bad\b|complaints?\b|hiccups?\b|goes down|went down))",
+        -0.8,
+        "never",
+    ),
 )

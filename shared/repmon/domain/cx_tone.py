@@ -105,7 +105,14 @@ SHRUG: tuple[Rule, ...] = (
 
 #: Exasperation and demands.
 EXASPERATION: tuple[Rule, ...] = (
-    Rule(r"(?<!thanks )(?<!thank you )\b(?:again|every time|as usual)\b", -0.8, "again"),
+    # "cancelled again", "charged me again"; not a wish to return: "see you again", "fly with them
+    # again", "will be back again", "stay there again".
+    Rule(
+        r"(?<!thanks )(?<!thank you )(?<!\byou )(?<!\bthem )(?<!\bback )(?<!\bthere )(?<!\bhere )"
+        r"\b(?:again|every time|as usual)\b",
+        -0.8,
+        "again",
+    ),
     Rule(r"\bwhy\b", -1.0, "why?"),
     Rule(r"\?\?|\?!|!\?|\b(?:really|seriously|wow)\?", -1.0, "exasperated question"),
     Rule(
