@@ -13,7 +13,7 @@ PIP_DOWNLOAD := $(BIN)/python -m pip download --quiet --only-binary=:all: -d $(W
 # (aiohttp, networkx, the bc-* libraries) would fight the project's pins.
 CHECKOV := $(VENV)/checkov/bin/checkov
 
-.PHONY: dev test test-fast fuzz lint demo bench eval-sentiment sentiment-model clean
+.PHONY: dev test test-fast fuzz lint demo bench eval-sentiment calibrate-sentiment sentiment-model clean
 
 dev: $(STAMP) $(CHECKOV)
 
@@ -71,8 +71,14 @@ $(GROUND_TRUTH)/hutto_ICWSM_2014: | $(STAMP)
 eval-sentiment: dev $(GROUND_TRUTH)/hutto_ICWSM_2014
 	$(BIN)/repmon sentiment eval --data ../shared/data/airline_tweets_dev.csv --ground-truth $(GROUND_TRUTH)/hutto_ICWSM_2014
 
+# The CX scorer's three numbers set on the airline tweets (layer share, two label bars): prints the
+# choice and a 5-fold cross-check; the numbers go into CxVaderScorer by hand (README: Sentiment).
+calibrate-sentiment: dev $(GROUND_TRUTH)/hutto_ICWSM_2014
+	$(BIN)/repmon sentiment calibrate --data ../shared/data/airline_tweets_dev.csv --ground-truth $(GROUND_TRUTH)/hutto_ICWSM_2014
+
 # The learned sentiment layer's weights (committed; a test checks a rebuild gives the same bytes).
-# Trained on GoEmotions (CC BY 4.0, see NOTICE) beside the repository; pure Python, fixed seed.
+# Trained on GoEmotions (CC BY 4.0, see NOTICE) beside the repository, then on our own messages
+# (shared/training/cx_messages.tsv); pure Python, fixed seed.
 sentiment-model: dev
 	$(BIN)/python -m repmon.cli.sentiment_train --data ../shared/data/goemotions
 

@@ -21,7 +21,7 @@ from nltk.sentiment.vader import SentimentIntensityAnalyzer, SentiText
 
 from repmon.adapters.cx_model import load_model
 from repmon.adapters.vader_lexicon import MISSING_HELP, LexiconNotInstalled
-from repmon.domain.cx_learned import LearnedModel, fuse, learned_reason
+from repmon.domain.cx_learned import LearnedModel, combined_score, learned_reason
 from repmon.domain.cx_rules import (
     CX_LEXICON,
     FAILURE,
@@ -180,7 +180,7 @@ class CxVaderScorer(_VaderScorer):
     positive_above = 0.40
     # With the learned layer: its share of the score and the label bars, calibrated (three numbers,
     # nothing trained) on the airline tweets reweighted to a 46/30/24 negative/neutral/positive mix.
-    LEARNED_WEIGHT = 0.35
+    LEARNED_WEIGHT = 0.40
     LEARNED_NEGATIVE_BELOW = -0.20
     LEARNED_POSITIVE_ABOVE = 0.45
 
@@ -190,6 +190,11 @@ class CxVaderScorer(_VaderScorer):
         if self._model is not None:
             self.negative_below = self.LEARNED_NEGATIVE_BELOW
             self.positive_above = self.LEARNED_POSITIVE_ABOVE
+
+    @property
+    def model(self) -> LearnedModel | None:
+        """The learned layer (None with `learned=False`)."""
+        return self._model
 
     def rule_reading(self, text: str) -> RuleReading:
         """What the rules alone read in `text`: the learned layer's inputs, here and in training."""
@@ -210,11 +215,9 @@ class CxVaderScorer(_VaderScorer):
         reasons: list[str] = []
         if self._model is not None:
             probabilities = self._model.probabilities(reading.normalised, reading.signals)
-            fused = fuse(score, probabilities, self.LEARNED_WEIGHT)
-            # A failure the rules read ("the agent refused") is one the words of Reddit do not know:
-            # the layer may deepen such a complaint (past the rules' own bar), never talk it down.
-            failure = any(hit.valence <= FAILURE for hit in hits) and score <= CxVaderScorer.negative_below
-            score = min(score, fused, self.negative_below) if failure else fused
+            score = combined_score(
+                score, probabilities, self.LEARNED_WEIGHT, reading.reads_failure, self.negative_below
+            )
             reasons.append(learned_reason(probabilities))
         sign = 1.0 if score >= 0 else -1.0
         rules_shown = [hit.reason for hit in hits if hit.valence * sign > 0]
@@ -232,6 +235,11 @@ class RuleReading(NamedTuple):
     hits: list[RuleHit]
     score: float
     signals: tuple[float, float, float]
+
+    @property
+    def reads_failure(self) -> bool:
+        """A failure the rules read, in a text the rules alone call a complaint."""
+        return any(hit.valence <= FAILURE for hit in self.hits) and self.score <= CxVaderScorer.negative_below
 
 
 def _apply_hits(

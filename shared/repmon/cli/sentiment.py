@@ -4,6 +4,8 @@
     repmon sentiment eval --data PATH [--ground-truth DIR]
                                            plain VADER vs CX: accuracy, macro-F1, per-class P/R on a
                                            labelled CSV; correlation with VADER's human ratings
+    repmon sentiment calibrate --data PATH [--ground-truth DIR] [--folds K]
+                                           choose the learned layer's share and the label bars
 
 Every input line gives exactly one output line, in order: a bad line is answered with an error
 object, never a crash, so a batch job can zip inputs with outputs. Lines are streamed.
@@ -16,6 +18,7 @@ import json
 from collections.abc import Iterable
 from typing import Any, TextIO
 
+from repmon.cli.sentiment_calibrate import add_calibrate_arguments
 from repmon.cli.sentiment_eval import add_eval_arguments
 from repmon.domain.errors import InvalidConfig
 from repmon.ports import SentimentScorer
@@ -121,6 +124,15 @@ def parser() -> argparse.ArgumentParser:
             "precision/recall on a labelled CSV; correlation with VADER's human ratings.",
         )
     )
+    add_calibrate_arguments(
+        actions.add_parser(
+            "calibrate",
+            help="choose the learned layer's share and the label bars on labelled data",
+            description="The CX scorer's three numbers set on labelled data (never trained on it): "
+            "for each share of the learned layer, the label bars with the best macro-F1 plus "
+            "complaint recall at precision >= 0.80, then the same choice cross-validated.",
+        )
+    )
     return command
 
 
@@ -134,6 +146,10 @@ def main(argv: list[str], stdin: TextIO, stdout: TextIO) -> int:
         if args.action is None:
             score_stream(stdin, CxVaderScorer(), stdout)
             return 0
+        if args.action == "calibrate":
+            from repmon.cli.sentiment_calibrate import run_calibrate
+
+            return run_calibrate(args, stdout)
         from repmon.cli.sentiment_eval import run_eval
 
         return run_eval(args, {"plain": PlainVaderScorer(), "cx": CxVaderScorer()}, stdout)

@@ -47,7 +47,7 @@ def metrics(
     return result
 
 
-def _labelled(path: Path) -> tuple[list[str], list[str]]:
+def read_labelled(path: Path) -> tuple[list[str], list[str]]:
     """(texts, gold labels) from a CSV with a `text` column and an `airline_sentiment` or `label` one."""
     texts, gold = [], []
     # A stray non-UTF-8 byte becomes U+FFFD in its own text: one row scored a little off, none lost.
@@ -97,7 +97,7 @@ def mix_weights(gold: list[str]) -> list[float] | None:
 
 def evaluate(path: Path, scorers: dict[str, SentimentScorer], stdout: TextIO) -> int:
     try:
-        texts, gold = _labelled(path)
+        texts, gold = read_labelled(path)
     except OSError as exc:
         raise InvalidConfig(f"{path}: cannot read: {exc.strerror or exc}") from None
     predicted: dict[str, list[str | None]] = {}

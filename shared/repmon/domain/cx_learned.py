@@ -114,6 +114,20 @@ def fuse(cx_score: float, probabilities: Sequence[float], weight: float) -> floa
     return round(min(max((1 - weight) * cx_score + weight * learned, -1.0), 1.0), 4)
 
 
+def combined_score(
+    rules_score: float,
+    probabilities: Sequence[float],
+    weight: float,
+    reads_failure: bool,
+    negative_below: float,
+) -> float:
+    """The scorer's score: the fused score, except that a failure the rules read ("the agent
+    refused"), one the words of Reddit do not know, may be deepened by the layer (past the label's own
+    bar), never talked down."""
+    fused = fuse(rules_score, probabilities, weight)
+    return min(rules_score, fused, negative_below) if reads_failure else fused
+
+
 def learned_reason(probabilities: Sequence[float]) -> str:
     """What the layer says, for people: its likeliest class and how sure it is ("learned: negative 0.82")."""
     best = max(range(3), key=lambda c: probabilities[c])
