@@ -60,7 +60,7 @@ def test_the_demo_polls_every_source_reports_each_section_and_queries_the_export
     for *_, first_line in EMAILS:
         assert first_line in report
     assert report.count(SUBJECT) == len(EMAILS)
-    assert "Worst point: index 14.9 at its lowest, 51 mentions in an hour at the peak" in report
+    assert "Worst point: index 15.1 at its lowest, 51 mentions in an hour at the peak" in report
     # Issue 16: fran's thread spreading, and a complaint answered hours late, closed by the reply
     assert "- negative mention spreading fast: warning, since Tue 05:00 UTC" in report
     assert "complaint without an answer (44, 1 answered since)" in report

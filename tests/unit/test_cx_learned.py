@@ -191,3 +191,32 @@ def test_plain_statements_are_neutral_and_lean_nowhere(cx: CxVaderScorer) -> Non
     assert [v.label for v in verdicts] == ["neutral"] * len(PLAIN_STATEMENTS), verdicts
     mean = sum(v.score for v in verdicts) / len(verdicts)
     assert abs(mean) < 0.05, mean
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        # VADER negates what follows "never"; before a comparative or "such" it is the figure of
+        # "never so good", which VADER itself keeps as an intensifier
+        ("Never been happier with a bank", "positive-ish"),
+        ("Never seen such friendly staff", "positive-ish"),
+        ("Never had better service", "positive-ish"),
+        ("Never had such a bad experience with an airline", "negative"),
+        ("service has never been worse", "negative"),
+        # and only across a few plain words
+        ("it never gets better", "negative"),
+    ],
+)
+def test_never_before_a_comparative_or_such_intensifies(cx: CxVaderScorer, text: str, label: str) -> None:
+    verdict = cx.score(text)
+    if label == "negative":
+        assert verdict.label == "negative", verdict
+    else:
+        assert verdict.label != "negative" and verdict.score > 0.3, verdict
+
+
+def test_plain_vader_keeps_vaders_own_negation() -> None:
+    # The baseline is nltk's VADER as published: "never been happier" is negative there
+    from repmon.adapters.vader_scorer import PlainVaderScorer
+
+    assert PlainVaderScorer().score("Never been happier with a bank").score < 0

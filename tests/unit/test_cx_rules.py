@@ -130,3 +130,57 @@ def test_ordinary_text_scores_as_plain_vader(cx: CxVaderScorer, plain: PlainVade
 def test_every_rule_has_a_readable_reason() -> None:
     assert all(rule.reason and rule.reason[0].isalpha() for rule in RULES)
     assert all(-4.0 <= rule.valence <= 4.0 for rule in RULES)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "They never sorted out the issue",
+        "they never solved the problems with my account",
+        "Support never resolved my issue",
+        "Never had such a bad experience with an airline",
+        "never been so disappointed",
+        "never got my refund",
+        "never again",
+    ],
+)
+def test_never_that_says_nothing_was_done_is_a_complaint(text: str) -> None:
+    assert "never" in {hit.reason for hit in rule_hits(normalise(text))}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The app never crashes",
+        "never had a single issue with them",
+        "never once late",
+        "Never been happier with a bank",
+        "Never seen such friendly staff",
+        "Never had better service",
+        "never had a bad experience",
+    ],
+)
+def test_never_that_denies_a_failure_or_praises_is_no_complaint(text: str) -> None:
+    assert "never" not in {hit.reason for hit in rule_hits(normalise(text))}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "They charge you every time you call",
+        "Sent the laptop back again, third repair",
+        "The bug is back again after the update",
+        "Internet down here again",
+        "Had to chase them again for my refund",
+    ],
+)
+def test_again_in_a_complaint_is_read(text: str) -> None:
+    assert "again" in {hit.reason for hit in rule_hits(normalise(text))}
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["It would be great to see you again", "would buy again", "Would fly with them again", "thanks again!"],
+)
+def test_again_in_a_wish_to_return_or_thanks_is_not(text: str) -> None:
+    assert "again" not in {hit.reason for hit in rule_hits(normalise(text))}

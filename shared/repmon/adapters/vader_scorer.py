@@ -37,6 +37,10 @@ from repmon.domain.language import UNDETERMINED, detect_language
 from repmon.domain.models import Sentiment, SentimentLabel
 
 _MAX_REASONS = 4
+_NEVER_FILLERS = frozenset({"been", "had", "felt", "seen", "tasted", "looked", "a", "such"})
+_COMPARATIVES = frozenset(
+    {"happier", "better", "nicer", "friendlier", "easier", "smoother", "faster", "kinder", "worse", "ruder"}
+)
 #: Rule valences summing to this or below make a complaint clear enough to read thanks as manners.
 _CLEAR_COMPLAINT = -1.5
 _PUNCTUATION = string.punctuation
@@ -95,6 +99,21 @@ class _Analyzer(SentimentIntensityAnalyzer):  # type: ignore[misc]
 
     def compound(self, sentiments: list[float], text: str) -> float:
         return float(self.score_valence(sentiments, text)["compound"])
+
+
+class _CxAnalyzer(_Analyzer):
+    """The CX scorer's VADER: one of VADER's negation rules read as customers mean it."""
+
+    def _never_check(self, valence: float, words: list[str], start_i: int, i: int) -> float:
+        """VADER's negation, except "never" before a comparative or "such": "never been happier",
+        "never had better service", "never seen such friendly staff" (and "never had such a bad
+        experience") say what "never so good" says, which VADER keeps as an intensifier; VADER turned
+        them around. Only across a few plain words: "it never gets better" stays negated."""
+        before = [word.lower() for word in words[i - start_i - 1 : i]]
+        figure = words[i].lower() in _COMPARATIVES or "such" in before
+        if figure and before[0] == "never" and set(before[1:]) <= _NEVER_FILLERS:
+            return valence * 1.25
+        return float(super()._never_check(valence, words, start_i, i))
 
 
 def _label(score: float, negative_below: float, positive_above: float) -> SentimentLabel:
@@ -180,12 +199,12 @@ class CxVaderScorer(_VaderScorer):
     positive_above = 0.40
     # With the learned layer: its share of the score and the label bars, calibrated (three numbers,
     # nothing trained) on the airline tweets reweighted to a 46/30/24 negative/neutral/positive mix.
-    LEARNED_WEIGHT = 0.40
+    LEARNED_WEIGHT = 0.35
     LEARNED_NEGATIVE_BELOW = -0.20
     LEARNED_POSITIVE_ABOVE = 0.45
 
     def __init__(self, model: LearnedModel | None = None, *, learned: bool = True) -> None:
-        super().__init__(_Analyzer(CX_LEXICON, REQUEST_WORDS))
+        super().__init__(_CxAnalyzer(CX_LEXICON, REQUEST_WORDS))
         self._model = (model or load_model()) if learned else None
         if self._model is not None:
             self.negative_below = self.LEARNED_NEGATIVE_BELOW

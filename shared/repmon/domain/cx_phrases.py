@@ -50,6 +50,20 @@ class RuleHit:
     mutes: tuple[str, ...] = ()
 
 
+#: "never [once] [had a single] <failure>": a failure denied, which is praise.
+_NEVER_DENIED = (
+    r"(?:once |ever )?(?:(?:had|have|has|experienced|seen|got|been) (?:a |an |any |one |a single )?"
+    r"(?:single |serious |major |real |big )?)?"
+    r"(?:crash\w*|fail\w*|lag\w*|freez\w*|glitch\w*|broke\w*|break(?:s|down)?\b|late\b|delay\w*"
+    r"|lost\b|los(?:es|ing)\b|disappoints\b|let (?:me|us) down|lets (?:me|us) down|problems?\b"
+    r"|issues?\b|trouble\b|complaints?\b|hiccups?\b|goes down|went down"
+    r"|bad (?:experience|flight|stay|meal|time|one|day)\b)"
+)
+#: "never [been|had|seen] happier / better / such friendly ...": praise.
+_NEVER_PRAISE = (
+    r"(?:been |had |seen |felt |received |gotten )?(?:happier|better\b|more (?:pleased|impressed|satisfied)"
+    r"|such (?:\w+ )?(?:friendly|great|good|helpful|amazing|lovely|fast|quick|kind|excellent)\b)"
+)
 NUMBER = r"(?:\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten|several|many|few|\d+\+)"
 _NOT = (
     r"(?:can'?t|cannot|couldn'?t|could not|unable to|haven'?t|hasn'?t|didn'?t|doesn'?t|won'?t|wasn'?t"
@@ -198,13 +212,9 @@ BROKEN: tuple[Rule, ...] = (
         -1.2,
         "long wait",
     ),
-    # "never" is a complaint ("never again", "never got my refund") unless it denies a failure: "never
-    # crashes", "never had a problem", "never once late" are praise.
-    Rule(
-        r"\bnever\b(?! (?:\w+ ){0,3}(?:crash\w*|fail\w*|lag\w*|freez\w*|glitch\w*|broke\w*|late\b"
-        r"|delayed|lost\b|disappoint\w*|let (?:me|us) down|lets (?:me|us) down|problems?\b|issues?\b"
-        r"|trouble\b|bad\b|complaints?\b|hiccups?\b|goes down|went down))",
-        -0.8,
-        "never",
-    ),
+    # "never" is a complaint ("never again", "never fixed the problem", "never been so disappointed")
+    # unless it denies a failure or praises: "never crashes", "never had a single issue", "never once
+    # late", "never been happier", "never seen such friendly staff". The words between are a short
+    # closed list: "never sorted out the issue" must stay a complaint.
+    Rule(rf"\bnever\b(?! (?:{_NEVER_DENIED}|{_NEVER_PRAISE}))", -0.8, "never"),
 )

@@ -105,11 +105,12 @@ SHRUG: tuple[Rule, ...] = (
 
 #: Exasperation and demands.
 EXASPERATION: tuple[Rule, ...] = (
-    # "cancelled again", "charged me again"; not a wish to return: "see you again", "fly with them
-    # again", "will be back again", "stay there again".
+    # "cancelled again", "charged me again", "the bug is back again"; not a wish to see or use them
+    # again ("great to see you again", "would buy again"): fixed-width look-behinds, so linear.
     Rule(
-        r"(?<!thanks )(?<!thank you )(?<!\byou )(?<!\bthem )(?<!\bback )(?<!\bthere )(?<!\bhere )"
-        r"\b(?:again|every time|as usual)\b",
+        r"(?<!thanks )(?<!thank you )\b(?:every time|as usual)\b"
+        r"|(?<!thanks )(?<!thank you )(?<!see you )(?<!see them )(?<!come back )(?<!be back )"
+        r"(?<!buy )(?<!use them )(?<!visit )(?<!recommend )(?<!fly with them )(?<!fly with you )\bagain\b",
         -0.8,
         "again",
     ),
