@@ -137,3 +137,30 @@ def test_a_review_read_again_with_an_owner_response_gets_it() -> None:
     answered = dataclasses.replace(COMPLAINT, reply=Reply(T0 + timedelta(hours=2), "https://x.example/r"))
     collect(store, answered, minutes=180)
     assert stored(store, "t3_a").reply == Reply(T0 + timedelta(hours=2), "https://x.example/r")
+
+
+def test_a_review_of_a_place_the_brand_does_not_run_is_reply_unknown_not_unanswered() -> None:
+    # Google `places` are any places (a competitor's desk); `locations` are the brand's own, where
+    # its owner replies can be seen. Before: both were "unanswered", and a rival's 1-star review sat
+    # in the brand's unanswered list and its reply rate.
+    location, place = "accounts/1/locations/2", "ChIJrivalDesk000001"
+    brand = Brand.model_validate(
+        {
+            "id": "acme",
+            "name": "Acme Air",
+            "query": '"acme air"',
+            "sources": {"google": {"locations": {location: "Acme JFK"}, "places": {place: "Rival Air desk"}}},
+        }
+    )
+    ours = Mention("google", "g-own", T0, "acme air lost my bag", rating=1, location_id=location)
+    theirs = Mention("google", "g-rival", T0, "rival air lost my bag", rating=1, location_id=place)
+    store = MemoryMentionStore()
+    Collector(
+        InMemoryWatchlist([brand]),
+        {"google": ScriptedSource("google", [ours, theirs])},
+        InMemoryCursorStore(),
+        store,
+        KeywordScorer(),
+    ).collect(PollJob("acme", "google", T0 + timedelta(minutes=60)))
+    assert status_of(store.items[("acme", "google#g-own")].mention) == "unanswered"
+    assert status_of(store.items[("acme", "google#g-rival")].mention) == "unknown"

@@ -249,12 +249,15 @@ class SourceSettings(Strict):
     google_play: GooglePlaySettings = GooglePlaySettings()
     appstore_connect: AppStoreConnectSettings = AppStoreConnectSettings()
 
-    def replies_visible(self, source: str) -> bool:
-        """Whether the brand's replies on `source` can be seen (README, "Replies")."""
+    def replies_visible(self, source: str, location_id: str | None = None) -> bool:
+        """Whether the brand's replies on `source` (at `location_id`) can be seen (README, "Replies")."""
         row = SOURCES.get(source)
         if row is None or row.replies is Replies.NONE:
             return False
-        return row.replies is Replies.FIELD or bool(getattr(self, source).own_accounts)
+        options = getattr(self, source)
+        if not options.manages(location_id):
+            return False
+        return row.replies is Replies.FIELD or bool(options.own_accounts)
 
     def enabled(self) -> list[str]:
         """The sources plan_polls schedules for the brand, in the table's order."""

@@ -215,7 +215,7 @@ def score_mention(brand_id: str, mention: Mention, scorer: SentimentScorer, at: 
 def mark(brand: Brand, mention: Mention) -> Mention:
     """The mention as this brand sees it: its own post or not, whether its replies can be seen."""
     own = mention.own or is_own(brand, mention)  # a backtest line may say so itself
-    visible = not own and brand.sources.replies_visible(mention.source)
+    visible = not own and brand.sources.replies_visible(mention.source, mention.location_id)
     if (own, visible) == (mention.own, mention.replies_visible):
         return mention
     return replace(mention, own=own, replies_visible=visible)

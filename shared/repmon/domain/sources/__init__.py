@@ -41,3 +41,8 @@ class SourceOptions(Strict):
     def active(self) -> bool:
         """Whether plan_polls schedules this source for the brand."""
         return bool(getattr(self, "enabled", True))
+
+    def manages(self, location_id: str | None) -> bool:
+        """Whether the brand can answer there: a place it watches but does not run (a competitor's)
+        has no reply of the brand's to see, so its reviews are "reply unknown", never "unanswered"."""
+        return True

@@ -56,3 +56,8 @@ class GoogleSettings(SourceOptions):
     @property
     def active(self) -> bool:
         return bool(self.locations or self.places) if self.enabled is None else self.enabled
+
+    def manages(self, location_id: str | None) -> bool:
+        # `places` are any places, read through the Places API (a competitor's desk); `locations`
+        # are the brand's own, verified in its Business Profile.
+        return location_id not in self.places
