@@ -257,7 +257,7 @@ def test_mention_lines_show_the_platform_numbers_behind_the_influence_score():
     )
     # Title and body never run together
     assert '   "Acme Air stranded 300 of us in Denver - Cancelled at midnight, no staff."' in body
-    assert "2. App Store US by @reviewer7 | sentiment -0.96 | influence 87 (rated 1/5, 12 votes)" in body
+    assert "2. App Store US by reviewer7 | sentiment -0.96 | influence 87 (rated 1/5, 12 votes)" in body
     assert (
         '3. Hacker News on "Airline IT outages" | sentiment -0.96 | influence 87 (1.2k points, 56 comments)'
         in body

@@ -51,7 +51,7 @@ def test_a_one_star_review_is_emailed_once_with_site_location_and_link_whatever_
     text = render_text(email)
     assert email.rule == LOW_RATING_REVIEW and email.incident and email.incident.status == "OPEN"
     assert text.startswith("OPEN | WARNING | 1-star review on Trustpilot, Acme Paris\n")
-    assert 'A 1-star review of Acme Air on Trustpilot, Acme Paris by @someone: "late again"\n' in text
+    assert 'A 1-star review of Acme Air on Trustpilot, Acme Paris by someone: "late again"\n' in text
     assert "https://example.test/trustpilot/r1" in text
     assert render_subject(email).startswith("[repmon] Acme Air: reputation incident")
 

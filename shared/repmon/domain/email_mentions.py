@@ -39,12 +39,31 @@ def handle(m: Mention) -> str:
     return safe_field(m.author.handle or "", MAX_HANDLE)
 
 
+#: Sites that show a display name, not a handle ("Flyer 69", "John S."): an "@" would make one up.
+_DISPLAY_NAMES = frozenset(
+    s.value
+    for s in (
+        Source.YOUTUBE,
+        Source.APPSTORE,
+        Source.APPSTORE_CONNECT,
+        Source.GOOGLE_PLAY,
+        Source.GOOGLE,
+        Source.YELP,
+        Source.TRUSTPILOT,
+        Source.TRIPADVISOR,
+    )
+)
+
+
 def author(m: Mention) -> str:
-    """'u/fran' on Reddit (as Reddit writes it), '@fran' elsewhere, '' when unknown."""
+    """'u/fran' on Reddit (as Reddit writes it), 'Flyer 69' where the site shows display names,
+    '@fran' elsewhere, '' when unknown."""
     name = handle(m)
     if not name:
         return ""
-    return f"u/{name.removeprefix('u/')}" if m.source == Source.REDDIT.value else f"@{name.lstrip('@')}"
+    if m.source == Source.REDDIT.value:
+        return f"u/{name.removeprefix('u/')}"
+    return name if m.source in _DISPLAY_NAMES else f"@{name.lstrip('@')}"
 
 
 def when(at: datetime, zone: tzinfo, now: datetime) -> str:
