@@ -216,3 +216,22 @@ def test_the_collector_reads_a_growing_complaint_again_and_charges_the_brand(
     assert result.rereads == 1 and result.reread_updated == 1 and not result.errors
     # X bills the re-read nothing (the search returned the post today); the ledger counts it, to be safe
     assert ledger.spent("2026-11")[KEY] == pytest.approx(0.005) and x_billed(world) == pytest.approx(0.015)
+
+
+def test_rereads_spend_at_most_their_share_of_the_brands_budget_and_leave_the_rest_to_the_search(
+    world, fake, session, make_brand, caplog
+):
+    # Given a $1 brand whose re-reads may spend 25% of it: 50 posts at $0.005
+    ids = _posts(world, 60)
+    ledger = MemorySpendLedger()
+    counts = _Counts()
+    brand = _brand(make_brand, monthly_budget_usd=1.0, reread_share=0.25)
+    found = _source(fake, session, ledger, count=counts).for_brand(brand, NOW).refresh(ids)
+    # Then 50 are read and charged, 10 skipped and said why
+    assert len(found) == 50 and ledger.spent("2026-11")[KEY] == pytest.approx(0.25)
+    assert counts.sent == [("XReadsSkipped", 1)]
+    [why] = [getattr(r, "why", "") for r in caplog.records if r.getMessage() == "x: re-reads skipped"]
+    assert why.startswith("re-reads' share of the monthly budget reached (25% of $1: $0.25)")
+    # And the search still has the other $0.75: a page goes out
+    _source(fake, session, ledger).fetch(brand, None, NOW)
+    assert world.requests_to("/2/tweets/search/recent")

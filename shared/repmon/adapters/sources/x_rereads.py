@@ -8,11 +8,12 @@ protected post is absent from `data` (X lists it in `errors`, still a 200): abse
 
 Every read is paid. Before the call, the posts not yet read today (X bills a post once per UTC day)
 are charged to the brand's re-read `Spend` in the ledger (`reread_key`, the ids read today kept
-beside it), within what the brand's and the stack's monthly budgets leave: what does not fit is
-skipped, logged and counted (`XReadsSkipped`), never a failure. Charged before, so a call that fails
-after X billed it is never missing from the ledger, and a retried job, reading the same ids the same
-day, charges nothing again. A re-read of a post the search returned earlier that day is counted though
-X does not bill it: the ledger errs high, never low.
+beside it), within what the brand's and the stack's monthly budgets leave and within the re-reads'
+share of the brand's (`reread_share`, so the search that finds new mentions is never starved): what
+does not fit is skipped, logged and counted (`XReadsSkipped`), never a failure. Charged before, so
+a call that fails after X billed it is never missing from the ledger, and a retried job, reading the
+same ids the same day, charges nothing again. A re-read of a post the search returned earlier that
+day is counted though X does not bill it: the ledger errs high, never low.
 """
 
 from __future__ import annotations
@@ -60,20 +61,29 @@ class XRereads:
         ledger, key, prices = self.source.ledger, reread_key(self.brand.id), self.source.prices
         spend = Spend.load(ledger.state(f"{self.now:%Y-%m}", key), self.now)
         mine, others = shares(ledger.spent(spend.month), self.brand.id, key)
-        left = self.budget.left(spend, others, mine)
+        share = self.brand.sources.x.reread_share * self.budget.brand - spend.usd
+        left = min(self.budget.left(spend, others, mine), share)
         new = spend.new(ids)
         fits = int(left / prices.post + 1e-9) if left > 0 else 0
         paid = set(ids) - set(new)
         chosen = [i for i in ids if i in paid or i in new[:fits]] if left > 0 else []
         if len(chosen) < len(ids):
-            self._skipped(spend.usd + mine, others + spend.usd, len(ids) - len(chosen))
+            why = self._share_spent() if share <= self.budget.left(spend, others, mine) else None
+            self._skipped(spend.usd + mine, others + spend.usd, len(ids) - len(chosen), why)
         if set(chosen) - paid:
             spend.charge(frozenset(chosen), frozenset(), prices)
             ledger.record(spend.month, key, spend.usd, spend.dump())
         return chosen
 
-    def _skipped(self, brand: float, stack: float, count: int) -> None:
-        why = over_budget(brand, stack, self.budget, "them")
+    def _share_spent(self) -> str:
+        share = self.brand.sources.x.reread_share
+        return (
+            f"re-reads' share of the monthly budget reached ({share:.0%} of ${self.budget.brand:g}: "
+            f"${share * self.budget.brand:.2f}); the rest is kept for the search"
+        )
+
+    def _skipped(self, brand: float, stack: float, count: int, why: str | None = None) -> None:
+        why = why or over_budget(brand, stack, self.budget, "them")
         self.source.count("XReadsSkipped", 1)
         self.source.log.warning(
             "x: re-reads skipped", extra={"brand": self.brand.id, "posts": count, "why": why}

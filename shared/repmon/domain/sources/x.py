@@ -4,6 +4,7 @@
       x:
         enabled: true
         monthly_budget_usd: 30     # this brand's X reads a calendar month (UTC), in US dollars
+        reread_share: 0.25         # at most this share of it re-reads stored posts' engagement
         retweets: false            # retweets repeat a post and cost a read each: left out
         lang: en                   # optional: only posts X tagged with this language
         max_items: 200
@@ -41,6 +42,9 @@ class XSettings(SourceOptions):
     enabled: bool = False
     #: US dollars a calendar month (UTC) for this brand's reads; polls stop before going over it.
     monthly_budget_usd: Annotated[float, Field(ge=0, le=100_000)] = 30.0
+    #: At most this share of `monthly_budget_usd` goes to engagement re-reads of stored posts; the rest
+    #: is kept for the search, which finds new mentions (a new complaint matters more than a count).
+    reread_share: Annotated[float, Field(ge=0, le=1)] = 0.25
     retweets: bool = False
     lang: Annotated[str, AfterValidator(_lang)] | None = None
     max_items: Annotated[int, Field(ge=1, le=1000)] = 200
