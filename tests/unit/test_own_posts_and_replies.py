@@ -164,3 +164,10 @@ def test_a_review_of_a_place_the_brand_does_not_run_is_reply_unknown_not_unanswe
     ).collect(PollJob("acme", "google", T0 + timedelta(minutes=60)))
     assert status_of(store.items[("acme", "google#g-own")].mention) == "unanswered"
     assert status_of(store.items[("acme", "google#g-rival")].mention) == "unknown"
+
+
+def test_an_imported_review_site_without_watchlist_settings_shows_its_owner_responses() -> None:
+    # Tripadvisor is imported from the owner's export, not polled: no `sources.tripadvisor`, and
+    # every review in it is of the brand's own listing
+    assert ACME.sources.replies_visible("tripadvisor", "d123456") is True
+    assert ACME.sources.replies_visible("appstore", "123456789") is False  # the feed shows none

@@ -254,10 +254,11 @@ class SourceSettings(Strict):
         row = SOURCES.get(source)
         if row is None or row.replies is Replies.NONE:
             return False
-        options = getattr(self, source)
-        if not options.manages(location_id):
+        # An imported source (Tripadvisor) has no watchlist settings: its reviews are the brand's own.
+        options = getattr(self, source, None)
+        if options is not None and not options.manages(location_id):
             return False
-        return row.replies is Replies.FIELD or bool(options.own_accounts)
+        return row.replies is Replies.FIELD or bool(options is not None and options.own_accounts)
 
     def enabled(self) -> list[str]:
         """The sources plan_polls schedules for the brand, in the table's order."""
