@@ -198,6 +198,9 @@ def test_eval_correlates_each_scorer_with_human_ratings(tmp_path: Path) -> None:
     row = next(line for line in out if line.startswith("tweets"))
     _, count, plain, cx = row.split()
     assert count == "4" and float(plain) > 0.9 and float(cx) > 0.9
+    # And the side each takes of the three clear ratings (the meeting at 0.1 is no opinion)
+    sides = out[out.index("score on the side of a clear rating (|rating| >= 1)") + 2]
+    assert sides.split() == ["tweets", "3", "1.000", "1.000"]
 
 
 def test_eval_reads_a_csv_with_a_stray_byte_instead_of_failing(tmp_path: Path) -> None:

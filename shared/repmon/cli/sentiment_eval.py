@@ -152,16 +152,30 @@ def _missing(path: Path, kind: str) -> str:
     return f"not a {kind}" if path.exists() else "no such file or folder"
 
 
+#: People's mean rating (-4..4) at least this far from 0: a clear opinion, whose side a score must take.
+CLEAR_RATING = 1.0
+
+
 def correlations(files: list[Path], scorers: dict[str, SentimentScorer], stdout: TextIO) -> int:
+    """Each scorer's Pearson r with people's ratings, then how often its score takes the side of a
+    clear rating (Amazon's snippets are product reviews with the stars withheld)."""
     folder = files[0].parent
-    stdout.write(f"\ncorrelation with human ratings ({folder})\n{'set':<24}{'texts':>7}")
-    stdout.write("".join(f"{name:>10}" for name in scorers) + "\n")
+    header = f"{'set':<24}{'texts':>7}" + "".join(f"{name:>10}" for name in scorers) + "\n"
+    correlated, agreed = [], []
     for path in files:
         rows = read_ground_truth(path)
+        scores = [[s.score(text).score for _, text in rows] for s in scorers.values()]
         human = [rating for rating, _ in rows]
-        values = [pearson(human, [s.score(text).score for _, text in rows]) for s in scorers.values()]
         name = path.name.removesuffix("_GroundTruth.txt")
-        stdout.write(f"{name:<24}{len(rows):>7}" + "".join(f"{v:>10.3f}" for v in values) + "\n")
+        correlated.append(
+            f"{name:<24}{len(rows):>7}" + "".join(f"{pearson(human, v):>10.3f}" for v in scores)
+        )
+        clear = [i for i, rating in enumerate(human) if abs(rating) >= CLEAR_RATING]
+        sides = [sum((v[i] >= 0) == (human[i] > 0) for i in clear) / max(len(clear), 1) for v in scores]
+        agreed.append(f"{name:<24}{len(clear):>7}" + "".join(f"{a:>10.3f}" for a in sides))
+    stdout.write(f"\ncorrelation with human ratings ({folder})\n{header}" + "\n".join(correlated) + "\n")
+    stdout.write(f"\nscore on the side of a clear rating (|rating| >= {CLEAR_RATING:g})\n{header}")
+    stdout.write("\n".join(agreed) + "\n")
     return 0
 
 
