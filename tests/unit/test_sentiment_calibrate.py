@@ -12,7 +12,7 @@ import pytest
 from repmon.adapters.vader_scorer import CxVaderScorer
 from repmon.cli.main import main as cli_main
 from repmon.cli.sentiment import main
-from repmon.cli.sentiment_calibrate import (
+from repmon.cli.sentiment_choice import (
     Choice,
     Reading,
     _measure,
