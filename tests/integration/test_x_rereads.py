@@ -235,3 +235,21 @@ def test_rereads_spend_at_most_their_share_of_the_brands_budget_and_leave_the_re
     # And the search still has the other $0.75: a page goes out
     _source(fake, session, ledger).fetch(brand, None, NOW)
     assert world.requests_to("/2/tweets/search/recent")
+
+
+def test_a_spent_budget_is_blamed_not_the_share_and_a_share_of_zero_reads_nothing_quietly(
+    world, fake, session, make_brand, caplog
+):
+    ids = _posts(world, 5)
+    ledger = MemorySpendLedger()
+    ledger.record("2026-11", "acme", 30.0)  # the searches spent the brand's $30
+    _source(fake, session, ledger).for_brand(_brand(make_brand), NOW).refresh(ids)
+    [why] = [getattr(r, "why", "") for r in caplog.records if r.getMessage() == "x: re-reads skipped"]
+    assert why.startswith("monthly budget reached (brand $30.00 of $30")
+    caplog.clear()
+    counts = _Counts()
+    off = _brand(make_brand, reread_share=0)
+    assert _source(fake, session, MemorySpendLedger(), count=counts).for_brand(off, NOW).refresh(ids) == {}
+    assert counts.sent == [] and not caplog.records and _lookups(world) == []
+    # With the default share they are read
+    assert len(_source(fake, session, MemorySpendLedger()).for_brand(_brand(make_brand), NOW).refresh(ids)) == 5

@@ -258,15 +258,15 @@ def test_a_rate_short_of_all_or_above_none_never_rounds_to_100_or_0_percent():
 
 
 def test_a_source_counted_for_some_mentions_says_the_rest_are_more_not_a_second_count() -> None:
-    # App Store reviews read through App Store Connect show the developer's reply; those read from
-    # the public feed do not. Before: "App Store: 1 of 1 answered" above "Not counted: App Store (31)".
+    # Google reviews of the brand's own locations show its replies; those of places it only watches
+    # (a competitor's desk) do not. Before: "Google: 1 of 1 answered" above "Not counted: Google (2)".
     mentions = [
-        post(1, 60, source="appstore", rating=1),
-        post(2, source="appstore", rating=1, visible=False),
-        post(3, source="appstore", rating=2, visible=False),
+        post(1, 60, source="google", location="JFK desk", rating=1),
+        post(2, source="google", location="Rival desk", rating=1, visible=False),
+        post(3, source="google", location="Rival desk", rating=2, visible=False),
         post(4, source="hackernews", visible=False),
     ]
     text = _send(BRAND, mentions).published[0].text
-    assert "  App Store: 1 of 1 answered (100%), median 1 h, 90% within 1 h\n" in text
+    assert "  Google: 1 of 1 answered (100%), median 1 h, 90% within 1 h\n" in text
     not_counted = next(line for line in text.splitlines() if line.startswith("  Not counted"))
-    assert "App Store (2 more)" in not_counted and "Hacker News (1)" in not_counted
+    assert "Google (2 more)" in not_counted and "Hacker News (1)" in not_counted

@@ -7,6 +7,7 @@ import unicodedata
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -20,7 +21,17 @@ from repmon.domain.email import (
     shorten,
     to_ascii,
 )
-from repmon.domain.models import Alert, Author, Engagement, Mention, ScoredMention, Sentiment, Severity
+from repmon.domain.email_mentions import author
+from repmon.domain.models import (
+    Alert,
+    Author,
+    Engagement,
+    Mention,
+    ScoredMention,
+    Sentiment,
+    Severity,
+    Source,
+)
 from repmon.domain.reputation import Snapshot
 from repmon.domain.rules import (
     INFLUENCER_NEGATIVE,
@@ -112,7 +123,7 @@ def test_body_lists_what_happened_how_bad_and_the_mentions_with_links():
     assert lines[0].startswith("The reputation index of Acme Air is 31")
     assert "Severity: CRITICAL" in body and "Reputation index: 31/100 (-22 vs the usual week, 53)" in body
     assert "1. Reddit by u/someone | sentiment -0.82 | influence 91" in body
-    assert "2. Hacker News by @someone | sentiment -0.40 | influence 12" in body
+    assert "2. Hacker News by someone | sentiment -0.40 | influence 12" in body
     assert "https://example.test/reddit/t3_a" in body and '"Worst airline ever, lost my bag"' in body
     assert "brand: acme | rule: reputation_drop | alert: 0123456789abcdef" in body
     assert lines[-1] == "evaluated at 2026-11-01T12:00:00Z"
@@ -416,3 +427,11 @@ def test_the_usual_hour_reads_on_the_brands_clock_too():
         VOLUME_SPIKE, threshold=20.0, usual_for="for a weekday at 3 a.m. UTC", usual_local="8 p.m. MST"
     )
     assert "usually 0.0 for a weekday at 3 a.m. UTC (8 p.m. MST) (alert at 20)" in render_text(alert)
+
+
+@pytest.mark.parametrize("source", [s.value for s in Source])
+def test_each_platform_names_its_people_as_it_does_itself(source: str) -> None:
+    # An "@" only where people are @handles; a display name, a byline or a username stays as shown
+    mention = Mention(source, "1", AT, "text", author=Author(id="a", handle="Flyer 69"))
+    expected = {"reddit": "u/Flyer 69", "x": "@Flyer 69", "bluesky": "@Flyer 69", "mastodon": "@Flyer 69"}
+    assert author(mention) == expected.get(source, "Flyer 69")

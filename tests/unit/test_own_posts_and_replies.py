@@ -171,3 +171,24 @@ def test_an_imported_review_site_without_watchlist_settings_shows_its_owner_resp
     # every review in it is of the brand's own listing
     assert ACME.sources.replies_visible("tripadvisor", "d123456") is True
     assert ACME.sources.replies_visible("appstore", "123456789") is False  # the feed shows none
+
+
+def test_reviews_of_the_app_app_store_connect_reads_show_replies_whichever_route_stored_them() -> None:
+    # App Store Connect stores its reviews as App Store mentions, every review of the app with the
+    # developer's response: one without a response is unanswered, not "reply unknown" (before: every
+    # unanswered App Store review was unknown, and the reply rate read 100%)
+    app = "123456789"
+    both = Brand.model_validate(
+        {
+            "id": "acme",
+            "name": "Acme Air",
+            "query": '"acme air"',
+            "sources": {"appstore": {"app_id": app}, "appstore_connect": {"app_id": app}},
+        }
+    )
+    assert both.sources.replies_visible("appstore", app) is True  # stored by App Store Connect
+    assert both.sources.replies_visible("appstore", None) is True  # stored first by the public feed
+    assert ACME.sources.replies_visible("appstore", None) is False  # the feed alone shows none
+    sources = {"appstore": {"app_id": "99999999"}, "appstore_connect": {"app_id": app}}
+    other = Brand.model_validate({"id": "acme", "name": "Acme Air", "query": "acme", "sources": sources})
+    assert other.sources.replies_visible("appstore", None) is False  # the feed of another app

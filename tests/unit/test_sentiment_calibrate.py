@@ -159,7 +159,9 @@ def test_calibrate_chooses_only_shares_that_keep_the_tweets_correlation(tmp_path
     lines = out.getvalue().splitlines()
     assert lines[1].split()[-2:] == ["tweets", "r"]
     floor = float(next(line for line in lines if line.startswith("plain VADER's tweets r: ")).split()[4][:-1])
-    kept = [line.split()[0] for line in lines[2:9] if float(line.split()[-1]) >= floor]
+    kept = [line.split()[0] for line in lines[2:9] if float(line.split()[6]) >= floor]
+    # a share under the floor is marked, one over it is not
+    assert all(line.endswith(" *") == (line.split()[0] not in kept) for line in lines[2:9])
     chosen = next(line for line in lines if line.startswith("chosen: "))
     if kept:
         assert chosen.split()[2].rstrip(",") in kept, (chosen, kept)
@@ -173,6 +175,7 @@ def test_calibrate_chooses_only_shares_that_keep_the_tweets_correlation(tmp_path
         (["--data", "absent.csv"], "--data {tmp}/absent.csv: no such file"),
         (["--data", "labelled.csv", "--ground-truth", "."], "no tweets_GroundTruth.txt"),
         (["--data", "labelled.csv", "--folds", "1"], "--folds 1: at least 2"),
+        (["--data", "labelled.csv", "--folds", "3"], "--folds 3: more than the 1 labelled texts"),
     ],
 )
 def test_calibrate_refuses_bad_arguments_in_one_line_exit_2(

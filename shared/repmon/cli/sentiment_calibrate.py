@@ -85,10 +85,12 @@ def _share_rows(
             stdout.write(f"{share:>6.2f}  {_describe(None)}\n")
             continue
         r = correlation(choice, rated) if rated else None
+        under = floor is not None and r is not None and r < floor
         stdout.write(
             f"{share:>6.2f}{choice.negative_below:>10.2f}{choice.positive_above:>10.2f}"
             f"{choice.macro_f1:>10.3f}{choice.recall:>8.3f}{choice.precision:>11.3f}"
-            + (f"{r:>10.3f}" if r is not None else "")
+            + (f"{r:>10.4f}" if r is not None else "")
+            + (" *" if under else "")
             + "\n"
         )
         if floor is None or (r is not None and r >= floor):
@@ -100,23 +102,34 @@ def run_calibrate(args: argparse.Namespace, stdout: TextIO) -> int:
     from repmon.adapters.vader_scorer import CxVaderScorer
 
     tweets = _checked(args)
-    texts, gold = read_labelled(args.data)
-    weights = mix_weights(gold) or [1.0] * len(gold)
+    try:
+        texts, gold = read_labelled(args.data)
+    except OSError as exc:
+        raise InvalidConfig(f"{args.data}: cannot read: {exc.strerror or exc}") from None
+    if args.folds > len(texts):
+        raise InvalidConfig(f"--folds {args.folds}: more than the {len(texts)} labelled texts in {args.data}")
+    mixed = mix_weights(gold)
+    weights = mixed or [1.0] * len(gold)
     scorer = CxVaderScorer()
     read = readings(scorer, texts)
     items = [(reading, LABELS.index(label), w) for reading, label, w in zip(read, gold, weights, strict=True)]
     rated, floor = _rated(scorer, tweets) if tweets is not None else ([], None)
     shares = "/".join(f"{MIX[label] * 100:.0f}" for label in LABELS)
     stdout.write(
-        f"{len(texts)} labelled texts from {args.data}, reweighted to a {shares} mix; "
-        f"best macro-F1 + complaint recall at complaint precision >= {MIN_PRECISION:.2f}\n"
+        f"{len(texts)} labelled texts from {args.data}, "
+        + (
+            f"reweighted to a {shares} mix; "
+            if mixed
+            else "as they are (a label is missing: no reweighting); "
+        )
+        + f"best macro-F1 + complaint recall at complaint precision >= {MIN_PRECISION:.2f}\n"
         f"{'share':>6}{'negative':>10}{'positive':>10}{'macro-F1':>10}{'recall':>8}{'precision':>11}"
         + (f"{'tweets r':>10}" if rated else "")
         + "\n"
     )
     eligible = _share_rows(items, rated, floor, stdout)
     if floor is not None:
-        stdout.write(f"plain VADER's tweets r: {floor:.3f}; shares under it are not chosen\n")
+        stdout.write(f"plain VADER's tweets r: {floor:.4f}; shares under it (*) are not chosen\n")
     if eligible:
         stdout.write(f"chosen: {_describe(choose(items, eligible))}\n")
     else:

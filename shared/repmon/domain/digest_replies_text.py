@@ -23,8 +23,8 @@ def reply_lines(report: ReplyReport) -> list[str]:
     for source in dict.fromkeys(g.source for g in report.groups):
         lines += _source_lines([g for g in report.groups if g.source == source])
     if report.unknown:
-        # A source counted above for some of its mentions (App Store reviews read through App Store
-        # Connect) and not for others (the public feed's): "App Store (31 more)", not a second count.
+        # A source counted above for some of its mentions (Google reviews of the brand's own
+        # locations) and not for others (of places it only watches): "Google (2 more)".
         counted = {g.source for g in report.groups}
         said = ", ".join(f"{_label(s)} ({n}{' more' if s in counted else ''})" for s, n in report.unknown)
         lines.append(f"  Not counted (your replies cannot be seen there): {said}")

@@ -39,31 +39,21 @@ def handle(m: Mention) -> str:
     return safe_field(m.author.handle or "", MAX_HANDLE)
 
 
-#: Sites that show a display name, not a handle ("Flyer 69", "John S."): an "@" would make one up.
-_DISPLAY_NAMES = frozenset(
-    s.value
-    for s in (
-        Source.YOUTUBE,
-        Source.APPSTORE,
-        Source.APPSTORE_CONNECT,
-        Source.GOOGLE_PLAY,
-        Source.GOOGLE,
-        Source.YELP,
-        Source.TRUSTPILOT,
-        Source.TRIPADVISOR,
-    )
-)
+#: Platforms whose people are @handles. Elsewhere the name is shown as the site shows it: a display
+#: name ("Flyer 69", "John S."), a byline, a Hacker News username, a YouTube "@handle" already
+#: written so; an "@" added there would make a handle up.
+_AT_HANDLES = frozenset({Source.X.value, Source.BLUESKY.value, Source.MASTODON.value})
 
 
 def author(m: Mention) -> str:
-    """'u/fran' on Reddit (as Reddit writes it), 'Flyer 69' where the site shows display names,
-    '@fran' elsewhere, '' when unknown."""
+    """'u/fran' on Reddit (as Reddit writes it), '@fran' on X, Bluesky and Mastodon, the name as the
+    site shows it elsewhere, '' when unknown."""
     name = handle(m)
     if not name:
         return ""
     if m.source == Source.REDDIT.value:
         return f"u/{name.removeprefix('u/')}"
-    return name if m.source in _DISPLAY_NAMES else f"@{name.lstrip('@')}"
+    return f"@{name.lstrip('@')}" if m.source in _AT_HANDLES else name
 
 
 def when(at: datetime, zone: tzinfo, now: datetime) -> str:

@@ -252,6 +252,8 @@ class SourceSettings(Strict):
     def replies_visible(self, source: str, location_id: str | None = None) -> bool:
         """Whether the brand's replies on `source` (at `location_id`) can be seen (README, "Replies")."""
         row = SOURCES.get(source)
+        if self._connect_shows(source, location_id):
+            return True
         if row is None or row.replies is Replies.NONE:
             return False
         # An imported source (Tripadvisor) has no watchlist settings: its reviews are the brand's own.
@@ -259,6 +261,15 @@ class SourceSettings(Strict):
         if options is not None and not options.manages(location_id):
             return False
         return row.replies is Replies.FIELD or bool(options is not None and options.own_accounts)
+
+    def _connect_shows(self, source: str, location_id: str | None) -> bool:
+        """App Store Connect reads every review of its app with the developer's response, and stores
+        them as App Store mentions: with it on, an App Store review of that app shows its reply,
+        whichever route stored it (the public feed's carry no app id: `appstore.app_id` says which)."""
+        connect = self.appstore_connect
+        if source != Source.APPSTORE.value or not connect.active or not connect.app_id:
+            return False
+        return location_id == connect.app_id or (not location_id and self.appstore.app_id == connect.app_id)
 
     def enabled(self) -> list[str]:
         """The sources plan_polls schedules for the brand, in the table's order."""

@@ -42,6 +42,8 @@ class XRereads:
         self.budget = Budget(brand.sources.x.monthly_budget_usd, source.stack_budget)
 
     def refresh(self, native_ids: Sequence[str]) -> dict[str, Engagement]:
+        if not self.brand.sources.x.reread_share:
+            return {}  # re-reads turned off for the brand: nothing to skip or say
         ids = list(dict.fromkeys(i for i in native_ids[: self.batch] if i.isdigit()))
         chosen = self._charge(ids) if ids else []
         if not chosen:
@@ -68,7 +70,8 @@ class XRereads:
         paid = set(ids) - set(new)
         chosen = [i for i in ids if i in paid or i in new[:fits]] if left > 0 else []
         if len(chosen) < len(ids):
-            why = self._share_spent() if share <= self.budget.left(spend, others, mine) else None
+            # The share is to blame only when it binds before the budgets do
+            why = self._share_spent() if share < self.budget.left(spend, others, mine) else None
             self._skipped(spend.usd + mine, others + spend.usd, len(ids) - len(chosen), why)
         if set(chosen) - paid:
             spend.charge(frozenset(chosen), frozenset(), prices)
