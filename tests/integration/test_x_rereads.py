@@ -252,4 +252,5 @@ def test_a_spent_budget_is_blamed_not_the_share_and_a_share_of_zero_reads_nothin
     assert _source(fake, session, MemorySpendLedger(), count=counts).for_brand(off, NOW).refresh(ids) == {}
     assert counts.sent == [] and not caplog.records and _lookups(world) == []
     # With the default share they are read
-    assert len(_source(fake, session, MemorySpendLedger()).for_brand(_brand(make_brand), NOW).refresh(ids)) == 5
+    reader = _source(fake, session, MemorySpendLedger()).for_brand(_brand(make_brand), NOW)
+    assert len(reader.refresh(ids)) == 5
