@@ -63,7 +63,7 @@ def test_the_demo_polls_every_source_reports_each_section_and_queries_the_export
     assert "Worst point: index 15.1 at its lowest, 51 mentions in an hour at the peak" in report
     # Issue 16: fran's thread spreading, and a complaint answered hours late, closed by the reply
     assert "- negative mention spreading fast: warning, since Tue 05:00 UTC" in report
-    assert "complaint without an answer (44, 1 answered since)" in report
+    assert "complaint without an answer (64, 1 answered since)" in report
     # Then the day's digest, after the all-clear: the incident, the replies, the reviews by location
     assert "Digests sent at Tue 14:00Z, as a subscriber received them (2):" in report
     digest = report[report.index("[DIGEST] Acme Air: Daily digest to 2026-11-03") :]
@@ -71,7 +71,7 @@ def test_the_demo_polls_every_source_reports_each_section_and_queries_the_export
     for block in ("Top complaints by influence:", "Your replies", "Reviews by location:"):
         assert block in digest
     assert "Incidents and alerts (1 incident, 3 emails):" in digest
-    assert "Still unanswered past their response-time target (43, oldest first):" in digest
+    assert "Still unanswered past their response-time target (63, oldest first):" in digest
     # The export is announced when it runs: after the last cycle (Tue 13:30), not at the end of the
     # full scenario
     assert "BI export (daily in production), run at Tue 14:00Z" in report
