@@ -98,59 +98,76 @@ def _share_rows(
     return tuple(eligible)
 
 
-def run_calibrate(args: argparse.Namespace, stdout: TextIO) -> int:
-    from repmon.adapters.vader_scorer import CxVaderScorer
-
-    tweets = _checked(args)
+def _labelled(args: argparse.Namespace) -> tuple[list[str], list[str]]:
+    """The labelled file's texts and labels; InvalidConfig when unreadable or too short for the folds."""
     try:
         texts, gold = read_labelled(args.data)
     except OSError as exc:
         raise InvalidConfig(f"{args.data}: cannot read: {exc.strerror or exc}") from None
     if args.folds > len(texts):
         raise InvalidConfig(f"--folds {args.folds}: more than the {len(texts)} labelled texts in {args.data}")
+    return texts, gold
+
+
+def _header(count: int, data: Path, mixed: bool, rated: bool) -> str:
+    shares = "/".join(f"{MIX[label] * 100:.0f}" for label in LABELS)
+    how = f"reweighted to a {shares} mix" if mixed else "as they are (a label is missing: no reweighting)"
+    return (
+        f"{count} labelled texts from {data}, {how}; "
+        f"best macro-F1 + complaint recall at complaint precision >= {MIN_PRECISION:.2f}\n"
+        f"{'share':>6}{'negative':>10}{'positive':>10}{'macro-F1':>10}{'recall':>8}{'precision':>11}"
+        + (f"{'tweets r':>10}" if rated else "")
+        + "\n"
+    )
+
+
+def _choice_lines(
+    items: list[tuple[Reading | None, int, float]], eligible: tuple[float, ...], floor: float | None
+) -> str:
+    """The floor, the choice, and the numbers in the code to compare it with."""
+    from repmon.adapters.vader_scorer import CxVaderScorer as Cx
+
+    lines = (
+        [f"plain VADER's tweets r: {floor:.4f}; shares under it (*) are not chosen"]
+        if floor is not None
+        else []
+    )
+    best = (
+        _describe(choose(items, eligible))
+        if eligible
+        else "none (no share keeps the tweets r at plain VADER's)"
+    )
+    now = Choice(Cx.LEARNED_WEIGHT, Cx.LEARNED_NEGATIVE_BELOW, Cx.LEARNED_POSITIVE_ABOVE, 0.0, 0.0, 0.0)
+    lines += [f"chosen: {best}", f"in the code (CxVaderScorer.LEARNED_*): {_describe(now)}"]
+    return "\n".join(lines) + "\n"
+
+
+def _cross_check_lines(chosen: list[Choice | None], pooled: dict[str, float]) -> str:
+    folds = len(chosen)
+    lines = [f"\nchosen on {folds - 1} of {folds} folds, applied to the other:"]
+    lines += [f"  fold {fold}: {_describe(choice)}" for fold, choice in enumerate(chosen)]
+    lines.append(
+        f"  pooled: macro-F1 {pooled['macro_f1']:.3f}, complaint recall {pooled['negative_recall']:.3f} "
+        f"@ precision {pooled['negative_precision']:.3f}"
+    )
+    return "\n".join(lines) + "\n"
+
+
+def run_calibrate(args: argparse.Namespace, stdout: TextIO) -> int:
+    from repmon.adapters.vader_scorer import CxVaderScorer
+
+    tweets = _checked(args)
+    texts, gold = _labelled(args)
     mixed = mix_weights(gold)
     weights = mixed or [1.0] * len(gold)
     scorer = CxVaderScorer()
     read = readings(scorer, texts)
     items = [(reading, LABELS.index(label), w) for reading, label, w in zip(read, gold, weights, strict=True)]
     rated, floor = _rated(scorer, tweets) if tweets is not None else ([], None)
-    shares = "/".join(f"{MIX[label] * 100:.0f}" for label in LABELS)
-    stdout.write(
-        f"{len(texts)} labelled texts from {args.data}, "
-        + (
-            f"reweighted to a {shares} mix; "
-            if mixed
-            else "as they are (a label is missing: no reweighting); "
-        )
-        + f"best macro-F1 + complaint recall at complaint precision >= {MIN_PRECISION:.2f}\n"
-        f"{'share':>6}{'negative':>10}{'positive':>10}{'macro-F1':>10}{'recall':>8}{'precision':>11}"
-        + (f"{'tweets r':>10}" if rated else "")
-        + "\n"
-    )
+    stdout.write(_header(len(texts), args.data, mixed is not None, bool(rated)))
     eligible = _share_rows(items, rated, floor, stdout)
-    if floor is not None:
-        stdout.write(f"plain VADER's tweets r: {floor:.4f}; shares under it (*) are not chosen\n")
-    if eligible:
-        stdout.write(f"chosen: {_describe(choose(items, eligible))}\n")
-    else:
-        stdout.write("chosen: none (no share keeps the tweets r at plain VADER's)\n")
-    now = Choice(
-        CxVaderScorer.LEARNED_WEIGHT,
-        CxVaderScorer.LEARNED_NEGATIVE_BELOW,
-        CxVaderScorer.LEARNED_POSITIVE_ABOVE,
-        0.0,
-        0.0,
-        0.0,
-    )
-    stdout.write(f"in the code (CxVaderScorer.LEARNED_*): {_describe(now)}\n")
-    chosen, pooled = cross_validate(read, gold, args.folds, eligible)
-    stdout.write(f"\nchosen on {args.folds - 1} of {args.folds} folds, applied to the other:\n")
-    for fold, choice in enumerate(chosen):
-        stdout.write(f"  fold {fold}: {_describe(choice)}\n")
-    stdout.write(
-        f"  pooled: macro-F1 {pooled['macro_f1']:.3f}, complaint recall {pooled['negative_recall']:.3f} "
-        f"@ precision {pooled['negative_precision']:.3f}\n"
-    )
+    stdout.write(_choice_lines(items, eligible, floor))
+    stdout.write(_cross_check_lines(*cross_validate(read, gold, args.folds, eligible)))
     return 0
 
 
