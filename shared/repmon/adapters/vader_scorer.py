@@ -33,8 +33,8 @@ from repmon.domain.cx_rules import (
     normalise,
     rule_hits,
 )
-from repmon.domain.language import UNDETERMINED, detect_language
-from repmon.domain.models import Sentiment, SentimentLabel
+from repmon.domain.language import SCORED_LANGUAGES, UNDETERMINED, detect_language
+from repmon.domain.models import Sentiment, SentimentLabel, label_for
 
 _MAX_REASONS = 4
 _NEVER_FILLERS = frozenset({"been", "had", "felt", "seen", "tasted", "looked", "a", "such"})
@@ -116,12 +116,6 @@ class _CxAnalyzer(_Analyzer):
         return float(super()._never_check(valence, words, start_i, i))
 
 
-def _label(score: float, negative_below: float, positive_above: float) -> SentimentLabel:
-    if score <= negative_below:
-        return "negative"
-    return "positive" if score >= positive_above else "neutral"
-
-
 def _word_reasons(words: list[str], valences: list[float], sign: float) -> list[str]:
     """The words that pulled the score the way it went, strongest first, each named once."""
     ranked = sorted(
@@ -161,10 +155,10 @@ class _VaderScorer:
                 return Sentiment(label=label, score=(rating - 3) / 2, language=UNDETERMINED, reasons=(why,))
             return Sentiment(label=None, score=0.0, language=UNDETERMINED, reasons=("unscored: empty text",))
         language = detect_language(text)
-        if language not in ("en", UNDETERMINED):
+        if language not in SCORED_LANGUAGES:
             return _foreign(language, rating)
         score, reasons = self._score_text(text)
-        label = _label(score, self.negative_below, self.positive_above)
+        label = label_for(score, self.negative_below, self.positive_above)
         if rating is not None:
             text_score = score
             label, score, why = blend_rating(label, score, rating)

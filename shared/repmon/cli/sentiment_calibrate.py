@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from repmon.cli.sentiment_choice import (
     MIN_PRECISION,
@@ -34,6 +34,9 @@ from repmon.cli.sentiment_choice import (
 from repmon.cli.sentiment_eval import MIX, mix_weights, pearson, read_ground_truth, read_labelled
 from repmon.domain.errors import InvalidConfig
 from repmon.domain.models import LABELS
+
+if TYPE_CHECKING:
+    from repmon.adapters.vader_scorer import CxVaderScorer
 
 
 def _describe(choice: Choice | None) -> str:
@@ -60,7 +63,7 @@ def _checked(args: argparse.Namespace) -> Path | None:
     return tweets
 
 
-def _rated(scorer: object, tweets: Path) -> tuple[list[tuple[float, Reading | None]], float]:
+def _rated(scorer: CxVaderScorer, tweets: Path) -> tuple[list[tuple[float, Reading | None]], float]:
     """VADER's rated tweets as readings, and plain VADER's correlation with them (the floor)."""
     from repmon.adapters.vader_scorer import PlainVaderScorer
 

@@ -11,11 +11,15 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from itertools import accumulate
+from typing import TYPE_CHECKING
 
 from repmon.cli.sentiment_eval import mix_weights, pearson
 from repmon.domain.cx_learned import combined_score, fuse
-from repmon.domain.language import UNDETERMINED, detect_language
-from repmon.domain.models import LABELS
+from repmon.domain.language import scorable
+from repmon.domain.models import LABELS, label_for
+
+if TYPE_CHECKING:
+    from repmon.adapters.vader_scorer import CxVaderScorer
 
 SHARES = (0.20, 0.25, 0.30, 0.35, 0.40, 0.45, 0.50)
 NEGATIVE_BARS = tuple(round(-0.40 + 0.01 * i, 2) for i in range(41))  # -0.40 .. 0.00
@@ -30,6 +34,12 @@ class Reading:
     rules: float
     probabilities: tuple[float, float, float]
     failure: bool
+
+    def score(self, choice: Choice) -> float:
+        """The scorer's score with `choice`'s share and negative bar."""
+        return combined_score(
+            self.rules, self.probabilities, choice.share, self.failure, choice.negative_below
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,18 +56,18 @@ class Choice:
         return self.macro_f1 + self.recall
 
 
-def readings(scorer: object, texts: list[str]) -> list[Reading | None]:
+def readings(scorer: CxVaderScorer, texts: list[str]) -> list[Reading | None]:
     """Each text's reading (None: the scorer leaves it unscored, as it does empty or foreign text)."""
-    from repmon.adapters.vader_scorer import CxVaderScorer
-
-    assert isinstance(scorer, CxVaderScorer) and scorer.model is not None
+    model = scorer.model
+    if model is None:
+        raise ValueError("calibration needs the scorer's learned layer (CxVaderScorer(learned=True))")
     out: list[Reading | None] = []
     for text in texts:
-        if not text.strip() or detect_language(text) not in ("en", UNDETERMINED):
+        if not scorable(text):
             out.append(None)
             continue
         reading = scorer.rule_reading(text)
-        probabilities = scorer.model.probabilities(reading.normalised, reading.signals)
+        probabilities = model.probabilities(reading.normalised, reading.signals)
         out.append(Reading(reading.score, probabilities, reading.reads_failure))
     return out
 
@@ -126,24 +136,12 @@ def predict(reading: Reading | None, choice: Choice) -> str | None:
     """The label the scorer gives with `choice`'s numbers."""
     if reading is None:
         return None
-    score = combined_score(
-        reading.rules, reading.probabilities, choice.share, reading.failure, choice.negative_below
-    )
-    if score <= choice.negative_below:
-        return "negative"
-    return "positive" if score >= choice.positive_above else "neutral"
+    return label_for(reading.score(choice), choice.negative_below, choice.positive_above)
 
 
 def correlation(choice: Choice, rated: list[tuple[float, Reading | None]]) -> float:
     """Pearson r of the scorer's score with `choice`'s numbers against people's ratings."""
-    scores = [
-        0.0
-        if reading is None
-        else combined_score(
-            reading.rules, reading.probabilities, choice.share, reading.failure, choice.negative_below
-        )
-        for _, reading in rated
-    ]
+    scores = [0.0 if reading is None else reading.score(choice) for _, reading in rated]
     return pearson([rating for rating, _ in rated], scores)
 
 

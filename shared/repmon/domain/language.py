@@ -135,3 +135,12 @@ def detect_language(text: str) -> str:
         if by_script:
             return by_script
     return _latin_language(words, letters)
+
+
+#: What the sentiment scorers read: English, or text too short to tell (an emoji, "ok").
+SCORED_LANGUAGES = ("en", UNDETERMINED)
+
+
+def scorable(text: str) -> bool:
+    """Whether a scorer reads `text` (else it is `unscored`: empty, or in another language)."""
+    return bool(text.strip()) and detect_language(text) in SCORED_LANGUAGES

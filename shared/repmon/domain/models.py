@@ -13,6 +13,15 @@ from typing import Literal
 
 SentimentLabel = Literal["negative", "neutral", "positive"]
 LABELS: tuple[SentimentLabel, ...] = ("negative", "neutral", "positive")
+
+
+def label_for(score: float, negative_below: float, positive_above: float) -> SentimentLabel:
+    """A score's label between a scorer's two bars (each bar belongs to its label)."""
+    if score <= negative_below:
+        return "negative"
+    return "positive" if score >= positive_above else "neutral"
+
+
 #: The aggregate bucket for a mention we did not score (another language, empty text).
 UNSCORED = "unscored"
 #: The most of a mention's body and title that is kept (README, "Data model"): enough for any post
